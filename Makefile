@@ -1,0 +1,44 @@
+# Jianguan — the two commands a newcomer needs are `make run` and `make test`.
+PY      := .venv/bin/python
+PORT    ?= 8000
+MANAGE  := $(PY) manage.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-browser bench lint setup setup-browser db messages
+
+setup:
+	@scripts/bootstrap.sh
+
+setup-browser:
+	@scripts/bootstrap.sh --browser
+
+messages: setup
+	@$(MANAGE) compilemessages --ignore '.venv' -v0
+
+db: setup messages
+	@$(MANAGE) migrate --noinput -v0
+	@$(MANAGE) collectstatic --noinput -v0
+
+## make run: set up, migrate, load the demo district and serve on http://127.0.0.1:$(PORT)
+run: db
+	@$(MANAGE) load_demo
+	@echo ""
+	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止)"
+	@$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks
+
+## make test: set up and run the whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
+test: setup messages
+	@$(PY) -m pytest -n 2 -m "not browser" -q $(PYTEST_ARGS)
+
+## make test-browser: the browser tests in Debian's Chromium
+test-browser: setup-browser messages
+	@$(PY) -m pytest -m browser -q -p no:xdist $(PYTEST_ARGS)
+
+## make bench: performance measurements (not pass/fail timings in the unit suite)
+bench: setup
+	@$(PY) -m benchmarks
+
+lint: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@$(MANAGE) makemigrations --check --dry-run -v0

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from jianguan.accounts import services
+from jianguan.accounts.models import ApiToken, OfficerProfile
+from jianguan.accounts.scoping import get_visible_or_404
+
+router = Router(tags=["账户"])
+
+
+class ScopeOut(Schema):
+    district_wide: bool
+    department_id: int | None
+    department: str | None
+    street_ids: list[int]
+    streets: list[str]
+    institution_id: int | None
+    institution: str | None
+
+
+class CertificateOut(Schema):
+    number: str
+    valid_until: date
+    valid: bool
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    roles: list[str]
+    role_labels: list[str]
+    scope: ScopeOut
+    certificate: CertificateOut | None
+
+
+@router.get("/me", response=MeOut, summary="当前用户的角色与权限范围")
+def me(request: HttpRequest) -> dict:
+    user = request.user
+    scope = user.scope
+    streets = list(user.streets.filter(pk__in=scope.street_ids).order_by("code")) if scope.street_ids else []
+    profile = OfficerProfile.objects.filter(user=user).first()
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.name,
+        "roles": [user.role],
+        "role_labels": [user.get_role_display()],
+        "scope": {
+            "district_wide": scope.district_wide,
+            "department_id": user.department_id,
+            "department": user.department.name if user.department_id else None,
+            "street_ids": [s.pk for s in streets],
+            "streets": [s.name for s in streets],
+            "institution_id": scope.institution_id,
+            "institution": user.institution.name if scope.institution_id else None,
+        },
+        "certificate": {
+            "number": profile.certificate_number,
+            "valid_until": profile.certificate_valid_until,
+            "valid": profile.certificate_valid_on(),
+        }
+        if profile
+        else None,
+    }
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+@router.get("/tokens", response=list[TokenOut], summary="我的 API 令牌")
+def token_list(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.visible_to(request.user))
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌（令牌只返回这一次）")
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+    token, raw = services.api_token_create(actor=request.user, name=payload.name)
+    data = TokenOut.from_orm(token).dict()
+    return 201, {**data, "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="吊销 API 令牌")
+def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+    token = get_visible_or_404(ApiToken.objects.all(), request.user, pk=token_id)
+    return services.api_token_revoke(actor=request.user, token=token)

@@ -1,0 +1,34 @@
+"""Navigation by role: each entry names the permission that shows it, so the menu and the views agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.accounts.permissions import allowed
+
+# (label, url name, permission or None for every signed-in user)
+NAVIGATION: list[tuple[Any, str, str | None]] = [
+    (_("首页"), "home", None),
+    (_("职责分工"), "org:responsibility_list", "responsibilities.view"),
+    (_("账户"), "accounts:user_list", "users.manage"),
+    (_("部门"), "org:department_list", "org.manage"),
+    (_("街道/乡镇"), "org:region_list", "org.manage"),
+    (_("工作日"), "org:workday_list", "calendar.manage"),
+    (_("审计"), "audit:event_list", "audit.view"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, name, permission in NAVIGATION:
+        if permission is None or allowed(user, permission):
+            url = reverse(name)
+            items.append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_items": items}

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.accounts.choices import Role
+from jianguan.accounts.scoping import Scope, ScopedQuerySet
+
+
+class UserQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q | None:
+        # Only administrators manage accounts; everyone else sees their own.
+        return None if scope.role == Role.ADMIN else Q(pk=scope.user_id)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A platform account with one role and the scope that role works in."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, blank=True)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    streets = models.ManyToManyField("org.Region", verbose_name=_("负责街道/乡镇"), blank=True, related_name="users")
+    institution = models.ForeignKey(
+        "registry.Institution",
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.for_user(self)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+
+class OfficerProfile(models.Model):
+    """An officer's enforcement certificate (执法证), needed to inspect (行政处罚法 第42条)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="officer_profile")
+    certificate_number = models.CharField(_("执法证号"), max_length=30, unique=True)
+    certificate_valid_until = models.DateField(_("执法证有效期至"))
+    issued_by = models.CharField(_("发证机关"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("执法人员信息")
+        verbose_name_plural = _("执法人员信息")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.certificate_number}"
+
+    def certificate_valid_on(self, day: date | None = None) -> bool:
+        return self.certificate_valid_until >= (day or timezone.localdate())
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q | None:
+        # Tokens are personal: even an administrator sees only their own.
+        return Q(user_id=scope.user_id)
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored, the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=60)
+    prefix = models.CharField(_("前缀"), max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class LoginAttempt(models.Model):
+    """A login attempt, kept to lock an account or a client IP after repeated failures."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    succeeded = models.BooleanField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {'成功' if self.succeeded else '失败'}"

@@ -1,0 +1,32 @@
+"""Who may do what, in one table. Services call `require`; views use `allowed` to show or hide actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from jianguan.accounts.choices import Role
+
+# action -> roles that may perform it (within their scope).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "users.manage": frozenset({Role.ADMIN}),
+    "org.manage": frozenset({Role.ADMIN}),
+    "responsibilities.view": frozenset({Role.ADMIN, Role.LEAD, Role.LEADER, Role.DEPARTMENT_OFFICER}),
+    "responsibilities.manage": frozenset({Role.ADMIN}),
+    "calendar.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN}),
+    "institutions.manage": frozenset({Role.ADMIN, Role.LEAD, Role.STREET_OFFICER}),
+}
+
+
+def allowed(user: Any, action: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in PERMISSIONS[action]
+
+
+def require(user: Any, action: str) -> None:
+    """Raise PermissionDenied (HTTP 403, with a Chinese message) unless the user's role may do `action`."""
+    if not allowed(user, action):
+        raise PermissionDenied("您没有执行此操作的权限。")

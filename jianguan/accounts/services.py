@@ -1,0 +1,221 @@
+"""Writes for accounts: users and their scope, officer certificates, passwords, API tokens, login attempts."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jianguan.accounts.choices import Role
+from jianguan.accounts.models import ApiToken, LoginAttempt, OfficerProfile, User
+from jianguan.accounts.permissions import require
+from jianguan.audit.services import audit_record, changed, snapshot
+
+USER_AUDIT_EXCLUDE = ("password", "last_login")
+TOKEN_PREFIX = "jg_"
+
+
+def _validate_scope(user: User, street_ids: list[int]) -> None:
+    """Each role needs the scope it works in, and nothing that belongs to another role."""
+    errors: dict[str, str] = {}
+    if user.role == Role.DEPARTMENT_OFFICER and not user.department_id:
+        errors["department"] = "部门执法人员必须指定所属部门。"
+    if user.role == Role.STREET_OFFICER and not street_ids:
+        errors["streets"] = "街道/乡镇工作人员必须指定至少一个街道或乡镇。"
+    if user.role == Role.INSTITUTION and not user.institution_id:
+        errors["institution"] = "机构用户必须指定所属机构。"
+    if user.role != Role.INSTITUTION and user.institution_id:
+        errors["institution"] = "只有机构用户可以关联机构。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _user_snapshot(user: User) -> dict[str, Any]:
+    return snapshot(user, exclude=USER_AUDIT_EXCLUDE)
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, name: str, role: str, password: str, streets: list[Any] | None = None, **fields: Any
+) -> User:
+    """Create an account with its role and scope; the password must pass Django's validators."""
+    require(actor, "users.manage")
+    user = User(username=username.strip(), name=name.strip(), role=role, **fields)
+    street_ids = [s.pk for s in streets or []]
+    user.set_unusable_password()
+    user.full_clean()
+    _validate_scope(user, street_ids)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    user.streets.set(street_ids)
+    audit_record(actor=actor, action="user.create", obj=user, after=_user_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_bootstrap_admin(*, username: str, name: str, password: str) -> User:
+    """Create the first platform administrator (from a command, before anyone can sign in)."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": "该用户名已存在。"})
+    user = User(username=username.strip(), name=name.strip(), role=Role.ADMIN)
+    user.set_unusable_password()
+    user.full_clean()
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_record(actor=None, action="user.bootstrap_admin", obj=user, after=_user_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, streets: list[Any] | None = None, **fields: Any) -> User:
+    """Change an account's name, role, scope or active flag."""
+    require(actor, "users.manage")
+    if user.pk == getattr(actor, "pk", None) and (
+        fields.get("is_active") is False or fields.get("role", user.role) != user.role
+    ):
+        raise ValidationError("不能停用自己的账户或更改自己的角色。")
+    before = _user_snapshot(user)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    street_ids = [s.pk for s in streets] if streets is not None else list(user.streets.values_list("pk", flat=True))
+    user.full_clean()
+    _validate_scope(user, street_ids)
+    user.save()
+    user.streets.set(street_ids if user.role == Role.STREET_OFFICER else [])
+    old, new = changed(before, _user_snapshot(user))
+    audit_record(actor=actor, action="user.update", obj=user, before=old, after=new)
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Any, user: User, password: str) -> None:
+    """An administrator sets a new password for someone who forgot theirs."""
+    require(actor, "users.manage")
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_reset", obj=user)
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, old_password: str, new_password: str) -> None:
+    """A user changes their own password."""
+    if not actor.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确。"})
+    validate_password(new_password, actor)
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_change", obj=actor)
+
+
+@transaction.atomic
+def officer_profile_set(
+    *, actor: Any, user: User, certificate_number: str, certificate_valid_until: date, issued_by: str = ""
+) -> OfficerProfile:
+    """Record or renew an officer's enforcement certificate."""
+    require(actor, "users.manage")
+    profile = OfficerProfile.objects.filter(user=user).first() or OfficerProfile(user=user)
+    before = snapshot(profile) if profile.pk else {}
+    profile.certificate_number = certificate_number.strip()
+    profile.certificate_valid_until = certificate_valid_until
+    profile.issued_by = issued_by.strip()
+    profile.full_clean()
+    profile.save()
+    old, new = changed(before, snapshot(profile))
+    audit_record(actor=actor, action="officer_profile.set", obj=profile, object_label=str(user), before=old, after=new)
+    return profile
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token. The raw token is returned once and never stored."""
+    if not actor.is_authenticated or not actor.role:
+        raise ValidationError("该账户不能创建 API 令牌。")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写令牌用途。"})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=actor, name=name, prefix=raw[:10], token_hash=_token_hash(raw))
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, action="api_token.create", obj=token, after=snapshot(token, exclude=("token_hash",)))
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the actor's own tokens; it stops working at once."""
+    if token.user_id != actor.pk:
+        raise ValidationError("只能吊销自己的令牌。")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", obj=token)
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user behind a raw token, or None. Touches last_used_at at most once a minute."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(token_hash=_token_hash(raw), revoked_at=None).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- login lockout -------------------------------------------------------------------------------------------------
+
+
+def _recent_failures(**lookup: Any) -> int:
+    since = timezone.now() - settings.LOGIN_LOCKOUT_WINDOW
+    last_success = (
+        LoginAttempt.objects.filter(succeeded=True, at__gte=since, **lookup)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    failures = LoginAttempt.objects.filter(succeeded=False, at__gte=last_success or since, **lookup)
+    return failures.count()
+
+
+def login_is_locked(*, username: str, ip: str | None) -> bool:
+    """Whether this account name or this client IP has failed too often within the lockout window."""
+    username = username.strip().lower()
+    if username and _recent_failures(username=username) >= settings.LOGIN_LOCKOUT_USER_FAILURES:
+        return True
+    return bool(ip) and _recent_failures(ip=ip) >= settings.LOGIN_LOCKOUT_IP_FAILURES
+
+
+@transaction.atomic
+def login_attempt_record(*, username: str, ip: str | None, user: User | None) -> None:
+    """Record a login attempt (user is None when it failed) and audit it."""
+    username = username.strip().lower()[:150]
+    LoginAttempt.objects.create(username=username, ip=ip, succeeded=user is not None)
+    if user is not None:
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+        audit_record(actor=user, action="auth.login", obj=user)
+    else:
+        audit_record(actor=None, action="auth.login_failed", object_type="accounts.user", object_label=username)
+
+
+@transaction.atomic
+def logout_record(*, user: User) -> None:
+    audit_record(actor=user, action="auth.logout", obj=user)

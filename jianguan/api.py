@@ -1,0 +1,81 @@
+"""The JSON API at /api/v1/: mounts each app's router; session auth for the browser, personal tokens otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from jianguan.accounts.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer jg_… with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session; unsafe methods need the CSRF token as in the rest of the site."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="监管平台 API",
+    version="1",
+    description="校外培训机构监管信息平台接口。浏览器使用登录会话；系统对接使用个人 API 令牌（Authorization: Bearer jg_…）。",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"message": message, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 401, "未登录或 API 令牌无效。")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, str(exc) or "您没有执行此操作的权限。")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "对象不存在，或不在您的权限范围内。")
+
+
+@api.exception_handler(NinjaValidationError)
+def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, 422, "请求参数有误。", errors=exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def on_service_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _error(request, 400, "；".join(exc.messages), errors=errors)
+
+
+api.add_router("", "jianguan.accounts.api.router")
+api.add_router("/org", "jianguan.org.api.router")
+api.add_router("/institutions", "jianguan.registry.api.router")
+api.add_router("/audit", "jianguan.audit.api.router")

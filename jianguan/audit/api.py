@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from jianguan.accounts.permissions import require
+from jianguan.audit.selectors import audit_events_filter
+
+router = Router(tags=["审计"])
+
+
+class AuditEventOut(Schema):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    object_label: str
+    before: Any
+    after: Any
+    source: str
+    ip: str | None
+
+
+class AuditPage(Schema):
+    count: int
+    items: list[AuditEventOut]
+
+
+@router.get("/events", response=AuditPage, summary="审计事件（仅平台管理员）")
+def event_list(
+    request: HttpRequest,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> dict:
+    require(request.user, "audit.view")
+    qs = audit_events_filter(
+        request.user,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    limit = max(1, min(limit, 200))
+    offset = max(offset, 0)
+    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}

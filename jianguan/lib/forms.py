@@ -1,0 +1,21 @@
+"""Small helpers shared by the apps' forms and views."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's validation errors on the form: on the field they name, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = 50) -> Page:  # type: ignore[no-untyped-def]
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from jianguan.accounts.permissions import require
+from jianguan.org.models import Department, Region
+from jianguan.org.selectors import responsibility_matrix
+
+router = Router(tags=["组织与职责"])
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+
+
+class MatrixRowOut(Schema):
+    category: str
+    label: str
+    lead_department_ids: list[int]
+    supporting_department_ids: list[int]
+    problem: str
+
+
+@router.get("/regions", response=list[RegionOut], summary="区和街道/乡镇")
+def region_list(request: HttpRequest) -> list[Region]:
+    return list(Region.objects.filter(is_active=True))
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="部门")
+def department_list(request: HttpRequest) -> list[Department]:
+    return list(Department.objects.filter(is_active=True))
+
+
+@router.get("/responsibilities", response=list[MatrixRowOut], summary="职责分工矩阵（含空白与交叉）")
+def responsibility_list(request: HttpRequest) -> list[dict]:
+    require(request.user, "responsibilities.view")
+    return [
+        {
+            "category": row.category,
+            "label": row.label,
+            "lead_department_ids": [d.pk for d in row.leads],
+            "supporting_department_ids": [d.pk for d in row.supporting],
+            "problem": row.problem,
+        }
+        for row in responsibility_matrix()
+    ]

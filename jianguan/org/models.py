@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
+
+
+class Region(models.Model):
+    """The district and its streets/townships."""
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A government department that inspects, supervises or coordinates."""
+
+    name = models.CharField(_("部门名称"), max_length=60, unique=True)
+    short_name = models.CharField(_("文号简称"), max_length=10, unique=True, help_text=_("用于文书编号，如“X教”。"))
+    kind = models.CharField(_("部门类别"), max_length=20, choices=DepartmentKind.choices)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Responsibility(models.Model):
+    """One department's part in one check category: lead (牵头) or supporting (配合)."""
+
+    category = models.CharField(_("检查类别"), max_length=20, choices=CheckCategory.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    is_lead = models.BooleanField(_("牵头"), default=False)
+
+    class Meta:
+        ordering = ["category", "-is_lead", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "department"], name="responsibility_unique_department")
+        ]
+        verbose_name = _("职责分工")
+        verbose_name_plural = _("职责分工")
+
+    def __str__(self) -> str:
+        role = _("牵头") if self.is_lead else _("配合")
+        return f"{self.get_category_display()} · {self.department} · {role}"
+
+
+class WorkdayOverride(models.Model):
+    """An admin's correction to the official calendar: a day that is (or is not) a working day."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_working_day else '休息'}"

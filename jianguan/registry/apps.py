@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "jianguan.registry"
+    verbose_name = "机构名录"

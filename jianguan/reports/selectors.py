@@ -1,0 +1,57 @@
+"""Reads for the home page: real counts of what exists, within the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+
+from jianguan.accounts.choices import Role
+from jianguan.accounts.models import User
+from jianguan.audit.models import AuditEvent
+from jianguan.lib import workdays
+from jianguan.org.models import Department
+from jianguan.org.selectors import responsibility_problems, streets
+from jianguan.registry.choices import InstitutionKind
+from jianguan.registry.models import Institution
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int
+    url: str = ""
+
+
+def calendar_warnings(today: date) -> list[str]:
+    """Deadlines cannot be counted in a year the calendar does not know: say so before it bites."""
+    return [
+        f"{year}年的法定节假日安排尚未收录，跨入该年的期限将无法计算。请在“工作日”中录入该年的节假日和调休安排。"
+        for year in (today.year, today.year + 1)
+        if not workdays.year_is_known(year)
+    ]
+
+
+def home_figures(user: Any) -> list[Figure]:
+    """The counts a user's home page shows; every one of them is counted from the records within scope."""
+    institutions = Institution.objects.visible_to(user)
+    figures = [Figure("可见机构", institutions.count())]
+    if user.role == Role.INSTITUTION:
+        return figures
+    by_kind = dict(institutions.values_list("kind").annotate(n=Count("id")).order_by())
+    figures += [Figure(str(label), by_kind.get(value, 0)) for value, label in InstitutionKind.choices]
+    if user.role == Role.STREET_OFFICER:
+        figures.append(Figure("负责街道/乡镇", len(user.scope.street_ids)))
+    if user.role in (Role.ADMIN, Role.LEAD, Role.LEADER, Role.DEPARTMENT_OFFICER):
+        figures.append(Figure("职责空白或交叉", len(responsibility_problems()), reverse("org:responsibility_list")))
+    if user.role == Role.ADMIN:
+        figures += [
+            Figure("账户", User.objects.count(), reverse("accounts:user_list")),
+            Figure("部门", Department.objects.count(), reverse("org:department_list")),
+            Figure("街道/乡镇", streets().count(), reverse("org:region_list")),
+            Figure("审计事件", AuditEvent.objects.count(), reverse("audit:event_list")),
+        ]
+    return figures

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jianguan.api import api
+from jianguan.reports.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("jianguan.accounts.urls")),
+    path("org/", include("jianguan.org.urls")),
+    path("audit/", include("jianguan.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "jianguan.views.bad_request"
+handler403 = "jianguan.views.permission_denied"
+handler404 = "jianguan.views.page_not_found"
+handler500 = "jianguan.views.server_error"

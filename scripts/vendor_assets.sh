@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Refreshes jianguan/static/vendor from the npm registry. Needs npm; runtime and CI never do (the files are committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+V=jianguan/static/vendor
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm pack --silent bootstrap@5.3.9 htmx.org@2.0.11 echarts@6.1.0 >/dev/null)
+for f in "$tmp"/*.tgz; do d="${f%.tgz}"; mkdir -p "$d"; tar xzf "$f" -C "$d"; done
+mkdir -p $V/bootstrap $V/htmx $V/echarts
+b="$tmp/bootstrap-5.3.9/package"; h="$tmp/htmx.org-2.0.11/package"; e="$tmp/echarts-6.1.0/package"
+cp "$b"/dist/css/bootstrap.min.css{,.map} "$b"/dist/js/bootstrap.bundle.min.js{,.map} "$b/LICENSE" $V/bootstrap/
+cp "$h/dist/htmx.min.js" "$h/LICENSE" $V/htmx/
+cp "$e/dist/echarts.min.js" "$e/i18n/langZH.js" "$e/LICENSE" "$e/NOTICE" $V/echarts/
+echo "vendored into $V"
