@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jianguan.accounts import services
 from jianguan.accounts.models import ApiToken, OfficerProfile
@@ -92,10 +92,10 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌（令牌只返回这一次）")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     token, raw = services.api_token_create(actor=request.user, name=payload.name)
-    data = TokenOut.from_orm(token).dict()
-    return 201, {**data, "token": raw}
+    data = TokenOut.from_orm(token).model_dump()
+    return Status(201, {**data, "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="吊销 API 令牌")

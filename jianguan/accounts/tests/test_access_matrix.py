@@ -1,0 +1,168 @@
+"""Every page × every persona: who gets the page, who gets 403/404, and who is sent to the login page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jianguan.lib.testing import PERSONAS, persona_client
+
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+RESPONSIBILITY_VIEWERS = ["admin", "lead", "edu_officer", "fire_officer", "leader"]
+
+
+@dataclass
+class Case:
+    url: Callable[[object], str]
+    allowed: list[str]
+    method: str = "get"
+    ok: int = 200
+    denied: int = 403
+    data: dict = field(default_factory=dict)
+
+
+def _u(name: str, **kwargs: object) -> Callable[[object], str]:
+    return lambda d: reverse(name, kwargs={k: (v(d) if callable(v) else v) for k, v in kwargs.items()})
+
+
+CASES: dict[str, Case] = {
+    "home": Case(_u("home"), SIGNED_IN),
+    "accounts:password_change": Case(_u("accounts:password_change"), SIGNED_IN),
+    "accounts:token_list": Case(_u("accounts:token_list"), SIGNED_IN),
+    "accounts:user_list": Case(_u("accounts:user_list"), ["admin"]),
+    "accounts:user_create": Case(_u("accounts:user_create"), ["admin"]),
+    "accounts:user_detail": Case(_u("accounts:user_detail", pk=lambda d: d.users["institution"].pk), ["admin"]),
+    "accounts:user_officer_profile": Case(
+        _u("accounts:user_officer_profile", pk=lambda d: d.users["edu_officer"].pk),
+        ["admin"],
+        method="post",
+        ok=302,
+        data={"certificate_number": "X1", "certificate_valid_until": "2030-01-01"},
+    ),
+    "accounts:user_password_reset": Case(
+        _u("accounts:user_password_reset", pk=lambda d: d.users["leader"].pk),
+        ["admin"],
+        method="post",
+        ok=302,
+        data={"password": "Another#Pass2026"},
+    ),
+    "org:department_list": Case(_u("org:department_list"), ["admin"]),
+    "org:department_create": Case(_u("org:department_create"), ["admin"]),
+    "org:department_edit": Case(_u("org:department_edit", pk=lambda d: d.departments["edu"].pk), ["admin"]),
+    "org:region_list": Case(_u("org:region_list"), ["admin"]),
+    "org:region_create": Case(_u("org:region_create"), ["admin"]),
+    "org:region_edit": Case(_u("org:region_edit", pk=lambda d: d.streets["a"].pk), ["admin"]),
+    "org:responsibility_list": Case(_u("org:responsibility_list"), RESPONSIBILITY_VIEWERS),
+    "org:responsibility_edit": Case(_u("org:responsibility_edit", category="fees"), ["admin"]),
+    "org:workday_list": Case(_u("org:workday_list"), ["admin"]),
+    "audit:event_list": Case(_u("audit:event_list"), ["admin"]),
+    "audit:event_detail": Case(_u("audit:event_detail", seq=1), ["admin"]),
+}
+# Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
+SEPARATELY_TESTED = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:token_revoke",
+    "org:workday_delete",
+    "set_language",
+}
+
+
+def _named_urls(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "api":
+                continue
+            names |= _named_urls(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_page_is_in_the_access_matrix():
+    assert _named_urls() == set(CASES) | SEPARATELY_TESTED
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_page_access(name, persona, district):
+    persona_name, user = persona
+    case = CASES[name]
+    client = persona_client(user)
+    url = case.url(district)
+    response = getattr(client, case.method)(url, case.data)
+    if persona_name == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif persona_name in case.allowed:
+        assert response.status_code == case.ok, response.content[:500]
+    else:
+        assert response.status_code == case.denied
+        if case.denied == 403:
+            assert "无权访问" in response.content.decode()
+
+
+def test_login_page_is_public_and_chinese(client, db):
+    response = client.get(reverse("accounts:login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in html
+    assert "用户名" in html and "密码" in html
+
+
+def test_login_page_sends_signed_in_users_home(client_for):
+    response = client_for("lead").get(reverse("accounts:login"))
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_logout_needs_post(client_for):
+    client = client_for("lead")
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_set_language_switches_to_english(client_for):
+    client = client_for("lead")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html
+
+
+@pytest.mark.parametrize("owner", ["lead", "fire_officer"])
+def test_token_revoke_only_by_its_owner(client_for, personas, owner):
+    from jianguan.accounts.services import api_token_create
+
+    token, _ = api_token_create(actor=personas[owner], name="对接")
+    url = reverse("accounts:token_revoke", kwargs={"pk": token.pk})
+    for persona_name in SIGNED_IN:
+        if persona_name != owner:
+            assert client_for(persona_name).post(url).status_code == 404
+    assert client_for(owner).post(url).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_workday_delete_only_by_admin(client_for, personas):
+    from datetime import date
+
+    from jianguan.org.services import workday_override_set
+
+    override = workday_override_set(actor=personas["admin"], day=date(2099, 1, 1), is_working_day=False)
+    url = reverse("org:workday_delete", kwargs={"pk": override.pk})
+    for persona_name in SIGNED_IN:
+        if persona_name != "admin":
+            assert client_for(persona_name).post(url).status_code == 403
+    assert client_for("anonymous").post(url).status_code == 302
+    assert client_for("admin").get(url).status_code == 405
+    assert client_for("admin").post(url).status_code == 302
+
+
+def test_missing_objects_answer_404(client_for):
+    admin = client_for("admin")
+    assert admin.get(reverse("accounts:user_detail", kwargs={"pk": 999999})).status_code == 404
+    assert admin.get(reverse("audit:event_detail", kwargs={"seq": 999999})).status_code == 404
+    assert admin.get(reverse("org:responsibility_edit", kwargs={"category": "nope"})).status_code == 404
