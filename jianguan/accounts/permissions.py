@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 
@@ -29,4 +30,4 @@ def allowed(user: Any, action: str) -> bool:
 def require(user: Any, action: str) -> None:
     """Raise PermissionDenied (HTTP 403, with a Chinese message) unless the user's role may do `action`."""
     if not allowed(user, action):
-        raise PermissionDenied("您没有执行此操作的权限。")
+        raise PermissionDenied(_("您没有执行此操作的权限。"))

@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import ApiToken, LoginAttempt, OfficerProfile, User
@@ -26,13 +27,13 @@ def _validate_scope(user: User, street_ids: list[int]) -> None:
     """Each role needs the scope it works in, and nothing that belongs to another role."""
     errors: dict[str, str] = {}
     if user.role == Role.DEPARTMENT_OFFICER and not user.department_id:
-        errors["department"] = "部门执法人员必须指定所属部门。"
+        errors["department"] = _("部门执法人员必须指定所属部门。")
     if user.role == Role.STREET_OFFICER and not street_ids:
-        errors["streets"] = "街道/乡镇工作人员必须指定至少一个街道或乡镇。"
+        errors["streets"] = _("街道/乡镇工作人员必须指定至少一个街道或乡镇。")
     if user.role == Role.INSTITUTION and not user.institution_id:
-        errors["institution"] = "机构用户必须指定所属机构。"
+        errors["institution"] = _("机构用户必须指定所属机构。")
     if user.role != Role.INSTITUTION and user.institution_id:
-        errors["institution"] = "只有机构用户可以关联机构。"
+        errors["institution"] = _("只有机构用户可以关联机构。")
     if errors:
         raise ValidationError(errors)
 
@@ -64,7 +65,7 @@ def user_create(
 def user_bootstrap_admin(*, username: str, name: str, password: str) -> User:
     """Create the first platform administrator (from a command, before anyone can sign in)."""
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": "该用户名已存在。"})
+        raise ValidationError({"username": _("该用户名已存在。")})
     user = User(username=username.strip(), name=name.strip(), role=Role.ADMIN)
     user.set_unusable_password()
     user.full_clean()
@@ -82,7 +83,7 @@ def user_update(*, actor: Any, user: User, streets: list[Any] | None = None, **f
     if user.pk == getattr(actor, "pk", None) and (
         fields.get("is_active") is False or fields.get("role", user.role) != user.role
     ):
-        raise ValidationError("不能停用自己的账户或更改自己的角色。")
+        raise ValidationError(_("不能停用自己的账户或更改自己的角色。"))
     before = _user_snapshot(user)
     for name, value in fields.items():
         setattr(user, name, value)
@@ -110,7 +111,7 @@ def user_password_reset(*, actor: Any, user: User, password: str) -> None:
 def user_password_change(*, actor: User, old_password: str, new_password: str) -> None:
     """A user changes their own password."""
     if not actor.check_password(old_password):
-        raise ValidationError({"old_password": "原密码不正确。"})
+        raise ValidationError({"old_password": _("原密码不正确。")})
     validate_password(new_password, actor)
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
@@ -143,10 +144,10 @@ def _token_hash(raw: str) -> str:
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token. The raw token is returned once and never stored."""
     if not actor.is_authenticated or not actor.role:
-        raise ValidationError("该账户不能创建 API 令牌。")
+        raise ValidationError(_("该账户不能创建 API 令牌。"))
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "请填写令牌用途。"})
+        raise ValidationError({"name": _("请填写令牌用途。")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=actor, name=name, prefix=raw[:10], token_hash=_token_hash(raw))
     token.full_clean()
@@ -159,7 +160,7 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's own tokens; it stops working at once."""
     if token.user_id != actor.pk:
-        raise ValidationError("只能吊销自己的令牌。")
+        raise ValidationError(_("只能吊销自己的令牌。"))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from jianguan.org.choices import CheckCategory, RegionLevel
 from jianguan.org.models import Department, Region, Responsibility, WorkdayOverride
@@ -28,7 +29,7 @@ class MatrixRow:
 
     @property
     def problem_label(self) -> str:
-        return {"gap": "空白：无牵头部门", "overlap": "交叉：多个牵头部门"}.get(self.problem, "")
+        return {"gap": _("空白：无牵头部门"), "overlap": _("交叉：多个牵头部门")}.get(self.problem, "")
 
 
 def responsibility_matrix() -> list[MatrixRow]:

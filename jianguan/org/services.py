@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record, changed, snapshot
@@ -52,7 +53,7 @@ def responsibility_set(
     """Replace one category's row of the matrix: at most one lead department and any supporting ones."""
     require(actor, "responsibilities.manage")
     if category not in CheckCategory.values:
-        raise ValidationError({"category": "未知的检查类别。"})
+        raise ValidationError({"category": _("未知的检查类别。")})
     supporting = [d for d in supporting if lead is None or d.pk != lead.pk]
     rows = Responsibility.objects.filter(category=category)
     before = sorted((r.department_id, r.is_lead) for r in rows)

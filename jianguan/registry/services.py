@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import require
@@ -17,7 +18,7 @@ from jianguan.registry.models import Institution
 def _require_street(actor: Any, street_id: int) -> None:
     scope = Scope.for_user(actor)
     if scope.role == Role.STREET_OFFICER and street_id not in scope.street_ids:
-        raise PermissionDenied("只能在本街道/乡镇范围内登记机构。")
+        raise PermissionDenied(_("只能在本街道/乡镇范围内登记机构。"))
 
 
 @transaction.atomic

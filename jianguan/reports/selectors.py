@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
@@ -29,7 +30,8 @@ class Figure:
 def calendar_warnings(today: date) -> list[str]:
     """Deadlines cannot be counted in a year the calendar does not know: say so before it bites."""
     return [
-        f"{year}年的法定节假日安排尚未收录，跨入该年的期限将无法计算。请在“工作日”中录入该年的节假日和调休安排。"
+        _("%(year)s年的法定节假日安排尚未收录，跨入该年的期限将无法计算。请在“工作日”中录入该年的节假日和调休安排。")
+        % {"year": year}
         for year in (today.year, today.year + 1)
         if not workdays.year_is_known(year)
     ]
@@ -38,20 +40,20 @@ def calendar_warnings(today: date) -> list[str]:
 def home_figures(user: Any) -> list[Figure]:
     """The counts a user's home page shows; every one of them is counted from the records within scope."""
     institutions = Institution.objects.visible_to(user)
-    figures = [Figure("可见机构", institutions.count())]
+    figures = [Figure(_("可见机构"), institutions.count())]
     if user.role == Role.INSTITUTION:
         return figures
     by_kind = dict(institutions.values_list("kind").annotate(n=Count("id")).order_by())
     figures += [Figure(str(label), by_kind.get(value, 0)) for value, label in InstitutionKind.choices]
     if user.role == Role.STREET_OFFICER:
-        figures.append(Figure("负责街道/乡镇", len(user.scope.street_ids)))
+        figures.append(Figure(_("负责街道/乡镇"), len(user.scope.street_ids)))
     if user.role in (Role.ADMIN, Role.LEAD, Role.LEADER, Role.DEPARTMENT_OFFICER):
-        figures.append(Figure("职责空白或交叉", len(responsibility_problems()), reverse("org:responsibility_list")))
+        figures.append(Figure(_("职责空白或交叉"), len(responsibility_problems()), reverse("org:responsibility_list")))
     if user.role == Role.ADMIN:
         figures += [
-            Figure("账户", User.objects.count(), reverse("accounts:user_list")),
-            Figure("部门", Department.objects.count(), reverse("org:department_list")),
-            Figure("街道/乡镇", streets().count(), reverse("org:region_list")),
-            Figure("审计事件", AuditEvent.objects.count(), reverse("audit:event_list")),
+            Figure(_("账户"), User.objects.count(), reverse("accounts:user_list")),
+            Figure(_("部门"), Department.objects.count(), reverse("org:department_list")),
+            Figure(_("街道/乡镇"), streets().count(), reverse("org:region_list")),
+            Figure(_("审计事件"), AuditEvent.objects.count(), reverse("audit:event_list")),
         ]
     return figures

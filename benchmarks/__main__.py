@@ -1,0 +1,53 @@
+"""`make bench`: measures the foundation's hot paths on a scratch database and prints a table.
+
+Uses a temporary SQLite file unless BENCH_DATABASE_URL points elsewhere (e.g. a scratch PostgreSQL database: it is
+migrated and filled, so never point it at real data). Results also go to var/bench/latest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+scratch = tempfile.mkdtemp(prefix="jianguan-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from benchmarks import cases  # noqa: E402
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    results = []
+    failed = False
+    for case in cases.ALL:
+        result = case()
+        results.append(result)
+        ok = result["value"] <= result["target"] if result["better"] == "lower" else result["value"] >= result["target"]
+        failed |= not ok
+        mark = "ok " if ok else "MISS"
+        print(f"{mark} {result['name']:<48} {result['value']:>12.2f} {result['unit']:<10} target {result['better']} "
+              f"than {result['target']} {result.get('note', '')}")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
+              f"{django.db.connection.vendor}"
+    print(f"machine: {machine}")
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=2))
+    return 1 if failed else 0
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+_ = statistics, time
