@@ -12,12 +12,23 @@ setup:
 setup-browser:
 	@scripts/bootstrap.sh --browser
 
-messages: setup
-	@$(MANAGE) compilemessages --ignore '.venv' -v0
+PO_FILES := $(wildcard jianguan/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+messages: setup $(MO_FILES)
+
+%.mo: %.po
+	@msgfmt --check-format -o $@ $<
+
+STATIC_SOURCES := $(shell find jianguan/static jianguan/*/static -type f 2>/dev/null)
+
+# Collected (and compressed) only when a static file changed, which keeps a second `make run` quick.
+var/static/staticfiles.json: $(STATIC_SOURCES) pyproject.toml
+	@$(MANAGE) collectstatic --noinput -v0
 
 db: setup messages
 	@$(MANAGE) migrate --noinput -v0
-	@$(MANAGE) collectstatic --noinput -v0
+	@$(MAKE) -s var/static/staticfiles.json
 
 ## make run: set up, migrate, load the demo district and serve on http://127.0.0.1:$(PORT)
 run: db

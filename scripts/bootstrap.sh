@@ -43,8 +43,10 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing Python dependencies"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  # Some machines' pip configuration names local mirrors that may be absent; those warnings are noise here.
+  quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
+  quiet .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  quiet .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
