@@ -1,4 +1,8 @@
-"""Shared test fixtures: the named personas every view and API test uses, on a small demo district."""
+"""Shared test fixtures: the named personas every view and API test uses, on a small district.
+
+The district is built once per test database (per xdist worker) through the real services; each test then runs in a
+transaction that is rolled back, and gets fresh instances of the district's rows.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,31 @@ from django.test import Client
 from jianguan.lib.testing import PERSONAS, make_district, persona_client
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def pytest_configure(config):
+    from django.conf import settings
+
     # PBKDF2's real cost protects production passwords; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The manifest storage needs `collectstatic` first; a fresh clone (CI) has not run it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def _district_rows(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return make_district()
 
 
 @pytest.fixture
-def district(db):
-    """A small district: two streets, five departments, the matrix, institutions in both streets, and personas."""
-    return make_district()
+def district(_district_rows, db):
+    """Two streets, four departments, the matrix, an institution in each street, and every persona."""
+    from jianguan.lib import workdays
+
+    workdays.clear_cache()
+    return _district_rows.reload()
 
 
 @pytest.fixture
@@ -27,7 +46,7 @@ def personas(district):
 
 @pytest.fixture(params=PERSONAS)
 def persona(request, district):
-    """Parametrises a test over every persona (name, user or None for anonymous)."""
+    """Parametrises a test over every persona: (name, user), with None for anonymous."""
     return request.param, district.users.get(request.param)
 
 

@@ -27,6 +27,7 @@ from django.core.management import call_command  # noqa: E402
 
 from benchmarks import cases  # noqa: E402
 
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     results = []
@@ -37,17 +38,20 @@ def main() -> int:
         ok = result["value"] <= result["target"] if result["better"] == "lower" else result["value"] >= result["target"]
         failed |= not ok
         mark = "ok " if ok else "MISS"
-        print(f"{mark} {result['name']:<48} {result['value']:>12.2f} {result['unit']:<10} target {result['better']} "
-              f"than {result['target']} {result.get('note', '')}")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
-              f"{django.db.connection.vendor}"
+        print(
+            f"{mark} {result['name']:<48} {result['value']:>12.2f} {result['unit']:<10} target {result['better']} "
+            f"than {result['target']} {result.get('note', '')}"
+        )
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{django.db.connection.vendor}"
+    )
     print(f"machine: {machine}")
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=2))
     return 1 if failed else 0
 
+
 if __name__ == "__main__":
     sys.exit(main())
-
-_ = statistics, time

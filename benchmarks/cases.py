@@ -30,8 +30,14 @@ def audit_write_latency() -> dict:
         with transaction.atomic():
             audit_record(actor=None, action="bench.write", object_type="bench", object_id=i, after={"i": i, "名": "值"})
         samples.append((time.perf_counter() - start) * 1000)
-    return {"name": "audit event write p95 (own transaction)", "value": _p95(samples), "unit": "ms",
-            "target": 10, "better": "lower", "note": f"median {statistics.median(samples):.2f} ms, n=2000"}
+    return {
+        "name": "audit event write p95 (own transaction)",
+        "value": _p95(samples),
+        "unit": "ms",
+        "target": 10,
+        "better": "lower",
+        "note": f"median {statistics.median(samples):.2f} ms, n=2000",
+    }
 
 
 def audit_verify_100k() -> dict:
@@ -46,8 +52,14 @@ def audit_verify_100k() -> dict:
     report = audit_chain_verify()
     elapsed = time.perf_counter() - start
     assert report.ok, report
-    return {"name": f"verify_audit over {report.checked:,} events", "value": elapsed, "unit": "s",
-            "target": 30, "better": "lower", "note": f"{report.checked / elapsed:,.0f} events/s"}
+    return {
+        "name": f"verify_audit over {report.checked:,} events",
+        "value": elapsed,
+        "unit": "s",
+        "target": 30,
+        "better": "lower",
+        "note": f"{report.checked / elapsed:,.0f} events/s",
+    }
 
 
 def workday_arithmetic() -> dict:
@@ -78,8 +90,14 @@ def home_page_latency() -> dict:
         assert response.status_code == 200
     with CaptureQueriesContext(connection) as ctx:
         client.get("/")
-    return {"name": "admin home page p95 (in-process)", "value": _p95(samples), "unit": "ms", "target": 100,
-            "better": "lower", "note": f"{len(ctx.captured_queries)} queries"}
+    return {
+        "name": "admin home page p95 (in-process)",
+        "value": _p95(samples),
+        "unit": "ms",
+        "target": 100,
+        "better": "lower",
+        "note": f"{len(ctx.captured_queries)} queries",
+    }
 
 
 ALL = [workday_arithmetic, audit_write_latency, home_page_latency, audit_verify_100k]

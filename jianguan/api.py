@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jianguan.accounts.services import api_token_authenticate
+
+logger = logging.getLogger("jianguan.api")
 
 
 class TokenAuth(HttpBearer):
@@ -52,6 +55,26 @@ def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> Htt
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 401, "未登录或 API 令牌无效。")
+
+
+HTTP_ERROR_MESSAGES = {
+    400: "请求内容无法解析，请提交有效的 JSON。",
+    403: "您没有执行此操作的权限。",
+    405: "不支持该请求方法。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, HTTP_ERROR_MESSAGES.get(exc.status_code, "请求无法处理。"))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged with its traceback for the operators; the caller sees no internals.
+    logger.exception("API error on %s %s", request.method, request.path)
+    return _error(request, 500, "服务器内部错误，请稍后重试；如问题持续，请联系平台管理员。")
 
 
 @api.exception_handler(PermissionDenied)

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from jianguan.accounts import services
 from jianguan.accounts.models import ApiToken, OfficerProfile
 from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.lib.api import responses
 
 router = Router(tags=["账户"])
 
@@ -38,7 +39,7 @@ class MeOut(Schema):
     certificate: CertificateOut | None
 
 
-@router.get("/me", response=MeOut, summary="当前用户的角色与权限范围")
+@router.get("/me", response=responses(MeOut), summary="当前用户的角色与权限范围")
 def me(request: HttpRequest) -> dict:
     user = request.user
     scope = user.scope
@@ -86,19 +87,19 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
-@router.get("/tokens", response=list[TokenOut], summary="我的 API 令牌")
+@router.get("/tokens", response=responses(list[TokenOut]), summary="我的 API 令牌")
 def token_list(request: HttpRequest) -> list[ApiToken]:
     return list(ApiToken.objects.visible_to(request.user))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌（令牌只返回这一次）")
+@router.post("/tokens", response=responses(TokenCreatedOut, 201), summary="创建 API 令牌（令牌只返回这一次）")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     token, raw = services.api_token_create(actor=request.user, name=payload.name)
     data = TokenOut.from_orm(token).model_dump()
     return Status(201, {**data, "token": raw})
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="吊销 API 令牌")
+@router.delete("/tokens/{token_id}", response=responses(TokenOut), summary="吊销 API 令牌")
 def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
     token = get_visible_or_404(ApiToken.objects.all(), request.user, pk=token_id)
     return services.api_token_revoke(actor=request.user, token=token)

@@ -4,10 +4,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from jianguan.accounts.permissions import require
 from jianguan.audit.selectors import audit_events_filter
+from jianguan.lib.api import responses
 
 router = Router(tags=["审计"])
 
@@ -32,7 +33,7 @@ class AuditPage(Schema):
     items: list[AuditEventOut]
 
 
-@router.get("/events", response=AuditPage, summary="审计事件（仅平台管理员）")
+@router.get("/events", response=responses(AuditPage), summary="审计事件（仅平台管理员）")
 def event_list(
     request: HttpRequest,
     actor: str = "",
@@ -41,8 +42,8 @@ def event_list(
     object_id: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
-    offset: int = 0,
-    limit: int = 50,
+    offset: int = Query(0, ge=0, le=1_000_000_000, description="跳过的条数"),
+    limit: int = Query(50, ge=1, le=200, description="每页条数（1–200）"),
 ) -> dict:
     require(request.user, "audit.view")
     qs = audit_events_filter(
@@ -54,6 +55,4 @@ def event_list(
         date_from=date_from,
         date_to=date_to,
     )
-    limit = max(1, min(limit, 200))
-    offset = max(offset, 0)
     return {"count": qs.count(), "items": list(qs[offset : offset + limit])}

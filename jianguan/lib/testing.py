@@ -32,6 +32,23 @@ class District:
     departments: dict[str, Any] = field(default_factory=dict)
     institutions: dict[str, Any] = field(default_factory=dict)
 
+    def reload(self) -> District:
+        """Fresh instances of the same rows, so one test's in-memory changes never leak into the next."""
+        from jianguan.accounts.models import User
+        from jianguan.org.models import Department, Region
+        from jianguan.registry.models import Institution
+
+        def fetch(model: Any, objs: dict[str, Any]) -> dict[str, Any]:
+            rows = model.objects.in_bulk([o.pk for o in objs.values() if o is not None])
+            return {k: (rows[o.pk] if o is not None else None) for k, o in objs.items()}
+
+        return District(
+            users=fetch(User, self.users),
+            streets=fetch(Region, self.streets),
+            departments=fetch(Department, self.departments),
+            institutions=fetch(Institution, self.institutions),
+        )
+
 
 def make_district() -> District:
     from jianguan.accounts import services as accounts
@@ -70,7 +87,7 @@ def make_district() -> District:
     d.institutions["a"] = registry.institution_create(
         actor=admin,
         name="甲街道培训学校",
-        credit_code="91440300MA5H0HLK5U",
+        credit_code="92990100MA00000A1P",
         kind=InstitutionKind.ACADEMIC,
         street=d.streets["a"],
         address="甲街道 1 号",

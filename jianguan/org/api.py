@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from jianguan.accounts.permissions import require
+from jianguan.lib.api import responses
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import responsibility_matrix
 
@@ -33,17 +34,17 @@ class MatrixRowOut(Schema):
     problem: str
 
 
-@router.get("/regions", response=list[RegionOut], summary="区和街道/乡镇")
+@router.get("/regions", response=responses(list[RegionOut]), summary="区和街道/乡镇")
 def region_list(request: HttpRequest) -> list[Region]:
     return list(Region.objects.filter(is_active=True))
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="部门")
+@router.get("/departments", response=responses(list[DepartmentOut]), summary="部门")
 def department_list(request: HttpRequest) -> list[Department]:
     return list(Department.objects.filter(is_active=True))
 
 
-@router.get("/responsibilities", response=list[MatrixRowOut], summary="职责分工矩阵（含空白与交叉）")
+@router.get("/responsibilities", response=responses(list[MatrixRowOut]), summary="职责分工矩阵（含空白与交叉）")
 def responsibility_list(request: HttpRequest) -> list[dict]:
     require(request.user, "responsibilities.view")
     return [

@@ -158,3 +158,9 @@ def test_docs_work_offline(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle." in html
     assert "cdn." not in html and "https://" not in html.split("<body")[0]
+
+
+def test_unparsable_body_is_a_chinese_json_error(client_for):
+    response = client_for("lead").post("/api/v1/tokens", data="[{<", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "请求内容无法解析，请提交有效的 JSON。"

@@ -29,7 +29,11 @@ def _grow(district, n: int) -> None:
             actor=admin, username=f"u{i}", name=f"用户{i}", role=Role.INSTITUTION, password=PASSWORD, institution=inst
         )
         accounts.user_create(
-            actor=admin, username=f"s{i}", name=f"街道{i}", role=Role.STREET_OFFICER, password=PASSWORD,
+            actor=admin,
+            username=f"s{i}",
+            name=f"街道{i}",
+            role=Role.STREET_OFFICER,
+            password=PASSWORD,
             streets=[district.streets["a"], district.streets["b"]],
         )
 

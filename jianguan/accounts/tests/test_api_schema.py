@@ -1,0 +1,31 @@
+"""The API fuzzed against its own OpenAPI schema: no server errors, and every answer matches what it documents."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from jianguan.accounts.services import api_token_create
+from jianguan.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+
+
+@pytest.fixture(params=["admin", "street_a", "institution"])
+def token_headers(request, personas):
+    _token, raw = api_token_create(actor=personas[request.param], name="schema")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_matches_its_schema(case, token_headers):
+    case.call_and_validate(headers=token_headers, checks=CHECKS)

@@ -1,0 +1,22 @@
+"""Shared API pieces: the error body every endpoint documents for its 4xx answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    message: str
+    errors: Any = None
+
+
+# 400 a service refused the input, 401 no valid token or session, 403 the role may not, 404 missing or outside the
+# caller's scope, 422 malformed request, 429 rate-limited.
+ERROR_CODES = frozenset({400, 401, 403, 404, 422, 429})
+
+
+def responses(ok: Any, status: int = 200) -> dict:
+    """A response map: the success schema plus the documented Chinese error body for every 4xx status."""
+    return {status: ok, ERROR_CODES: ErrorOut}
