@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from jianguan.accounts import services
 from jianguan.accounts.models import ApiToken, OfficerProfile
 from jianguan.accounts.scoping import get_visible_or_404
-from jianguan.lib.api import responses
+from jianguan.lib.api import PlainText, responses
 
 router = Router(tags=["账户"])
 
@@ -80,7 +80,7 @@ class TokenOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
+    name: PlainText
 
 
 class TokenCreatedOut(TokenOut):

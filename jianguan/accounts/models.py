@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
+from jianguan.lib.validators import validate_plain_text
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -25,7 +26,7 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
 class User(AbstractUser):
     """A platform account with one role and the scope that role works in."""
 
-    name = models.CharField(_("姓名"), max_length=50)
+    name = models.CharField(_("姓名"), max_length=50, validators=[validate_plain_text])
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, blank=True)
     department = models.ForeignKey(
         "org.Department",
@@ -93,7 +94,7 @@ class ApiToken(models.Model):
     """A personal API token; only its SHA-256 is stored, the token itself is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("用途"), max_length=60)
+    name = models.CharField(_("用途"), max_length=60, validators=[validate_plain_text])
     prefix = models.CharField(_("前缀"), max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

@@ -59,6 +59,18 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("审计记录不可删除。")
 
+    @property
+    def action_label(self) -> str:
+        from jianguan.audit.labels import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def object_type_label(self) -> str:
+        from jianguan.audit.labels import OBJECT_TYPE_LABELS
+
+        return str(OBJECT_TYPE_LABELS.get(self.object_type, self.object_type))
+
 
 class AuditChainHead(models.Model):
     """The chain's last sequence number and hash; its row lock serialises audit writes and reveals a cut tail."""

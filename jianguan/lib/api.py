@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from ninja import Schema
+from pydantic import AfterValidator
+
+from jianguan.lib.validators import validate_plain_text
+
+
+def _plain_text(value: str) -> str:
+    try:
+        validate_plain_text(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from exc
+    return value
+
+
+# A string without control characters or invalid Unicode: use it for every text field an API accepts.
+PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
 class ErrorOut(Schema):

@@ -164,3 +164,13 @@ def test_unparsable_body_is_a_chinese_json_error(client_for):
     response = client_for("lead").post("/api/v1/tokens", data="[{<", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["message"] == "请求内容无法解析，请提交有效的 JSON。"
+
+
+@pytest.mark.parametrize("name", ["含\x00空字符", "响铃\x07", "\udaf1孤立代理"])
+def test_control_characters_are_refused_in_chinese(client_for, name):
+    import json as _json
+
+    body = _json.dumps({"name": name})
+    response = client_for("lead").post("/api/v1/tokens", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert "控制字符" in str(response.json()["errors"])

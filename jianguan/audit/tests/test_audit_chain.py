@@ -130,3 +130,19 @@ def test_audit_page_filters(client_for, personas):
 def test_audit_api_filters(client_for, personas):
     data = client_for("admin").get("/api/v1/audit/events", {"object_type": "org.department"}).json()
     assert data["count"] == 4 and {e["object_type"] for e in data["items"]} == {"org.department"}
+
+
+def test_every_audited_action_has_a_chinese_label():
+    import re
+    from pathlib import Path
+
+    from jianguan.audit.labels import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for path in root.rglob("services.py"):
+        for name in re.findall(r'action="([a-z_.]+)"', path.read_text(encoding="utf-8")):
+            # Bare names go through org.services._save_audited, which appends .create / .update.
+            found |= {name} if "." in name else {f"{name}.create", f"{name}.update"}
+    assert found, "the scan found no audited actions"
+    assert found - set(ACTION_LABELS) == set()

@@ -1,0 +1,18 @@
+"""Validators shared by models, forms and API schemas."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# NUL and other control characters (tab and newlines are fine) cannot be stored by PostgreSQL or shown sensibly;
+# lone surrogates cannot be encoded as UTF-8 at all.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def validate_plain_text(value: str) -> None:
+    """Refuse text that holds control characters or invalid Unicode."""
+    if isinstance(value, str) and _FORBIDDEN.search(value):
+        raise ValidationError(_("内容包含不可见的控制字符或无效字符，请删除后重试。"), code="control_characters")
