@@ -169,6 +169,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Working-day deadlines: how many working days ahead count as "due soon".
 JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
+# A licence counts as "expiring" this many days before its valid-until date.
+JIANGUAN_LICENCE_EXPIRING_DAYS = env_int("JIANGUAN_LICENCE_EXPIRING_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("jianguan.accounts.urls")),
     path("org/", include("jianguan.org.urls")),
+    path("institutions/", include("jianguan.registry.urls")),
     path("audit/", include("jianguan.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -13,11 +13,13 @@ from jianguan.accounts.permissions import allowed
 # (label, url name, permission or None for every signed-in user)
 NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("首页"), "home", None),
+    (_("机构名录"), "registry:institution_list", "institutions.view"),
     (_("职责分工"), "org:responsibility_list", "responsibilities.view"),
     (_("账户"), "accounts:user_list", "users.manage"),
     (_("部门"), "org:department_list", "org.manage"),
     (_("街道/乡镇"), "org:region_list", "org.manage"),
     (_("工作日"), "org:workday_list", "calendar.manage"),
+    (_("证照要求"), "registry:requirement_list", "registry.configure"),
     (_("审计"), "audit:event_list", "audit.view"),
 ]
 

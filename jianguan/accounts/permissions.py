@@ -17,7 +17,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "responsibilities.manage": frozenset({Role.ADMIN}),
     "calendar.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
+    "institutions.view": frozenset(set(Role) - {Role.INSTITUTION}),
     "institutions.manage": frozenset({Role.ADMIN, Role.LEAD, Role.STREET_OFFICER}),
+    "institutions.status": frozenset({Role.ADMIN, Role.LEAD}),
+    "registry.configure": frozenset({Role.ADMIN}),
 }
 
 

@@ -25,6 +25,12 @@ ACTION_LABELS = {
     "workday_override.update": _("修改工作日调整"),
     "workday_override.delete": _("删除工作日调整"),
     "institution.create": _("登记机构"),
+    "institution.update": _("修改机构信息"),
+    "institution.status_change": _("变更经营状态"),
+    "licence.create": _("添加证照"),
+    "licence.update": _("修改证照"),
+    "licence.delete": _("删除证照"),
+    "licence_requirement.set": _("调整证照要求"),
 }
 
 OBJECT_TYPE_LABELS = {
@@ -36,4 +42,6 @@ OBJECT_TYPE_LABELS = {
     "org.responsibility": _("职责分工"),
     "org.workdayoverride": _("工作日调整"),
     "registry.institution": _("机构"),
+    "registry.licence": _("证照"),
+    "registry.licencerequirement": _("证照要求"),
 }

@@ -33,6 +33,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=60, blank=True, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=40, blank=True, db_index=True)
     object_label = models.CharField(_("对象名称"), max_length=200, blank=True)
+    # The institution the event concerns, for the institution's shared timeline (licences, inspections, items …).
+    institution_id = models.PositiveBigIntegerField(_("相关机构"), null=True, blank=True, db_index=True)
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)

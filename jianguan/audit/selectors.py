@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -68,8 +68,9 @@ def audit_events_filter(
     if object_id:
         qs = qs.filter(object_id=object_id)
     tz = timezone.get_current_timezone()
-    if date_from:
+    # Dates at the ends of the calendar would overflow when converted to UTC; they limit nothing anyway.
+    if date_from and date_from.year > 1:
         qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
-    if date_to:
-        qs = qs.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=tz))
+    if date_to and date_to.year < 9999:
+        qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
     return qs.order_by("-seq")

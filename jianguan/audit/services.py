@@ -68,6 +68,7 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
         "object_type": event.object_type,
         "object_id": event.object_id,
         "object_label": event.object_label,
+        "institution_id": event.institution_id,
         "before": event.before,
         "after": event.after,
         "source": event.source,
@@ -86,6 +87,7 @@ def audit_record(
     object_label: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    institution: Any = None,
 ) -> AuditEvent:
     """Append one event to the audit chain. Must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
@@ -107,6 +109,7 @@ def audit_record(
             object_type=object_type,
             object_id=str(object_id) if object_id != "" else "",
             object_label=str(object_label)[:200],
+            institution_id=getattr(institution, "pk", institution),
             before=_jsonable(before) if before is not None else None,
             after=_jsonable(after) if after is not None else None,
             source=ctx.source,

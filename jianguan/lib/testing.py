@@ -31,12 +31,13 @@ class District:
     streets: dict[str, Any] = field(default_factory=dict)
     departments: dict[str, Any] = field(default_factory=dict)
     institutions: dict[str, Any] = field(default_factory=dict)
+    licences: dict[str, Any] = field(default_factory=dict)
 
     def reload(self) -> District:
         """Fresh instances of the same rows, so one test's in-memory changes never leak into the next."""
         from jianguan.accounts.models import User
         from jianguan.org.models import Department, Region
-        from jianguan.registry.models import Institution
+        from jianguan.registry.models import Institution, Licence
 
         def fetch(model: Any, objs: dict[str, Any]) -> dict[str, Any]:
             rows = model.objects.in_bulk([o.pk for o in objs.values() if o is not None])
@@ -47,6 +48,7 @@ class District:
             streets=fetch(Region, self.streets),
             departments=fetch(Department, self.departments),
             institutions=fetch(Institution, self.institutions),
+            licences=fetch(Licence, self.licences),
         )
 
 
@@ -99,6 +101,16 @@ def make_district() -> District:
         kind=InstitutionKind.MEAL_CARE,
         street=d.streets["b"],
         address="乙街道 2 号",
+    )
+
+    d.licences["a"] = registry.licence_save(
+        actor=admin,
+        institution=d.institutions["a"],
+        kind="school_permit",
+        number="教民330199001",
+        issuer="测试区教育局",
+        issue_date=date(2024, 1, 1),
+        valid_until=date(2099, 12, 31),
     )
 
     def user(key: str, role: str, **kw: Any) -> Any:

@@ -20,3 +20,38 @@ class OperatingStatus(models.TextChoices):
     BANNED = "banned", _("已取缔")
     DEREGISTERED = "deregistered", _("已注销")
     UNREGISTERED = "unregistered", _("未登记")
+
+
+class InstitutionSubKind(models.TextChoices):
+    """Sub-kinds of 非学科类 training; other kinds have none."""
+
+    SPORTS = "sports", _("体育")
+    ARTS = "arts", _("文化艺术")
+    SCIENCE = "science", _("科技")
+    OTHER = "other", _("其他")
+
+
+class LicenceKind(models.TextChoices):
+    SCHOOL_PERMIT = "school_permit", _("办学许可证")
+    LEGAL_ENTITY = "legal_entity", _("营业执照/法人登记证书")
+    FOOD = "food", _("食品经营许可证/小餐饮备案")
+    FIRE = "fire", _("消防相关")
+    OTHER = "other", _("其他")
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    EXPIRING = "expiring", _("即将到期")
+    EXPIRED = "expired", _("已过期")
+    MISSING = "missing", _("缺失")
+
+
+# Statuses an institution can be moved to by a status change (未登记 is only where unregistered sites start).
+STATUS_CHANGE_TARGETS = [
+    OperatingStatus.NORMAL,
+    OperatingStatus.STOP_ENROLLING,
+    OperatingStatus.SUSPENDED,
+    OperatingStatus.LICENCE_REVOKED,
+    OperatingStatus.BANNED,
+    OperatingStatus.DEREGISTERED,
+]

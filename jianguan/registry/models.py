@@ -1,13 +1,35 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
-from jianguan.registry.choices import InstitutionKind, OperatingStatus
+from jianguan.lib.creditcode import django_validator as credit_code_validator
+from jianguan.lib.textnorm import clean_text
+from jianguan.lib.validators import validate_plain_text
+from jianguan.registry.choices import (
+    InstitutionKind,
+    InstitutionSubKind,
+    LicenceKind,
+    LicenceStatus,
+    OperatingStatus,
+)
+
+phone_validator = RegexValidator(r"^[0-9+\-() ]{7,20}$", _("请输入有效的电话号码，如 13800138000 或 0571-88888888。"))
+
+
+def pinyin_initials(text: str) -> str:
+    """北京新东方学校 → bjxdfxx; letters and digits kept, everything else dropped."""
+    letters = lazy_pinyin(clean_text(text), style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    return "".join(ch for ch in "".join(letters).lower() if ch.isascii() and ch.isalnum())
 
 
 class InstitutionQuerySet(ScopedQuerySet):
@@ -25,15 +47,57 @@ class InstitutionQuerySet(ScopedQuerySet):
 class Institution(models.Model):
     """A training institution, meal-care site or after-school care site in the district registry (名录库)."""
 
-    name = models.CharField(_("机构名称"), max_length=100)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
+    name = models.CharField(_("机构名称"), max_length=100, validators=[validate_plain_text])
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[credit_code_validator],
+        help_text=_("未登记的场所可以为空。"),
+    )
     kind = models.CharField(_("机构类型"), max_length=20, choices=InstitutionKind.choices)
+    sub_kind = models.CharField(_("细分类型"), max_length=20, choices=InstitutionSubKind.choices, blank=True)
     street = models.ForeignKey(
         "org.Region", verbose_name=_("所属街道/乡镇"), on_delete=models.PROTECT, related_name="institutions"
     )
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True, validators=[validate_plain_text])
+    legal_representative = models.CharField(
+        _("法定代表人"), max_length=50, blank=True, validators=[validate_plain_text]
+    )
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True, validators=[validate_plain_text])
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
+    capacity = models.PositiveIntegerField(_("容纳人数"), null=True, blank=True, validators=[MaxValueValidator(100000)])
+    floor_area = models.DecimalField(
+        _("场地面积（㎡）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1000000)],
+    )
+    floors = models.CharField(_("所在楼层"), max_length=30, blank=True, validators=[validate_plain_text])
     status = models.CharField(
         _("经营状态"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.NORMAL
+    )
+    notes = models.TextField(_("备注"), blank=True, validators=[validate_plain_text])
+    pinyin_initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, editable=False, db_index=True)
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -42,8 +106,107 @@ class Institution(models.Model):
 
     class Meta:
         ordering = ["street_id", "name"]
+        indexes = [
+            models.Index(fields=["street", "kind", "status"]),
+            models.Index(fields=["name"]),
+        ]
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # A derived search column, kept in step with the name whatever code path saves.
+        self.pinyin_initials = pinyin_initials(self.name)[:100]
+        super().save(*args, **kwargs)
+
+
+class InstitutionStatusChange(models.Model):
+    """One change of an institution's operating status, with its reason (停止招生, 停业整顿, 取缔 …)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("原状态"), max_length=20, choices=OperatingStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=OperatingStatus.choices)
+    reason = models.TextField(_("原因"), validators=[validate_plain_text])
+    effective_date = models.DateField(_("生效日期"))
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("经营状态变更")
+        verbose_name_plural = _("经营状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.institution}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class LicenceQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q | None:
+        q = Institution.objects.scope_q(scope)
+        if q is None:
+            return None
+        return Q(institution__in=Institution.objects.filter(q))
+
+
+def licence_upload_to(instance: Licence, filename: str) -> str:
+    return f"licences/{instance.institution_id}/{timezone.now():%Y%m}/{filename}"
+
+
+class Licence(models.Model):
+    """A licence or registration an institution holds, with its validity."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="licences")
+    kind = models.CharField(_("证照类型"), max_length=20, choices=LicenceKind.choices)
+    number = models.CharField(_("证照编号"), max_length=60, validators=[validate_plain_text])
+    issuer = models.CharField(_("发证机关"), max_length=100, blank=True, validators=[validate_plain_text])
+    issue_date = models.DateField(_("发证日期"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("长期有效的留空。"))
+    scan = models.FileField(_("扫描件"), upload_to=licence_upload_to, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = LicenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-valid_until"]
+        indexes = [models.Index(fields=["valid_until"])]
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def status_on(self, day: date | None = None) -> str:
+        day = day or timezone.localdate()
+        if self.valid_until is None:
+            return LicenceStatus.VALID
+        if self.valid_until < day:
+            return LicenceStatus.EXPIRED
+        if self.valid_until <= day + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS):
+            return LicenceStatus.EXPIRING
+        return LicenceStatus.VALID
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+
+class LicenceRequirement(models.Model):
+    """What an institution kind must hold: one row per required licence kind (admins edit them)."""
+
+    institution_kind = models.CharField(_("机构类型"), max_length=20, choices=InstitutionKind.choices)
+    licence_kind = models.CharField(_("须持证照"), max_length=20, choices=LicenceKind.choices)
+
+    class Meta:
+        ordering = ["institution_kind", "licence_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution_kind", "licence_kind"], name="licence_requirement_unique")
+        ]
+        verbose_name = _("证照要求")
+        verbose_name_plural = _("证照要求")
+
+    def __str__(self) -> str:
+        return f"{self.get_institution_kind_display()} → {self.get_licence_kind_display()}"

@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jianguan.lib.testing import PERSONAS, persona_client
 
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+MANAGERS = ["admin", "lead", "street_a", "street_b"]
+MANAGERS_OF_A = ["admin", "lead", "street_a"]
 RESPONSIBILITY_VIEWERS = ["admin", "lead", "edu_officer", "fire_officer", "leader"]
 
 
@@ -22,6 +24,8 @@ class Case:
     ok: int = 200
     denied: int = 403
     data: dict = field(default_factory=dict)
+    # Personas who cannot even see the object get 404 rather than 403.
+    not_found: list[str] = field(default_factory=list)
 
 
 def _u(name: str, **kwargs: object) -> Callable[[object], str]:
@@ -60,6 +64,44 @@ CASES: dict[str, Case] = {
     "org:workday_list": Case(_u("org:workday_list"), ["admin"]),
     "audit:event_list": Case(_u("audit:event_list"), ["admin"]),
     "audit:event_detail": Case(_u("audit:event_detail", seq=1), ["admin"]),
+    "registry:institution_list": Case(_u("registry:institution_list"), SIGNED_IN),
+    "registry:institution_export_xlsx": Case(_u("registry:institution_export_xlsx"), SIGNED_IN),
+    "registry:institution_export_csv": Case(_u("registry:institution_export_csv"), SIGNED_IN),
+    "registry:institution_create": Case(_u("registry:institution_create"), MANAGERS),
+    "registry:import_upload": Case(_u("registry:import_upload"), MANAGERS),
+    "registry:import_template": Case(_u("registry:import_template"), MANAGERS),
+    "registry:requirement_list": Case(_u("registry:requirement_list"), ["admin"]),
+    "registry:institution_detail": Case(
+        _u("registry:institution_detail", pk=lambda d: d.institutions["a"].pk),
+        [p for p in SIGNED_IN if p != "street_b"],
+        denied=404,
+    ),
+    "registry:institution_edit": Case(
+        _u("registry:institution_edit", pk=lambda d: d.institutions["a"].pk), MANAGERS_OF_A, not_found=["street_b"]
+    ),
+    "registry:institution_status": Case(
+        _u("registry:institution_status", pk=lambda d: d.institutions["a"].pk),
+        ["admin", "lead"],
+        method="post",
+        ok=302,
+        data={"to_status": "stop_enrolling", "effective_date": "2026-11-26", "reason": "未取得办学许可"},
+        not_found=["street_b"],
+    ),
+    "registry:licence_create": Case(
+        _u("registry:licence_create", pk=lambda d: d.institutions["a"].pk), MANAGERS_OF_A, not_found=["street_b"]
+    ),
+    "registry:licence_edit": Case(
+        _u("registry:licence_edit", pk=lambda d: d.institutions["a"].pk, licence_pk=lambda d: d.licences["a"].pk),
+        MANAGERS_OF_A,
+        not_found=["street_b"],
+    ),
+    "registry:licence_delete": Case(
+        _u("registry:licence_delete", pk=lambda d: d.institutions["a"].pk, licence_pk=lambda d: d.licences["a"].pk),
+        MANAGERS_OF_A,
+        method="post",
+        ok=302,
+        not_found=["street_b"],
+    ),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
 SEPARATELY_TESTED = {
@@ -99,6 +141,8 @@ def test_page_access(name, persona, district):
         assert response["Location"].startswith(reverse("accounts:login"))
     elif persona_name in case.allowed:
         assert response.status_code == case.ok, response.content[:500]
+    elif persona_name in case.not_found:
+        assert response.status_code == 404
     else:
         assert response.status_code == case.denied
         if case.denied == 403:

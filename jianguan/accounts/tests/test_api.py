@@ -34,11 +34,27 @@ OPERATIONS = [
         404,
     ),
     ("get", "/api/v1/audit/events", ["admin"], 403),
+    ("patch", "/api/v1/institutions/{inst_a}", ["admin", "lead", "street_a"], 403),
+    ("post", "/api/v1/institutions", ["admin", "lead", "street_b"], 403),
 ]
+# Who may not see institution a at all gets 404 for it, not 403.
+NOT_FOUND = {("patch", "/api/v1/institutions/{inst_a}"): {"street_b"}}
+BODIES = {
+    "/api/v1/tokens": {"name": "对接"},
+    "/api/v1/institutions": {"name": "新登记机构", "kind": "other", "street_id": "{street_b}"},
+    "/api/v1/institutions/{inst_a}": {"address": "甲街道 9 号"},
+}
 
 
 def _path(template: str, district) -> str:
     return template.format(inst_a=district.institutions["a"].pk, inst_b=district.institutions["b"].pk)
+
+
+def _body(template: str, district) -> str:
+    body = dict(BODIES[template])
+    if body.get("street_id") == "{street_b}":
+        body["street_id"] = district.streets["b"].pk
+    return json.dumps(body)
 
 
 def test_every_api_operation_is_in_the_matrix(client):
@@ -56,13 +72,17 @@ def test_every_api_operation_is_in_the_matrix(client):
 def test_api_access(method, template, allowed, denied, persona, district):
     persona_name, user = persona
     client = persona_client(user)
-    kwargs = {"data": json.dumps({"name": "对接"}), "content_type": "application/json"} if method == "post" else {}
+    kwargs = (
+        {"data": _body(template, district), "content_type": "application/json"} if method in ("post", "patch") else {}
+    )
     response = getattr(client, method)(_path(template, district), **kwargs)
     if persona_name == "anonymous":
         assert response.status_code == 401
         assert response.json() == {"message": "未登录或 API 令牌无效。"}
     elif persona_name in allowed:
         assert response.status_code in (200, 201), response.content
+    elif persona_name in NOT_FOUND.get((method, template), set()):
+        assert response.status_code == 404
     else:
         assert response.status_code == denied
         assert response.json()["message"]

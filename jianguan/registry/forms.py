@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.org.selectors import streets
+from jianguan.registry.choices import STATUS_CHANGE_TARGETS, LicenceKind, OperatingStatus
+from jianguan.registry.models import Institution, Licence
+
+IMAGE_OR_PDF = ".pdf,.jpg,.jpeg,.png"
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+class InstitutionForm(forms.ModelForm):
+    confirm_duplicate_name = forms.BooleanField(
+        label=_("仍然保存（确认与同名机构不是同一家）"), required=False, widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name", "credit_code", "kind", "sub_kind", "street", "address", "legal_representative",
+            "contact_person", "contact_phone", "capacity", "floor_area", "floors", "notes", "latitude", "longitude",
+        ]  # fmt: skip
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = streets()
+        if user is not None and user.scope.street_ids:
+            qs = qs.filter(pk__in=user.scope.street_ids)
+        self.fields["street"].queryset = qs
+        self.fields["credit_code"].validators = []  # the service normalises first (full-width, lowercase, spaces)
+        self.fields["credit_code"].max_length = 40
+        self.fields["credit_code"].widget.attrs["maxlength"] = 40
+
+    def _post_clean(self) -> None:
+        # Validation of the model happens in the service, so the same rules apply to pages, the API and imports.
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "confirm_duplicate_name"}
+        data["credit_code"] = data.get("credit_code") or None
+        return data
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=_("新状态"), choices=[(s.value, s.label) for s in OperatingStatus if s in STATUS_CHANGE_TARGETS]
+    )
+    effective_date = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "issuer", "issue_date", "valid_until", "scan"]
+        widgets = {
+            "issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "scan": forms.ClearableFileInput(attrs={"accept": IMAGE_OR_PDF}),
+        }
+
+    def _post_clean(self) -> None:
+        pass
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan and hasattr(scan, "size"):
+            if scan.size > MAX_SCAN_BYTES:
+                raise forms.ValidationError(_("扫描件不能超过 10 MB。"))
+            head = scan.read(8)
+            scan.seek(0)
+            if not (head.startswith(b"%PDF") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
+                raise forms.ValidationError(_("扫描件必须是 PDF、JPEG 或 PNG 文件（按文件内容判断）。"))
+        return scan
+
+
+class RequirementForm(forms.Form):
+    licence_kinds = forms.MultipleChoiceField(
+        label=_("须持证照"), choices=LicenceKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    valid_only = forms.BooleanField(label=_("只导入无误的行（有错误的行跳过）"), required=False)

@@ -1,0 +1,399 @@
+"""Importing the institution registry from the Excel sheets streets send in.
+
+Every row is parsed and validated first; the report names row, column, the bad value and a Chinese reason. Nothing is
+written when any row is bad, unless `valid_only` is chosen. Rows update an existing institution found by credit code
+(or by name + street when there is none) instead of duplicating it. All writes go through the registry services, in
+one transaction.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from jianguan.lib.creditcode import CreditCodeError
+from jianguan.lib.creditcode import validate as validate_credit_code
+from jianguan.lib.excel import temp_xlsx_path
+from jianguan.lib.textnorm import clean_text, normalize_name, parse_decimal, parse_int
+from jianguan.org.selectors import streets
+from jianguan.registry import services
+from jianguan.registry.choices import InstitutionKind, InstitutionSubKind, OperatingStatus
+from jianguan.registry.models import Institution
+
+# field → header in the template; aliases below accept the variants streets actually use.
+COLUMNS = [
+    ("name", "机构名称*"),
+    ("credit_code", "统一社会信用代码"),
+    ("kind", "机构类型*"),
+    ("sub_kind", "细分类型"),
+    ("street", "街道/乡镇*"),
+    ("address", "地址"),
+    ("legal_representative", "法定代表人"),
+    ("contact_person", "联系人"),
+    ("contact_phone", "联系电话"),
+    ("capacity", "容纳人数"),
+    ("floor_area", "场地面积（㎡）"),
+    ("floors", "所在楼层"),
+    ("status", "经营状态"),
+    ("notes", "备注"),
+]
+ALIASES = {
+    "机构名称": "name", "名称": "name", "培训机构名称": "name", "单位名称": "name",
+    "统一社会信用代码": "credit_code", "信用代码": "credit_code", "社会信用代码": "credit_code",
+    "机构类型": "kind", "类型": "kind", "类别": "kind",
+    "细分类型": "sub_kind", "细分类别": "sub_kind",
+    "街道乡镇": "street", "街道": "street", "乡镇": "street", "所属街道": "street", "所属街道乡镇": "street",
+    "地址": "address", "详细地址": "address", "经营地址": "address", "办学地址": "address",
+    "法定代表人": "legal_representative", "法人": "legal_representative", "负责人": "legal_representative",
+    "联系人": "contact_person",
+    "联系电话": "contact_phone", "电话": "contact_phone", "手机": "contact_phone", "联系方式": "contact_phone",
+    "容纳人数": "capacity", "核定人数": "capacity", "人数": "capacity",
+    "场地面积": "floor_area", "场地面积㎡": "floor_area", "面积": "floor_area", "面积㎡": "floor_area",
+    "场地面积平方米": "floor_area",
+    "所在楼层": "floors", "楼层": "floors",
+    "经营状态": "status", "状态": "status",
+    "备注": "notes",
+}  # fmt: skip
+HEADER_SCAN_ROWS = 10
+REQUIRED = ("name", "kind", "street")
+KIND_ALIASES = {
+    "学科类": InstitutionKind.ACADEMIC,
+    "非学科类": InstitutionKind.NON_ACADEMIC,
+    "托管": InstitutionKind.AFTER_SCHOOL,
+}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    fatal: str = ""
+    committed: bool = False
+    dry_run: bool = False
+
+    @property
+    def summary(self) -> str:
+        if self.fatal:
+            return self.fatal
+        text = f"新增 {self.imported} 家，更新 {self.updated} 家，未变化 {self.unchanged} 家，拒绝 {self.rejected} 行"
+        if self.errors and not self.committed and not self.dry_run:
+            text += "（有错误的行，未写入任何数据）"
+        return text
+
+    @property
+    def last_line(self) -> str:
+        return f"imported {self.imported}, updated {self.updated}, rejected {self.rejected}"
+
+
+def _header_key(value: Any) -> str:
+    text = clean_text(value).replace("*", "").replace("＊", "")
+    return "".join(ch for ch in text if ch not in " /（）()、:：")
+
+
+def _find_header(rows: list[tuple]) -> tuple[int, dict[int, str]] | None:
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping = {}
+        for col, value in enumerate(row):
+            key = ALIASES.get(_header_key(value))
+            if key and key not in mapping.values():
+                mapping[col] = key
+        if "name" in mapping.values():
+            return index, mapping
+    return None
+
+
+def _choice(value: str, choices: Any, aliases: dict[str, str] | None = None) -> str | None:
+    text = clean_text(value)
+    for code, label in choices:
+        if text in (code, str(label)):
+            return code
+    return (aliases or {}).get(text)
+
+
+class _RowParser:
+    """Turns one sheet row into service fields, collecting a RowError per bad cell."""
+
+    def __init__(self, header_labels: dict[str, str]) -> None:
+        self.header_labels = header_labels
+        self.streets = {}
+        for street in streets():
+            self.streets[street.name] = street
+            self.streets[street.code] = street
+
+    def parse(self, excel_row: int, cells: dict[str, Any]) -> tuple[dict[str, Any], list[RowError]]:
+        errors: list[RowError] = []
+        data: dict[str, Any] = {}
+
+        def fail(name: str, reason: str) -> None:
+            errors.append(RowError(excel_row, self.header_labels.get(name, name), clean_text(cells.get(name)), reason))
+
+        for name in REQUIRED:
+            if not clean_text(cells.get(name)):
+                fail(name, "必填项为空")
+        data["name"] = clean_text(cells.get("name"))
+        if len(data["name"]) > 100:
+            fail("name", "机构名称不能超过 100 个字")
+        code = clean_text(cells.get("credit_code"))
+        data["credit_code"] = None
+        if code:
+            try:
+                data["credit_code"] = validate_credit_code(code)
+            except CreditCodeError as exc:
+                fail("credit_code", str(exc))
+        if kind_text := clean_text(cells.get("kind")):
+            kind = _choice(kind_text, InstitutionKind.choices, KIND_ALIASES)
+            if kind is None:
+                fail("kind", "机构类型应为：" + "、".join(str(label) for _c, label in InstitutionKind.choices))
+            data["kind"] = kind
+        sub_text = clean_text(cells.get("sub_kind"))
+        data["sub_kind"] = ""
+        if sub_text:
+            sub_kind = _choice(sub_text, InstitutionSubKind.choices)
+            if sub_kind is None:
+                fail("sub_kind", "细分类型应为：" + "、".join(str(label) for _c, label in InstitutionSubKind.choices))
+            data["sub_kind"] = sub_kind or ""
+        if street_text := clean_text(cells.get("street")):
+            street = self.streets.get(street_text)
+            if street is None:
+                fail(
+                    "street", "本区没有该街道/乡镇，应为：" + "、".join(sorted({s.name for s in self.streets.values()}))
+                )
+            data["street"] = street
+        for name in ("address", "legal_representative", "contact_person", "floors", "notes"):
+            data[name] = clean_text(cells.get(name))
+        data["contact_phone"] = clean_text(cells.get("contact_phone")).replace(" ", "")
+        for name, parser in (("capacity", parse_int), ("floor_area", parse_decimal)):
+            try:
+                data[name] = parser(cells.get(name))
+            except ValueError as exc:
+                fail(name, str(exc))
+        if status_text := clean_text(cells.get("status")):
+            status = _choice(status_text, OperatingStatus.choices)
+            if status is None:
+                fail("status", "经营状态应为：" + "、".join(str(label) for _c, label in OperatingStatus.choices))
+            data["status"] = status
+        return data, errors
+
+
+def _service_errors(excel_row: int, exc: ValidationError, header_labels: dict[str, str]) -> list[RowError]:
+    from django.utils.html import strip_tags
+
+    if hasattr(exc, "error_dict"):
+        return [
+            RowError(excel_row, header_labels.get(name, "" if name == "__all__" else name), "", strip_tags(message))
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [RowError(excel_row, "", "", strip_tags(m)) for m in exc.messages]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_only: bool = False) -> ImportReport:
+    """Import institutions from an .xlsx file; see the module docstring for the rules."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        report.fatal = "文件不是有效的 Excel（.xlsx）文件，请用模板另存为 .xlsx 后再导入。"
+        return report
+    try:
+        sheet = workbook["机构名录"] if "机构名录" in workbook.sheetnames else workbook.worksheets[0]
+        rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    found = _find_header(rows)
+    if found is None:
+        report.fatal = "没有找到表头：前 10 行中应有一行包含“机构名称”等列名。请使用导入模板。"
+        return report
+    header_index, mapping = found
+    missing = [label for name, label in COLUMNS if name in REQUIRED and name not in mapping.values()]
+    if missing:
+        report.fatal = "缺少必需的列：" + "、".join(missing)
+        return report
+    header_labels = {name: clean_text(rows[header_index][col]) for col, name in mapping.items()}
+    parser = _RowParser(header_labels)
+
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    seen_keys: dict[tuple, int] = {}
+    bad_rows: set[int] = set()
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        cells = {name: row[col] if col < len(row) else None for col, name in mapping.items()}
+        if not any(clean_text(v) for v in cells.values()):
+            continue  # blank row
+        report.rows += 1
+        data, errors = parser.parse(offset, cells)
+        if not errors:
+            key = (
+                ("code", data["credit_code"])
+                if data["credit_code"]
+                else ("name", normalize_name(data["name"]), data["street"].pk)
+            )
+            if key in seen_keys:
+                errors.append(
+                    RowError(
+                        offset,
+                        header_labels.get("name", ""),
+                        data["name"],
+                        f"与第 {seen_keys[key]} 行是同一机构（重复行）",
+                    )
+                )
+            else:
+                seen_keys[key] = offset
+        if errors:
+            report.errors.extend(errors)
+            bad_rows.add(offset)
+        else:
+            parsed.append((offset, data))
+
+    if bad_rows and not valid_only:
+        report.rejected = len(bad_rows)
+        return report
+
+    try:
+        with transaction.atomic():
+            _write(parsed, actor, report, header_labels, bad_rows)
+            report.rejected = len(bad_rows)
+            if dry_run or (report.errors and not valid_only):
+                raise _Rollback
+    except _Rollback:
+        return report
+    report.committed = True
+    return report
+
+
+def _write(
+    parsed: list[tuple[int, dict[str, Any]]], actor: Any, report: ImportReport, labels: dict[str, str], bad: set[int]
+) -> None:
+    codes = [d["credit_code"] for _r, d in parsed if d["credit_code"]]
+    by_code = {i.credit_code: i for i in Institution.objects.filter(credit_code__in=codes)}
+    street_ids = {d["street"].pk for _r, d in parsed}
+    by_name = {
+        (normalize_name(i.name), i.street_id): i
+        for i in Institution.objects.filter(street_id__in=street_ids, credit_code__isnull=True)
+    }
+    for excel_row, data in parsed:
+        status = data.pop("status", None)
+        existing = (
+            by_code.get(data["credit_code"])
+            if data["credit_code"]
+            else by_name.get((normalize_name(data["name"]), data["street"].pk))
+        )
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    institution = services.institution_create(actor=actor, confirm_duplicate_name=True, **data)
+                    if status and status != institution.status:
+                        services.institution_status_change(
+                            actor=actor, institution=institution, to_status=status, reason="批量导入时登记的经营状态"
+                        )
+                    report.imported += 1
+                else:
+                    before = existing.updated_at
+                    services.institution_update(actor=actor, institution=existing, confirm_duplicate_name=True, **data)
+                    existing.refresh_from_db(fields=["updated_at"])
+                    if existing.updated_at != before:
+                        report.updated += 1
+                    else:
+                        report.unchanged += 1
+        except ValidationError as exc:
+            report.errors.extend(_service_errors(excel_row, exc, labels))
+            bad.add(excel_row)
+        except PermissionDenied as exc:
+            report.errors.append(RowError(excel_row, labels.get("street", ""), "", str(exc)))
+            bad.add(excel_row)
+
+
+def write_template(path: str | Path) -> None:
+    """The import template: Chinese headers, an instructions sheet, drop-downs for kind, sub-kind and street."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "机构名录"
+    ws.append([label for _name, label in COLUMNS])
+    widths = [30, 22, 14, 10, 12, 36, 10, 10, 15, 9, 13, 10, 12, 30]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F3")
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "A2"
+    lists = wb.create_sheet("选项")
+    kinds = [str(label) for _c, label in InstitutionKind.choices]
+    subs = [str(label) for _c, label in InstitutionSubKind.choices]
+    street_names = list(streets().values_list("name", flat=True))
+    statuses = [str(label) for _c, label in OperatingStatus.choices]
+    for col, values in enumerate([kinds, subs, street_names, statuses], start=1):
+        for row, value in enumerate(values, start=1):
+            lists.cell(row=row, column=col, value=value)
+    letters = {"kind": "C", "sub_kind": "D", "street": "E", "status": "M"}
+    sources = {"kind": ("A", kinds), "sub_kind": ("B", subs), "street": ("C", street_names), "status": ("D", statuses)}
+    for name, column in letters.items():
+        src_col, values = sources[name]
+        if not values:
+            continue
+        dv = DataValidation(
+            type="list", formula1=f"=选项!${src_col}$1:${src_col}${len(values)}", allow_blank=name != "kind"
+        )
+        dv.error = "请从下拉列表中选择。"
+        dv.errorTitle = "输入有误"
+        ws.add_data_validation(dv)
+        dv.add(f"{column}2:{column}5000")
+    lists.sheet_state = "hidden"
+    guide = wb.create_sheet("填写说明", 0)
+    lines = [
+        ("机构名录导入模板 填写说明", ""),
+        ("", ""),
+        ("列", "说明"),
+        ("机构名称*", "必填。与营业执照或办学许可证一致。"),
+        (
+            "统一社会信用代码",
+            "18 位，无则留空（如巡查发现的未登记场所）。全角、小写、空格会自动纠正。已登记的代码会更新原记录。",
+        ),
+        ("机构类型*", "必填，从下拉列表选择：" + "、".join(kinds)),
+        ("细分类型", "非学科类培训填写：" + "、".join(subs)),
+        ("街道/乡镇*", "必填，从下拉列表选择本区的街道或乡镇。"),
+        ("联系电话", "手机或座机，如 13800138000、0571-88888888。"),
+        ("容纳人数 / 场地面积（㎡）", "填数字。"),
+        ("经营状态", "留空为“正常经营”。"),
+        ("", ""),
+        ("规则", "任何一行有误时整表都不会导入，错误报告会列出行号、列名、错误值和原因；也可以选择“只导入无误的行”。"),
+        ("", "没有信用代码的机构按“名称 + 街道”识别，再次导入会更新而不是重复登记。"),
+    ]
+    for line in lines:
+        guide.append(list(line))
+    guide["A1"].font = Font(bold=True, size=14)
+    guide["A3"].font = guide["B3"].font = Font(bold=True)
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 100
+    wb.active = wb.sheetnames.index("机构名录")
+    wb.save(path)
+
+
+def write_template_tmp() -> str:
+    path = temp_xlsx_path()
+    write_template(path)
+    return path

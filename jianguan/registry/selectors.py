@@ -1,0 +1,138 @@
+"""Reads for the registry: licence state, the institution filter, and an institution's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+
+from jianguan.audit.models import AuditEvent
+from jianguan.lib.textnorm import normalize_name
+from jianguan.registry.choices import InstitutionKind, LicenceKind, LicenceStatus
+from jianguan.registry.models import Institution, Licence, LicenceRequirement, pinyin_initials
+
+
+def licence_requirements() -> dict[str, list[str]]:
+    """institution kind → the licence kinds it must hold."""
+    required: dict[str, list[str]] = {k: [] for k in InstitutionKind.values}
+    for inst_kind, lic_kind in LicenceRequirement.objects.values_list("institution_kind", "licence_kind"):
+        required[inst_kind].append(lic_kind)
+    return required
+
+
+def _expiring_before(today: date) -> date:
+    return today + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS)
+
+
+def licence_state_q(state: str, today: date, required: dict[str, list[str]] | None = None) -> Q:
+    """Institutions whose licences are in `state`, as one Q usable in any institution query.
+
+    missing: a required kind with no licence at all; expired: a required kind whose licences have all expired;
+    expiring: none of those, but some licence runs out within the expiring window; valid: everything else.
+    """
+    required = licence_requirements() if required is None else required
+
+    def has(kind: str, only_valid: bool = False) -> Exists:
+        lic = Licence.objects.filter(institution=OuterRef("pk"), kind=kind)
+        if only_valid:
+            lic = lic.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        return Exists(lic)
+
+    missing = Q(pk__in=[])
+    expired = Q(pk__in=[])
+    for inst_kind, kinds in required.items():
+        for kind in kinds:
+            missing |= Q(kind=inst_kind) & ~has(kind)
+            expired |= Q(kind=inst_kind) & has(kind) & ~has(kind, only_valid=True)
+    expiring = Exists(
+        Licence.objects.filter(
+            institution=OuterRef("pk"), valid_until__gte=today, valid_until__lte=_expiring_before(today)
+        )
+    )
+    if state == LicenceStatus.MISSING:
+        return missing
+    if state == LicenceStatus.EXPIRED:
+        return expired & ~missing
+    if state == LicenceStatus.EXPIRING:
+        return Q(expiring) & ~missing & ~expired
+    return ~missing & ~expired & ~Q(expiring)
+
+
+def annotate_licence_state(queryset: QuerySet, today: date) -> QuerySet:
+    """Adds `licence_state` (valid / expiring / expired / missing) to each institution, in the same query."""
+    required = licence_requirements()
+    return queryset.annotate(
+        licence_state=Case(
+            When(licence_state_q(LicenceStatus.MISSING, today, required), then=Value(LicenceStatus.MISSING.value)),
+            When(licence_state_q(LicenceStatus.EXPIRED, today, required), then=Value(LicenceStatus.EXPIRED.value)),
+            When(licence_state_q(LicenceStatus.EXPIRING, today, required), then=Value(LicenceStatus.EXPIRING.value)),
+            default=Value(LicenceStatus.VALID.value),
+            output_field=CharField(),
+        )
+    )
+
+
+@dataclass
+class LicenceSummary:
+    state: str
+    missing: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+    expiring: list[Licence] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.expired
+
+    @property
+    def label(self) -> str:
+        if self.complete:
+            return "证照齐全" if self.state == LicenceStatus.VALID else "证照齐全（有证照即将到期）"
+        parts = []
+        if self.missing:
+            parts.append("缺少" + "、".join(self.missing))
+        if self.expired:
+            parts.append("、".join(self.expired) + "已过期")
+        return "；".join(parts)
+
+
+def licence_summary(
+    institution: Institution,
+    licences: list[Licence],
+    today: date,
+    required: dict[str, list[str]] | None = None,
+) -> LicenceSummary:
+    """The same rules as licence_state_q, for one institution whose licences are already loaded."""
+    required = licence_requirements() if required is None else required
+    summary = LicenceSummary(state=LicenceStatus.VALID)
+    labels = dict(LicenceKind.choices)
+    for kind in required.get(institution.kind, []):
+        of_kind = [lic for lic in licences if lic.kind == kind]
+        if not of_kind:
+            summary.missing.append(str(labels[kind]))
+        elif all(lic.status_on(today) == LicenceStatus.EXPIRED for lic in of_kind):
+            summary.expired.append(str(labels[kind]))
+    summary.expiring = [lic for lic in licences if lic.status_on(today) == LicenceStatus.EXPIRING]
+    if summary.missing:
+        summary.state = LicenceStatus.MISSING
+    elif summary.expired:
+        summary.state = LicenceStatus.EXPIRED
+    elif summary.expiring:
+        summary.state = LicenceStatus.EXPIRING
+    return summary
+
+
+def institution_timeline(institution: Institution) -> QuerySet[AuditEvent]:
+    """Every audited event about the institution: its record, licences and status (later inspections, ledger items
+    and complaints). Part of the institution's record, so shown to whoever may see the institution."""
+    return AuditEvent.objects.filter(institution_id=institution.pk).select_related("actor").order_by("-seq")
+
+
+def same_name_in_street(name: str, street_id: int, exclude_pk: int | None = None) -> list[Institution]:
+    """Institutions in the street whose normalised name equals this one (possible duplicates)."""
+    key = normalize_name(name)
+    candidates = Institution.objects.filter(street_id=street_id).exclude(pk=exclude_pk)
+    # Compare normalised names in Python; narrow by pinyin initials first so this stays one small query.
+    candidates = candidates.filter(pinyin_initials=pinyin_initials(name)[:100]).only("pk", "name")
+    return [c for c in candidates if normalize_name(c.name) == key]
