@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
@@ -16,8 +17,9 @@ from jianguan.audit.models import AuditEvent
 from jianguan.lib import workdays
 from jianguan.org.models import Department
 from jianguan.org.selectors import responsibility_problems, streets
-from jianguan.registry.choices import InstitutionKind
+from jianguan.registry.choices import InstitutionKind, LicenceStatus
 from jianguan.registry.models import Institution
+from jianguan.registry.selectors import licence_state_q
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,18 @@ def calendar_warnings(today: date) -> list[str]:
 def home_figures(user: Any) -> list[Figure]:
     """The counts a user's home page shows; every one of them is counted from the records within scope."""
     institutions = Institution.objects.visible_to(user)
-    figures = [Figure(_("可见机构"), institutions.count())]
     if user.role == Role.INSTITUTION:
-        return figures
+        return [Figure(_("可见机构"), institutions.count())]
+    listing = reverse("registry:institution_list")
+    figures = [Figure(_("可见机构"), institutions.count(), listing)]
     by_kind = dict(institutions.values_list("kind").annotate(n=Count("id")).order_by())
-    figures += [Figure(str(label), by_kind.get(value, 0)) for value, label in InstitutionKind.choices]
+    figures += [
+        Figure(str(label), by_kind.get(value, 0), f"{listing}?kind={value}") for value, label in InstitutionKind.choices
+    ]
+    today = timezone.localdate()
+    for state, label in ((LicenceStatus.MISSING, _("证照缺失")), (LicenceStatus.EXPIRED, _("证照过期"))):
+        count = institutions.filter(licence_state_q(state, today)).count()
+        figures.append(Figure(label, count, f"{listing}?licence={state.value}"))
     if user.role == Role.STREET_OFFICER:
         figures.append(Figure(_("负责街道/乡镇"), len(user.scope.street_ids)))
     if user.role in (Role.ADMIN, Role.LEAD, Role.LEADER, Role.DEPARTMENT_OFFICER):
