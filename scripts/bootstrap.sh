@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for Jianguan: Debian packages (as root) and the .venv with pinned Python dependencies.
-# Usage: scripts/bootstrap.sh [--browser]   (--browser also installs Chromium for the browser tests)
+# Usage: scripts/bootstrap.sh [--browser] [--office]
+#   --browser  also installs Chromium for the browser tests
+#   --office   also installs LibreOffice Calc (headless), which CI uses to prove the Excel exports open
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
-[ "${1:-}" = "--browser" ] && want_browser=1
+want_office=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --office) want_office=1 ;;
+    *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 # WeasyPrint needs pango and harfbuzz-subset; documents need a CJK font; the browser tests need Chromium.
 debs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext poppler-utils)
 [ $want_browser = 1 ] && debs+=(chromium)
+[ $want_office = 1 ] && debs+=(libreoffice-calc-nogui)
 
 missing=()
 for p in "${debs[@]}"; do

@@ -42,9 +42,15 @@ def write_table(
     count = 0
     date_cols = set(date_columns)
     for row in rows:
-        if date_cols:
-            row = [_date_cell(ws, v) if i in date_cols and v is not None else v for i, v in enumerate(row)]
-        ws.append(row)
+        cells = []
+        for i, value in enumerate(row):
+            if i in date_cols and value is not None:
+                cells.append(_date_cell(ws, value))
+            elif isinstance(value, str) and value.startswith("="):
+                cells.append(_text_cell(ws, value))
+            else:
+                cells.append(value)
+        ws.append(cells)
         count += 1
     wb.save(path)
     return count
@@ -54,6 +60,20 @@ def _date_cell(ws: Any, value: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.number_format = DATE_FORMAT
     return cell
+
+
+def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
+    # openpyxl stores a string starting with "=" as a formula; text typed by users must stay text.
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "@", "+", "-") and not value[1:2].isdigit():
+        return "'" + value
+    return value
 
 
 def temp_xlsx_path() -> str:

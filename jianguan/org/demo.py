@@ -16,6 +16,7 @@ from jianguan.accounts.models import OfficerProfile, User
 from jianguan.org import services as org_services
 from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
 from jianguan.org.models import Department, Region, Responsibility
+from jianguan.registry import demo_data
 from jianguan.registry import services as registry_services
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
@@ -30,6 +31,7 @@ STREETS = [
     ("330199004", "北苑街道", RegionLevel.STREET),
     ("330199101", "青山镇", RegionLevel.TOWNSHIP),
     ("330199201", "白石乡", RegionLevel.TOWNSHIP),
+    *demo_data.EXTRA_STREETS,
 ]
 DEPARTMENTS = [
     ("青岚区教育局", "青教", DepartmentKind.EDUCATION),
@@ -140,6 +142,8 @@ def load_demo(*, today: date, log: Any = print) -> dict[str, int]:
             )
             created["institutions"] += 1
 
+    created["institutions"] += _load_registry(admin=admin, regions=regions, today=today)
+
     for account in ACCOUNTS:
         user = User.objects.filter(username=account.username).first()
         if user is None:
@@ -161,5 +165,54 @@ def load_demo(*, today: date, log: Any = print) -> dict[str, int]:
                 certificate_number=account.certificate,
                 certificate_valid_until=date(today.year + 2, 12, 31),
                 issued_by="青岚区人民政府",
+            )
+    return created
+
+
+def _load_registry(*, admin: User, regions: dict[str, Region], today: date) -> int:
+    """The registry's demo institutions with their licences and status orders, dated relative to `today`."""
+    shift = today - demo_data.REFERENCE_DATE
+
+    def day(text: str | None) -> date | None:
+        return date.fromisoformat(text) + shift if text else None
+
+    created = 0
+    by_key: dict[str, Institution] = {}
+    for row in demo_data.INSTITUTIONS:
+        street = regions[row["street_code"]]
+        lookup = {"credit_code": row["credit_code"]} if row["credit_code"] else {"name": row["name"], "street": street}
+        institution = Institution.objects.filter(**lookup).first()
+        if institution is None:
+            fields = {
+                k: row[k]
+                for k in (
+                    "name", "credit_code", "kind", "sub_kind", "address", "legal_representative", "contact_person",
+                    "contact_phone", "capacity", "floor_area", "floors", "notes",
+                )
+            }  # fmt: skip
+            institution = registry_services.institution_create(
+                actor=admin, street=street, status=row["status"], **fields
+            )
+            for lic in row["licences"]:
+                registry_services.licence_save(
+                    actor=admin,
+                    institution=institution,
+                    kind=lic["kind"],
+                    number=lic["number"],
+                    issuer=lic["issuer"],
+                    issue_date=day(lic["issue_date"]),
+                    valid_until=day(lic["valid_until"]),
+                )
+            created += 1
+        by_key[row["key"]] = institution
+    for key, to_status, reason, effective in demo_data.STATUS_ORDERS:
+        institution = by_key[key]
+        if institution.status != to_status:
+            registry_services.institution_status_change(
+                actor=admin,
+                institution=institution,
+                to_status=to_status,
+                reason=reason,
+                effective_date=day(effective if isinstance(effective, str) else effective.isoformat()),
             )
     return created

@@ -9,7 +9,7 @@ from io import StringIO
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jianguan.lib.excel import temp_xlsx_path, write_table
+from jianguan.lib.excel import csv_safe, temp_xlsx_path, write_table
 from jianguan.registry.choices import InstitutionKind, InstitutionSubKind, LicenceStatus, OperatingStatus
 
 HEADERS = [
@@ -64,7 +64,7 @@ def institutions_csv(queryset: QuerySet) -> Iterator[str]:
     yield "\ufeff"
     writer.writerow(HEADERS)
     for row in _rows(queryset):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else csv_safe(v) for v in row])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

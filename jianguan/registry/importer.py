@@ -8,16 +8,15 @@ one transaction.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.html import strip_tags
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jianguan.lib.creditcode import CreditCodeError
@@ -88,6 +87,8 @@ class ImportReport:
     rejected: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows imported with something left as it was, worth telling the user.
+    notes: list[RowError] = field(default_factory=list)
     fatal: str = ""
     committed: bool = False
     dry_run: bool = False
@@ -167,7 +168,6 @@ class _RowParser:
                 fail("kind", "机构类型应为：" + "、".join(str(label) for _c, label in InstitutionKind.choices))
             data["kind"] = kind
         sub_text = clean_text(cells.get("sub_kind"))
-        data["sub_kind"] = ""
         if sub_text:
             sub_kind = _choice(sub_text, InstitutionSubKind.choices)
             if sub_kind is None:
@@ -180,14 +180,21 @@ class _RowParser:
                     "street", "本区没有该街道/乡镇，应为：" + "、".join(sorted({s.name for s in self.streets.values()}))
                 )
             data["street"] = street
+        # Only columns the sheet has, and cells that hold something: a short sheet or a blank cell never erases
+        # what the registry already knows.
         for name in ("address", "legal_representative", "contact_person", "floors", "notes"):
-            data[name] = clean_text(cells.get(name))
-        data["contact_phone"] = clean_text(cells.get("contact_phone")).replace(" ", "")
+            if text := clean_text(cells.get(name)):
+                data[name] = text
+        if phone := clean_text(cells.get("contact_phone")).replace(" ", ""):
+            data["contact_phone"] = phone
         for name, parser in (("capacity", parse_int), ("floor_area", parse_decimal)):
             try:
-                data[name] = parser(cells.get(name))
+                value = parser(cells.get(name))
             except ValueError as exc:
                 fail(name, str(exc))
+            else:
+                if value is not None:
+                    data[name] = value
         if status_text := clean_text(cells.get("status")):
             status = _choice(status_text, OperatingStatus.choices)
             if status is None:
@@ -196,12 +203,17 @@ class _RowParser:
         return data, errors
 
 
-def _service_errors(excel_row: int, exc: ValidationError, header_labels: dict[str, str]) -> list[RowError]:
-    from django.utils.html import strip_tags
-
+def _service_errors(
+    excel_row: int, exc: ValidationError, header_labels: dict[str, str], cells: dict[str, Any]
+) -> list[RowError]:
     if hasattr(exc, "error_dict"):
         return [
-            RowError(excel_row, header_labels.get(name, "" if name == "__all__" else name), "", strip_tags(message))
+            RowError(
+                excel_row,
+                header_labels.get(name, "" if name == "__all__" else name),
+                clean_text(cells.get(name)),
+                strip_tags(message),
+            )
             for name, messages in exc.message_dict.items()
             for message in messages
         ]
@@ -212,19 +224,23 @@ class _Rollback(Exception):
     pass
 
 
+def _read_rows(path: str | Path) -> list[tuple]:
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook["机构名录"] if "机构名录" in workbook.sheetnames else workbook.worksheets[0]
+        return [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
 def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_only: bool = False) -> ImportReport:
     """Import institutions from an .xlsx file; see the module docstring for the rules."""
     report = ImportReport(dry_run=dry_run)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        rows = _read_rows(path)
+    except Exception:  # noqa: BLE001 — any damage to the file (zip, XML, compression) is the same answer to the user
         report.fatal = "文件不是有效的 Excel（.xlsx）文件，请用模板另存为 .xlsx 后再导入。"
         return report
-    try:
-        sheet = workbook["机构名录"] if "机构名录" in workbook.sheetnames else workbook.worksheets[0]
-        rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
     found = _find_header(rows)
     if found is None:
         report.fatal = "没有找到表头：前 10 行中应有一行包含“机构名称”等列名。请使用导入模板。"
@@ -237,7 +253,7 @@ def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_on
     header_labels = {name: clean_text(rows[header_index][col]) for col, name in mapping.items()}
     parser = _RowParser(header_labels)
 
-    parsed: list[tuple[int, dict[str, Any]]] = []
+    parsed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     seen_keys: dict[tuple, int] = {}
     bad_rows: set[int] = set()
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
@@ -267,7 +283,7 @@ def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_on
             report.errors.extend(errors)
             bad_rows.add(offset)
         else:
-            parsed.append((offset, data))
+            parsed.append((offset, data, cells))
 
     if bad_rows and not valid_only:
         report.rejected = len(bad_rows)
@@ -286,45 +302,77 @@ def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_on
 
 
 def _write(
-    parsed: list[tuple[int, dict[str, Any]]], actor: Any, report: ImportReport, labels: dict[str, str], bad: set[int]
+    parsed: list[tuple[int, dict[str, Any], dict[str, Any]]],
+    actor: Any,
+    report: ImportReport,
+    labels: dict[str, str],
+    bad: set[int],
 ) -> None:
-    codes = [d["credit_code"] for _r, d in parsed if d["credit_code"]]
+    codes = [d["credit_code"] for _r, d, _c in parsed if d["credit_code"]]
     by_code = {i.credit_code: i for i in Institution.objects.filter(credit_code__in=codes)}
-    street_ids = {d["street"].pk for _r, d in parsed}
-    by_name = {
-        (normalize_name(i.name), i.street_id): i
-        for i in Institution.objects.filter(street_id__in=street_ids, credit_code__isnull=True)
-    }
-    for excel_row, data in parsed:
+    street_ids = {d["street"].pk for _r, d, _c in parsed}
+    by_name: dict[tuple[str, int], Institution] = {}
+    for inst in Institution.objects.filter(street_id__in=street_ids):
+        by_name.setdefault((normalize_name(inst.name), inst.street_id), inst)
+    for excel_row, data, cells in parsed:
         status = data.pop("status", None)
-        existing = (
-            by_code.get(data["credit_code"])
-            if data["credit_code"]
-            else by_name.get((normalize_name(data["name"]), data["street"].pk))
-        )
+        existing = by_code.get(data["credit_code"]) if data["credit_code"] else None
+        if existing is None:
+            # A known site that now brings its code, or a registered one whose code the sheet left blank.
+            twin = by_name.get((normalize_name(data["name"]), data["street"].pk))
+            if twin is not None and data["credit_code"] and twin.credit_code:
+                report.errors.append(
+                    RowError(
+                        excel_row,
+                        labels.get("credit_code", ""),
+                        data["credit_code"],
+                        f"本街道已有同名机构“{twin.name}”，但其信用代码为 {twin.credit_code}，请核对",
+                    )
+                )
+                bad.add(excel_row)
+                continue
+            existing = twin
+        if existing is not None and not data["credit_code"]:
+            data.pop("credit_code")  # a blank code cell does not erase a registered code
         try:
             with transaction.atomic():
                 if existing is None:
-                    institution = services.institution_create(actor=actor, confirm_duplicate_name=True, **data)
-                    if status and status != institution.status:
-                        services.institution_status_change(
-                            actor=actor, institution=institution, to_status=status, reason="批量导入时登记的经营状态"
-                        )
-                    report.imported += 1
+                    _create(actor, data, status, report)
                 else:
                     before = existing.updated_at
-                    services.institution_update(actor=actor, institution=existing, confirm_duplicate_name=True, **data)
-                    existing.refresh_from_db(fields=["updated_at"])
+                    services.institution_update(actor=actor, institution=existing, **data)
                     if existing.updated_at != before:
                         report.updated += 1
                     else:
                         report.unchanged += 1
+                    if status and status != existing.status:
+                        report.notes.append(
+                            RowError(
+                                excel_row,
+                                labels.get("status", ""),
+                                clean_text(cells.get("status")),
+                                "已登记机构的经营状态未按表格修改：变更状态须在机构页面登记原因",
+                            )
+                        )
         except ValidationError as exc:
-            report.errors.extend(_service_errors(excel_row, exc, labels))
+            report.errors.extend(_service_errors(excel_row, exc, labels, cells))
             bad.add(excel_row)
         except PermissionDenied as exc:
-            report.errors.append(RowError(excel_row, labels.get("street", ""), "", str(exc)))
+            # Registry scope is the street: name the street cell.
+            report.errors.append(
+                RowError(excel_row, labels.get("street", ""), clean_text(cells.get("street")), str(exc))
+            )
             bad.add(excel_row)
+
+
+def _create(actor: Any, data: dict[str, Any], status: str | None, report: ImportReport) -> None:
+    initial = status if status in (OperatingStatus.NORMAL, OperatingStatus.UNREGISTERED) else OperatingStatus.NORMAL
+    institution = services.institution_create(actor=actor, status=initial, **data)
+    if status and status != institution.status:
+        services.institution_status_change(
+            actor=actor, institution=institution, to_status=status, reason="批量导入时登记的经营状态"
+        )
+    report.imported += 1
 
 
 def write_template(path: str | Path) -> None:

@@ -17,7 +17,7 @@ from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import Scope
 from jianguan.audit.services import audit_record, changed, snapshot
 from jianguan.lib.creditcode import normalize as normalize_credit_code
-from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind
+from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution, InstitutionStatusChange, Licence, LicenceRequirement
 from jianguan.registry.selectors import same_name_in_street
 
@@ -79,11 +79,19 @@ def _prepare(institution: Institution, fields: dict[str, Any], confirm_duplicate
 
 
 @transaction.atomic
-def institution_create(*, actor: Any, confirm_duplicate_name: bool = False, **fields: Any) -> Institution:
-    """Register an institution (a street officer only in their own street)."""
+def institution_create(
+    *, actor: Any, confirm_duplicate_name: bool = False, status: str = OperatingStatus.NORMAL, **fields: Any
+) -> Institution:
+    """Register an institution (a street officer only in their own street).
+
+    A site found on patrol that is not registered anywhere is created with status 未登记 and no credit code."""
     require(actor, "institutions.manage")
-    institution = Institution()
+    if status not in (OperatingStatus.NORMAL, OperatingStatus.UNREGISTERED):
+        raise ValidationError({"status": _("新登记的机构只能是“正常经营”或“未登记”，其他状态请通过状态变更登记原因。")})
+    institution = Institution(status=status)
     _prepare(institution, fields, confirm_duplicate_name)
+    if status == OperatingStatus.UNREGISTERED and institution.credit_code:
+        raise ValidationError({"credit_code": _("未登记的场所没有统一社会信用代码。")})
     _require_street(actor, institution.street_id)
     institution.save()
     audit_record(
@@ -99,14 +107,12 @@ def institution_update(
     """Change an institution's registered details (not its status: see institution_status_change)."""
     require(actor, "institutions.manage")
     _require_institution_in_scope(actor, institution)
-    before = snapshot(institution)
+    before = snapshot(institution, exclude=("updated_at",))
     _prepare(institution, fields, confirm_duplicate_name)
     _require_street(actor, institution.street_id)  # moving it to another street needs scope there too
-    institution.save()
-    old, new = changed(before, snapshot(institution))
-    old.pop("updated_at", None)
-    new.pop("updated_at", None)
-    if new:
+    old, new = changed(before, snapshot(institution, exclude=("updated_at",)))
+    if new:  # an unchanged record is neither saved nor audited
+        institution.save()
         audit_record(
             actor=actor, action="institution.update", obj=institution, before=old, after=new, institution=institution
         )

@@ -240,7 +240,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 out.write(chunk)
         valid_only = form.cleaned_data["valid_only"]
         report = importer.import_file(path, actor=request.user, dry_run=True, valid_only=valid_only)
-        if report.fatal:
+        if report.fatal or (report.errors and not valid_only):
+            # Nothing could be imported from this file as it is: no confirm button, no stored copy.
             path.unlink(missing_ok=True)
             token = ""
         else:

@@ -39,6 +39,6 @@ def token_headers(request, personas):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_schema(case, token_headers):
     case.call_and_validate(headers=token_headers, checks=CHECKS)

@@ -101,7 +101,12 @@ def test_load_demo_is_idempotent_and_complete(db):
     events = AuditEvent.objects.count()
     second = load_demo(today=date(2026, 11, 26), log=lambda *a: None)
     # The test database already holds the personas' district, so the demo's matrix rows may already exist.
-    assert first["users"] == len(ACCOUNTS) and first["institutions"] == len(INSTITUTIONS) and first["regions"] == 7
+    from jianguan.registry import demo_data
+
+    assert first["users"] == len(ACCOUNTS) and first["regions"] == 9
+    assert first["institutions"] == len(INSTITUTIONS) + len(demo_data.INSTITUTIONS)
+    # The speech's three unlicensed sites that stopped enrolling.
+    assert Institution.objects.filter(status="stop_enrolling").count() == 3
     assert sum(second.values()) == 0
     assert counts == (
         Region.objects.count(),
