@@ -60,6 +60,25 @@ INSTITUTIONS = [
     ("青山镇晨曦托管中心", None, InstitutionKind.AFTER_SCHOOL, "330199101", "青山镇中心街 101 号"),
 ]
 
+# Licences of the six institutions above (issue date, valid-until as ISO dates relative to 2026-11-26).
+ORIGINAL_LICENCES = {
+    "青岚启航教育培训学校": [
+        ("school_permit", "教民133019910000101号", "青岚区教育局", "2023-08-01", "2028-07-31"),
+        ("legal_entity", "91440300MA5H0HLK5U", "青岚区市场监督管理局", "2023-06-15", "2033-06-14"),
+    ],
+    "青岚星语艺术培训中心": [
+        ("school_permit", "文艺培133019920000102号", "青岚区文化和广电旅游体育局", "2024-03-01", "2029-02-28"),
+        ("legal_entity", "91133100MA0D8N1J7G", "青岚区市场监督管理局", "2024-01-10", "2034-01-09"),
+    ],
+    "城东阳光小饭桌": [("legal_entity", "个体工商户 330199600123456", "青岚区市场监督管理局", "2022-09-01", None)],
+    "南湖快乐托管班": [("legal_entity", "个体工商户 330199600223344", "青岚区市场监督管理局", "2023-02-20", None)],
+    "北苑跃动体育培训": [
+        ("legal_entity", "个体工商户 330199600334455", "青岚区市场监督管理局", "2021-05-10", None),
+        ("school_permit", "体培133019940000103号", "青岚区文化和广电旅游体育局", "2021-12-01", "2026-12-10"),
+    ],
+    "青山镇晨曦托管中心": [("legal_entity", "个体工商户 330199600445566", "青岚区市场监督管理局", "2024-04-01", None)],
+}
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -137,9 +156,20 @@ def load_demo(*, today: date, log: Any = print) -> dict[str, int]:
     for name, code, kind, street, address in INSTITUTIONS:
         lookup = {"credit_code": code} if code else {"name": name, "street": regions[street]}
         if not Institution.objects.filter(**lookup).exists():
-            registry_services.institution_create(
+            institution = registry_services.institution_create(
                 actor=admin, name=name, credit_code=code, kind=kind, street=regions[street], address=address
             )
+            shift = today - demo_data.REFERENCE_DATE
+            for kind_, number, issuer, issued, until in ORIGINAL_LICENCES.get(name, []):
+                registry_services.licence_save(
+                    actor=admin,
+                    institution=institution,
+                    kind=kind_,
+                    number=number,
+                    issuer=issuer,
+                    issue_date=date.fromisoformat(issued) + shift,
+                    valid_until=date.fromisoformat(until) + shift if until else None,
+                )
             created["institutions"] += 1
 
     created["institutions"] += _load_registry(admin=admin, regions=regions, today=today)
