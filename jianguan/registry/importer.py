@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -97,9 +98,14 @@ class ImportReport:
     def summary(self) -> str:
         if self.fatal:
             return self.fatal
-        text = f"新增 {self.imported} 家，更新 {self.updated} 家，未变化 {self.unchanged} 家，拒绝 {self.rejected} 行"
+        text = _("新增 %(imported)s 家，更新 %(updated)s 家，未变化 %(unchanged)s 家，拒绝 %(rejected)s 行") % {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
         if self.errors and not self.committed and not self.dry_run:
-            text += "（有错误的行，未写入任何数据）"
+            text += _("（有错误的行，未写入任何数据）")
         return text
 
     @property
