@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +81,45 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Batch:
+    head: AuditChainHead
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("jianguan_audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Many events in one transaction (an import, the demo loader): the chain head is written once, at the end.
+
+    Updating the one head row for every event of a long transaction makes PostgreSQL walk an ever longer chain of
+    row versions that cannot be pruned before commit (quadratic time); inside a batch the head stays locked and is
+    kept in memory instead. Must be entered inside the transaction, and nesting is allowed.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_batch must be used inside a transaction")
+    # Locked here, outside any savepoint a row of the batch may roll back, and held until commit.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    batch = _Batch(head=head)
+    token = _batch.set(batch)
+    try:
+        yield
+        head.last_seq, head.last_hash = _last_event()
+        head.save(update_fields=["last_seq", "last_hash"])
+    finally:
+        _batch.reset(token)
+
+
+def _last_event() -> tuple[int, str]:
+    # Read back rather than remembered: a savepoint rolled back inside the batch takes its events with it.
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return last if last else (0, GENESIS_HASH)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -98,10 +141,15 @@ def audit_record(
         object_label = object_label or str(obj)[:200]
     actor_obj = actor if getattr(actor, "pk", None) else None
     ctx = current()
+    batch = _batch.get()
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        if batch is None:
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            last_seq, last_hash = head.last_seq, head.last_hash
+        else:
+            last_seq, last_hash = _last_event()
         event = AuditEvent(
-            seq=head.last_seq + 1,
+            seq=last_seq + 1,
             at=timezone.now(),
             actor=actor_obj,
             actor_label=(getattr(actor_obj, "name", "") or getattr(actor_obj, "username", "")) if actor_obj else "",
@@ -114,13 +162,13 @@ def audit_record(
             after=_jsonable(after) if after is not None else None,
             source=ctx.source,
             ip=ctx.ip,
-            prev_hash=head.last_hash,
+            prev_hash=last_hash,
         )
         event.hash = event_hash(event_payload(event))
         event.save(force_insert=True)
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        if batch is None:
+            head.last_seq, head.last_hash = event.seq, event.hash
+            head.save(update_fields=["last_seq", "last_hash"])
     return event
 
 

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jianguan.audit.services import audit_batch
 from jianguan.lib.creditcode import CreditCodeError
 from jianguan.lib.creditcode import validate as validate_credit_code
 from jianguan.lib.excel import temp_xlsx_path
@@ -296,7 +297,7 @@ def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_on
         return report
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             _write(parsed, actor, report, header_labels, bad_rows)
             report.rejected = len(bad_rows)
             if dry_run or (report.errors and not valid_only):

@@ -151,3 +151,17 @@ def test_every_audited_action_has_a_chinese_label():
 def test_audit_filter_copes_with_dates_at_the_ends_of_the_calendar(client_for, personas):
     response = client_for("admin").get("/api/v1/audit/events", {"date_from": "0001-01-01", "date_to": "9999-12-31"})
     assert response.status_code == 200 and response.json()["count"] > 0
+
+
+def test_a_batch_keeps_the_chain_whole_across_rolled_back_rows(personas):
+    from jianguan.audit.services import audit_batch
+    from jianguan.org.services import department_save
+
+    with transaction.atomic(), audit_batch():
+        department_save(actor=personas["admin"], name="批量一", short_name="批一", kind="other")
+        with pytest.raises(Exception), transaction.atomic():
+            department_save(actor=personas["admin"], name="批量二", short_name="批二", kind="other")
+            raise RuntimeError("row fails after its event was written")
+        department_save(actor=personas["admin"], name="批量三", short_name="批三", kind="other")
+    report = audit_chain_verify()
+    assert report.ok, report

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.audit.services import audit_batch
 from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-accounts", action="store_true", help="不打印演示账户")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             created = load_demo(today=timezone.localdate())
         total = sum(created.values())
         detail = "，".join(f"{k} {v}" for k, v in created.items() if v)
