@@ -2,6 +2,7 @@
 
 Uses a temporary SQLite file unless BENCH_DATABASE_URL points elsewhere (e.g. a scratch PostgreSQL database: it is
 migrated and filled, so never point it at real data). Results also go to var/bench/latest.json.
+BENCH_CASES=registry,home_page runs only the cases whose function name contains one of those words.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     results = []
     failed = False
+    only = [word.strip() for word in os.environ.get("BENCH_CASES", "").split(",") if word.strip()]
     for case in cases.ALL:
+        if only and not any(word in case.__name__ for word in only):
+            continue
         result = case()
         results.append(result)
         ok = result["value"] <= result["target"] if result["better"] == "lower" else result["value"] >= result["target"]

@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks import registry_cases
 from jianguan.audit.selectors import audit_chain_verify
-from jianguan.audit.services import audit_record
+from jianguan.audit.services import audit_batch, audit_record
 from jianguan.lib import workdays
 from jianguan.org.demo import load_demo
 
@@ -45,7 +46,7 @@ def audit_verify_100k() -> dict:
     from jianguan.audit.models import AuditEvent
 
     missing = CHAIN_EVENTS - AuditEvent.objects.count()
-    with transaction.atomic():
+    with transaction.atomic(), audit_batch():
         for i in range(max(missing, 0)):
             audit_record(actor=None, action="bench.fill", object_type="bench", object_id=i, after={"i": i})
     start = time.perf_counter()
@@ -100,4 +101,4 @@ def home_page_latency() -> dict:
     }
 
 
-ALL = [workday_arithmetic, audit_write_latency, home_page_latency, audit_verify_100k]
+ALL = [workday_arithmetic, audit_write_latency, home_page_latency, audit_verify_100k, *registry_cases.ALL]
