@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -154,9 +154,7 @@ def licence_edit(request: HttpRequest, pk: int, licence_pk: int | None = None) -
     if request.method == "POST" and form.is_valid():
         try:
             services.licence_save(actor=request.user, institution=institution, licence=licence, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
+        except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("证照已保存。"))
