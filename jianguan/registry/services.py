@@ -64,7 +64,8 @@ def _prepare(institution: Institution, fields: dict[str, Any], confirm_duplicate
                 },
                 code="duplicate_credit_code",
             )
-    institution.full_clean()
+    # The credit code, the only unique field, was checked just above (with a link); the constraint still holds.
+    institution.full_clean(validate_unique=False)
     if not confirm_duplicate_name and institution.street_id:
         twins = same_name_in_street(institution.name, institution.street_id, exclude_pk=institution.pk)
         if twins:
