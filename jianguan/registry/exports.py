@@ -1,4 +1,4 @@
-"""The institution list as Excel (write-only, streamed from one query) and as CSV."""
+"""The institution list as Excel (streamed from one query) and as CSV."""
 
 from __future__ import annotations
 
@@ -21,25 +21,29 @@ FIELDS = [
     "street__name", "name", "credit_code", "kind", "sub_kind", "address", "legal_representative", "contact_person",
     "contact_phone", "capacity", "floor_area", "floors", "status", "licence_state", "created_at", "notes",
 ]  # fmt: skip
-LABELS = {
-    "kind": dict(InstitutionKind.choices),
-    "sub_kind": dict(InstitutionSubKind.choices),
-    "status": dict(OperatingStatus.choices),
-    "licence_state": dict(LicenceStatus.choices),
+LABEL_CHOICES = {
+    "kind": InstitutionKind.choices,
+    "sub_kind": InstitutionSubKind.choices,
+    "status": OperatingStatus.choices,
+    "licence_state": LicenceStatus.choices,
 }
 
 
 def _rows(queryset: QuerySet) -> Iterator[list]:
-    """One query, iterated in chunks on the server side; labels resolved in Python."""
+    """One query, iterated in chunks on the server side; labels translated once, then looked up per row."""
+    labels = [
+        (FIELDS.index(name), {code: str(label) for code, label in choices}) for name, choices in LABEL_CHOICES.items()
+    ]
+    created_at, floor_area = FIELDS.index("created_at"), FIELDS.index("floor_area")
+    tz = timezone.get_current_timezone()
     for n, values in enumerate(queryset.values_list(*FIELDS).iterator(chunk_size=2000), start=1):
         row = list(values)
-        for i, name in enumerate(FIELDS):
-            if name in LABELS:
-                row[i] = str(LABELS[name].get(row[i], row[i] or ""))
-        created = row[FIELDS.index("created_at")]
-        row[FIELDS.index("created_at")] = timezone.localtime(created).date() if created else None
-        floor_area = row[FIELDS.index("floor_area")]
-        row[FIELDS.index("floor_area")] = float(floor_area) if floor_area is not None else None
+        for i, names in labels:
+            row[i] = names.get(row[i], row[i] or "")
+        if row[created_at] is not None:
+            row[created_at] = row[created_at].astimezone(tz).date()
+        if row[floor_area] is not None:
+            row[floor_area] = float(row[floor_area])
         yield [n, *row]
 
 

@@ -8,12 +8,15 @@ one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -28,7 +31,7 @@ from jianguan.lib.textnorm import clean_text, normalize_name, parse_decimal, par
 from jianguan.org.selectors import streets
 from jianguan.registry import services
 from jianguan.registry.choices import InstitutionKind, InstitutionSubKind, OperatingStatus
-from jianguan.registry.models import Institution
+from jianguan.registry.models import Institution, pinyin_initials
 
 # field → header in the template; aliases below accept the variants streets actually use.
 COLUMNS = [
@@ -315,71 +318,104 @@ def _write(
     labels: dict[str, str],
     bad: set[int],
 ) -> None:
+    """Match each row to a registered institution (credit code, else name + street): matched rows go through
+    institution_update one by one; new ones through institution_create_many, in one batch."""
     codes = [d["credit_code"] for _r, d, _c in parsed if d["credit_code"]]
-    by_code = {i.credit_code: i for i in Institution.objects.filter(credit_code__in=codes)}
-    street_ids = {d["street"].pk for _r, d, _c in parsed}
-    by_name: dict[tuple[str, int], Institution] = {}
-    for inst in Institution.objects.filter(street_id__in=street_ids):
-        by_name.setdefault((normalize_name(inst.name), inst.street_id), inst)
+    by_code: dict[str, int] = {}
+    for start in range(0, len(codes), 500):
+        found = Institution.objects.filter(credit_code__in=codes[start : start + 500]).values_list("credit_code", "pk")
+        by_code.update(found)
+    # Twins by name: only the sheet's (street, pinyin initials) pairs are read, as (pk, name, code) tuples.
+    by_name: dict[tuple[str, int], tuple[int, str, str | None]] = {}
+    pairs = sorted({(d["street"].pk, pinyin_initials(d["name"])[:100]) for _r, d, _c in parsed})
+    for start in range(0, len(pairs), 300):
+        match = Q(pk__in=[])
+        for street_id, initials in pairs[start : start + 300]:
+            match |= Q(street_id=street_id, pinyin_initials=initials)
+        for pk, name, street_id, code in Institution.objects.filter(match).values_list(
+            "pk", "name", "street_id", "credit_code"
+        ):
+            by_name.setdefault((normalize_name(name), street_id), (pk, name, code))
+    updates: list[tuple[int, int, dict[str, Any], dict[str, Any], str | None]] = []
+    creates: list[tuple[int, dict[str, Any], dict[str, Any], str | None]] = []
     for excel_row, data, cells in parsed:
         status = data.pop("status", None)
         existing = by_code.get(data["credit_code"]) if data["credit_code"] else None
         if existing is None:
             # A known site that now brings its code, or a registered one whose code the sheet left blank.
             twin = by_name.get((normalize_name(data["name"]), data["street"].pk))
-            if twin is not None and data["credit_code"] and twin.credit_code:
+            if twin is not None and data["credit_code"] and twin[2]:
                 report.errors.append(
                     RowError(
                         excel_row,
                         labels.get("credit_code", ""),
                         data["credit_code"],
-                        f"本街道已有同名机构“{twin.name}”，但其信用代码为 {twin.credit_code}，请核对",
+                        f"本街道已有同名机构“{twin[1]}”，但其信用代码为 {twin[2]}，请核对",
                     )
                 )
                 bad.add(excel_row)
                 continue
-            existing = twin
-        if existing is not None and not data["credit_code"]:
+            existing = twin[0] if twin else None
+        if existing is None:
+            creates.append((excel_row, data, cells, status))
+            continue
+        if not data["credit_code"]:
             data.pop("credit_code")  # a blank code cell does not erase a registered code
-        try:
-            with transaction.atomic():
-                if existing is None:
-                    _create(actor, data, status, report)
-                else:
-                    before = existing.updated_at
-                    services.institution_update(actor=actor, institution=existing, **data)
-                    if existing.updated_at != before:
-                        report.updated += 1
-                    else:
-                        report.unchanged += 1
-                    if status and status != existing.status:
-                        report.notes.append(
-                            RowError(
-                                excel_row,
-                                labels.get("status", ""),
-                                clean_text(cells.get("status")),
-                                "已登记机构的经营状态未按表格修改：变更状态须在机构页面登记原因",
-                            )
-                        )
-        except ValidationError as exc:
-            report.errors.extend(_service_errors(excel_row, exc, labels, cells))
-            bad.add(excel_row)
-        except PermissionDenied as exc:
-            # Registry scope is the street: name the street cell.
-            report.errors.append(
-                RowError(excel_row, labels.get("street", ""), clean_text(cells.get("street")), str(exc))
-            )
-            bad.add(excel_row)
+        updates.append((excel_row, existing, data, cells, status))
+
+    instances = Institution.objects.in_bulk([pk for _r, pk, _d, _c, _s in updates])
+    for excel_row, pk, data, cells, status in updates:
+        with _row_errors(report, bad, excel_row, labels, cells), transaction.atomic():
+            existing = instances[pk]
+            before = existing.updated_at
+            services.institution_update(actor=actor, institution=existing, **data)
+            if existing.updated_at != before:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            if status and status != existing.status:
+                report.notes.append(
+                    RowError(
+                        excel_row,
+                        labels.get("status", ""),
+                        clean_text(cells.get("status")),
+                        "已登记机构的经营状态未按表格修改：变更状态须在机构页面登记原因",
+                    )
+                )
+
+    initial = (OperatingStatus.NORMAL, OperatingStatus.UNREGISTERED)
+    rows = [
+        {**data, "status": status if status in initial else OperatingStatus.NORMAL} for _r, data, _c, status in creates
+    ]
+    try:
+        results: list[Institution | Exception] = services.institution_create_many(actor=actor, rows=rows)
+    except PermissionDenied as exc:  # the actor may not register institutions at all: every new row says so
+        results = [exc] * len(rows)
+    for (excel_row, _data, cells, status), result in zip(creates, results, strict=True):
+        with _row_errors(report, bad, excel_row, labels, cells):
+            if isinstance(result, Exception):
+                raise result
+            report.imported += 1
+            if status and status != result.status:
+                services.institution_status_change(
+                    actor=actor, institution=result, to_status=status, reason="批量导入时登记的经营状态"
+                )
 
 
-def _create(actor: Any, data: dict[str, Any], status: str | None, report: ImportReport) -> None:
-    initial = status if status in (OperatingStatus.NORMAL, OperatingStatus.UNREGISTERED) else OperatingStatus.NORMAL
-    institution = services.institution_create(actor=actor, status=initial, **data)
-    if status and status != institution.status:
-        services.institution_status_change(
-            actor=actor, institution=institution, to_status=status, reason="批量导入时登记的经营状态"
-        )
-    report.imported += 1
+@contextmanager
+def _row_errors(
+    report: ImportReport, bad: set[int], excel_row: int, labels: dict[str, str], cells: dict[str, Any]
+) -> Iterator[None]:
+    """A service's refusal becomes the row's errors in the report."""
+    try:
+        yield
+    except ValidationError as exc:
+        report.errors.extend(_service_errors(excel_row, exc, labels, cells))
+        bad.add(excel_row)
+    except PermissionDenied as exc:
+        # Registry scope is the street: name the street cell.
+        report.errors.append(RowError(excel_row, labels.get("street", ""), clean_text(cells.get("street")), str(exc)))
+        bad.add(excel_row)
 
 
 def write_template(path: str | Path) -> None:

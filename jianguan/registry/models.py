@@ -101,6 +101,14 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived from the licences and the licence requirements, kept in step by the registry services
+    # (services.refresh_licence_cover), so that the licence filter and its counts read two indexed columns instead of
+    # a subquery per required licence kind. Whether a licence has run out is still decided at query time, against the
+    # day asked about: see selectors.licence_state_q.
+    licence_missing = models.BooleanField(_("缺少必备证照"), default=False, editable=False)
+    licence_cover_until = models.DateField(
+        _("必备证照有效至"), null=True, blank=True, editable=False, help_text=_("为空表示长期有效或无必备证照。")
+    )
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -109,6 +117,9 @@ class Institution(models.Model):
         indexes = [
             models.Index(fields=["street", "kind", "status"]),
             models.Index(fields=["name"]),
+            # Duplicate-name checks narrow by street and pinyin initials (selectors.same_name_in_street).
+            models.Index(fields=["street", "pinyin_initials"]),
+            models.Index(fields=["licence_missing", "licence_cover_until"]),
         ]
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
@@ -117,9 +128,12 @@ class Institution(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # A derived search column, kept in step with the name whatever code path saves.
-        self.pinyin_initials = pinyin_initials(self.name)[:100]
+        self.set_search_fields()
         super().save(*args, **kwargs)
+
+    def set_search_fields(self) -> None:
+        """A derived search column, kept in step with the name by save() and by the bulk services."""
+        self.pinyin_initials = pinyin_initials(self.name)[:100]
 
 
 class InstitutionStatusChange(models.Model):

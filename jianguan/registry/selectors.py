@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,48 +27,61 @@ def _expiring_before(today: date) -> date:
     return today + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS)
 
 
-def licence_state_q(state: str, today: date, required: dict[str, list[str]] | None = None) -> Q:
-    """Institutions whose licences are in `state`, as one Q usable in any institution query.
+def licence_cover(
+    institution_kind: str, licences: Iterable[tuple[str, date | None]], required: dict[str, list[str]]
+) -> tuple[bool, date | None]:
+    """The stored licence columns of one institution from its (licence kind, valid until) pairs.
+
+    Returns (missing, cover_until): missing when a required kind has no licence at all; otherwise the last day on
+    which every required kind is covered (each kind by its longest-running licence), or None when none of them ends.
+    The same rules as licence_summary, which reads the licences themselves.
+    """
+    by_kind: dict[str, list[date | None]] = {}
+    for kind, valid_until in licences:
+        by_kind.setdefault(kind, []).append(valid_until)
+    ends = []
+    for kind in required.get(institution_kind, []):
+        dates = by_kind.get(kind)
+        if not dates:
+            return True, None
+        if None not in dates:
+            ends.append(max(dates))  # type: ignore[type-var]
+    return False, min(ends) if ends else None
+
+
+def _expiring_licences(today: date) -> QuerySet[Licence]:
+    return Licence.objects.filter(valid_until__gte=today, valid_until__lte=_expiring_before(today))
+
+
+def licence_state_q(state: str, today: date) -> Q:
+    """Institutions whose licences are in `state` on `today`, as one Q usable in any institution query.
 
     missing: a required kind with no licence at all; expired: a required kind whose licences have all expired;
     expiring: none of those, but some licence runs out within the expiring window; valid: everything else.
     """
-    required = licence_requirements() if required is None else required
-
-    def has(kind: str, only_valid: bool = False) -> Exists:
-        lic = Licence.objects.filter(institution=OuterRef("pk"), kind=kind)
-        if only_valid:
-            lic = lic.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        return Exists(lic)
-
-    missing = Q(pk__in=[])
-    expired = Q(pk__in=[])
-    for inst_kind, kinds in required.items():
-        for kind in kinds:
-            missing |= Q(kind=inst_kind) & ~has(kind)
-            expired |= Q(kind=inst_kind) & has(kind) & ~has(kind, only_valid=True)
-    expiring = Exists(
-        Licence.objects.filter(
-            institution=OuterRef("pk"), valid_until__gte=today, valid_until__lte=_expiring_before(today)
-        )
-    )
+    missing = Q(licence_missing=True)
+    expired = Q(licence_missing=False, licence_cover_until__lt=today)
+    current = Q(licence_missing=False) & (Q(licence_cover_until__isnull=True) | Q(licence_cover_until__gte=today))
+    expiring = Q(pk__in=_expiring_licences(today).values("institution_id"))
     if state == LicenceStatus.MISSING:
         return missing
     if state == LicenceStatus.EXPIRED:
-        return expired & ~missing
+        return expired
     if state == LicenceStatus.EXPIRING:
-        return Q(expiring) & ~missing & ~expired
-    return ~missing & ~expired & ~Q(expiring)
+        return current & expiring
+    return current & ~expiring
 
 
 def annotate_licence_state(queryset: QuerySet, today: date) -> QuerySet:
     """Adds `licence_state` (valid / expiring / expired / missing) to each institution, in the same query."""
-    required = licence_requirements()
     return queryset.annotate(
         licence_state=Case(
-            When(licence_state_q(LicenceStatus.MISSING, today, required), then=Value(LicenceStatus.MISSING.value)),
-            When(licence_state_q(LicenceStatus.EXPIRED, today, required), then=Value(LicenceStatus.EXPIRED.value)),
-            When(licence_state_q(LicenceStatus.EXPIRING, today, required), then=Value(LicenceStatus.EXPIRING.value)),
+            When(licence_missing=True, then=Value(LicenceStatus.MISSING.value)),
+            When(licence_cover_until__lt=today, then=Value(LicenceStatus.EXPIRED.value)),
+            When(
+                Exists(_expiring_licences(today).filter(institution=OuterRef("pk"))),
+                then=Value(LicenceStatus.EXPIRING.value),
+            ),
             default=Value(LicenceStatus.VALID.value),
             output_field=CharField(),
         )

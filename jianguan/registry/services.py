@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,16 +17,43 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import Scope
-from jianguan.audit.services import audit_record, changed, snapshot
+from jianguan.audit.services import Entry, audit_record, audit_record_many, changed, snapshot
 from jianguan.lib.creditcode import normalize as normalize_credit_code
+from jianguan.lib.textnorm import normalize_name
+from jianguan.org.selectors import streets
 from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution, InstitutionStatusChange, Licence, LicenceRequirement
-from jianguan.registry.selectors import same_name_in_street
+from jianguan.registry.selectors import licence_cover, licence_requirements, same_name_in_street
 
 INSTITUTION_FIELDS = {
     "name", "credit_code", "kind", "sub_kind", "street", "address", "legal_representative", "contact_person",
     "contact_phone", "capacity", "floor_area", "floors", "notes", "latitude", "longitude", "street_id",
 }  # fmt: skip
+
+
+def refresh_licence_cover(institution_ids: Iterable[int]) -> int:
+    """Recompute the stored licence columns (Institution.licence_missing / licence_cover_until) of these institutions
+    from their licences and the licence requirements; returns how many changed. A derived column, like the pinyin
+    initials: not audited itself, always written inside the transaction of the audited change that moved it."""
+    ids = list(institution_ids)
+    required = licence_requirements()
+    changed_rows = []
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        licences: dict[int, list[tuple[str, date | None]]] = {}
+        for inst_id, kind, valid_until in Licence.objects.filter(institution_id__in=chunk).values_list(
+            "institution_id", "kind", "valid_until"
+        ):
+            licences.setdefault(inst_id, []).append((kind, valid_until))
+        for inst in Institution.objects.filter(pk__in=chunk).only(
+            "pk", "kind", "licence_missing", "licence_cover_until"
+        ):
+            missing, until = licence_cover(inst.kind, licences.get(inst.pk, []), required)
+            if (missing, until) != (inst.licence_missing, inst.licence_cover_until):
+                inst.licence_missing, inst.licence_cover_until = missing, until
+                changed_rows.append(inst)
+    Institution.objects.bulk_update(changed_rows, ["licence_missing", "licence_cover_until"], batch_size=1000)
+    return len(changed_rows)
 
 
 def _require_street(actor: Any, street_id: int | None) -> None:
@@ -39,7 +68,7 @@ def _require_institution_in_scope(actor: Any, institution: Institution) -> None:
     _require_street(actor, institution.street_id)
 
 
-def _prepare(institution: Institution, fields: dict[str, Any], confirm_duplicate_name: bool) -> None:
+def _assign(institution: Institution, fields: dict[str, Any]) -> None:
     unknown = set(fields) - INSTITUTION_FIELDS
     if unknown:
         raise ValidationError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
@@ -50,33 +79,52 @@ def _prepare(institution: Institution, fields: dict[str, Any], confirm_duplicate
     institution.credit_code = normalize_credit_code(institution.credit_code) if institution.credit_code else None
     if institution.kind != InstitutionKind.NON_ACADEMIC:
         institution.sub_kind = ""
+
+
+def _duplicate_code_error(code: str, existing_pk: int, existing_name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "credit_code": format_html(
+                _('统一社会信用代码 {} 已登记为“<a href="{}">{}</a>”，不能重复登记。'),
+                code,
+                reverse("registry:institution_detail", args=[existing_pk]),
+                existing_name,
+            )
+        },
+        code="duplicate_credit_code",
+    )
+
+
+def _duplicate_name_error(twins: list[Institution]) -> ValidationError:
+    links = format_html(
+        "、".join(['<a href="{}">{}</a>'] * len(twins)),
+        *[x for t in twins for x in (reverse("registry:institution_detail", args=[t.pk]), t.name)],
+    )
+    return ValidationError(
+        {"name": format_html(_("同一街道已有名称相同的机构：{}。如确属不同机构，请勾选“仍然保存”。"), links)},
+        code="duplicate_name",
+    )
+
+
+def _prepare(institution: Institution, fields: dict[str, Any], confirm_duplicate_name: bool) -> None:
+    _assign(institution, fields)
     if institution.credit_code:
         existing = Institution.objects.filter(credit_code=institution.credit_code).exclude(pk=institution.pk).first()
         if existing:
-            raise ValidationError(
-                {
-                    "credit_code": format_html(
-                        _('统一社会信用代码 {} 已登记为“<a href="{}">{}</a>”，不能重复登记。'),
-                        institution.credit_code,
-                        reverse("registry:institution_detail", args=[existing.pk]),
-                        existing.name,
-                    )
-                },
-                code="duplicate_credit_code",
-            )
+            raise _duplicate_code_error(institution.credit_code, existing.pk, existing.name)
     # The credit code, the only unique field, was checked just above (with a link); the constraint still holds.
     institution.full_clean(validate_unique=False)
     if not confirm_duplicate_name and institution.street_id:
         twins = same_name_in_street(institution.name, institution.street_id, exclude_pk=institution.pk)
         if twins:
-            links = format_html(
-                "、".join(['<a href="{}">{}</a>'] * len(twins)),
-                *[x for t in twins for x in (reverse("registry:institution_detail", args=[t.pk]), t.name)],
-            )
-            raise ValidationError(
-                {"name": format_html(_("同一街道已有名称相同的机构：{}。如确属不同机构，请勾选“仍然保存”。"), links)},
-                code="duplicate_name",
-            )
+            raise _duplicate_name_error(twins)
+
+
+def _check_new_status(institution: Institution) -> None:
+    if institution.status not in (OperatingStatus.NORMAL, OperatingStatus.UNREGISTERED):
+        raise ValidationError({"status": _("新登记的机构只能是“正常经营”或“未登记”，其他状态请通过状态变更登记原因。")})
+    if institution.status == OperatingStatus.UNREGISTERED and institution.credit_code:
+        raise ValidationError({"credit_code": _("未登记的场所没有统一社会信用代码。")})
 
 
 @transaction.atomic
@@ -87,18 +135,104 @@ def institution_create(
 
     A site found on patrol that is not registered anywhere is created with status 未登记 and no credit code."""
     require(actor, "institutions.manage")
-    if status not in (OperatingStatus.NORMAL, OperatingStatus.UNREGISTERED):
-        raise ValidationError({"status": _("新登记的机构只能是“正常经营”或“未登记”，其他状态请通过状态变更登记原因。")})
     institution = Institution(status=status)
+    _check_new_status(institution)
     _prepare(institution, fields, confirm_duplicate_name)
-    if status == OperatingStatus.UNREGISTERED and institution.credit_code:
-        raise ValidationError({"credit_code": _("未登记的场所没有统一社会信用代码。")})
+    _check_new_status(institution)
     _require_street(actor, institution.street_id)
+    institution.licence_missing, institution.licence_cover_until = licence_cover(
+        institution.kind, [], licence_requirements()
+    )
     institution.save()
     audit_record(
         actor=actor, action="institution.create", obj=institution, after=snapshot(institution), institution=institution
     )
     return institution
+
+
+@transaction.atomic
+def institution_create_many(*, actor: Any, rows: list[dict[str, Any]]) -> list[Institution | Exception]:
+    """Register many institutions at once (the Excel import) with the checks of institution_create, made for the
+    whole batch in a few queries, one bulk insert and one audit event per institution.
+
+    Each row is the fields of institution_create, with an optional `status` (正常经营 or 未登记). Returns, row by row,
+    the new institution or the ValidationError / PermissionDenied that refused it; refused rows are not written, the
+    others are. A duplicate name is always refused here: a batch has no one to confirm it.
+    """
+    require(actor, "institutions.manage")
+    required = licence_requirements()
+    street_ids = set(streets().values_list("pk", flat=True))
+    results: list[Institution | Exception] = []
+    for fields in rows:
+        fields = dict(fields)
+        institution = Institution(status=fields.pop("status", None) or OperatingStatus.NORMAL)
+        try:
+            _assign(institution, fields)
+            _check_new_status(institution)
+            if institution.street_id not in street_ids:
+                raise ValidationError({"street": _("请选择本区的街道/乡镇。")})
+            _require_street(actor, institution.street_id)
+            institution.full_clean(validate_unique=False, exclude=["street"])  # the street was checked just above
+        except (ValidationError, PermissionDenied) as exc:
+            results.append(exc)
+            continue
+        institution.set_search_fields()
+        institution.licence_missing, institution.licence_cover_until = licence_cover(institution.kind, [], required)
+        results.append(institution)
+    _refuse_batch_duplicates(results)
+    new = [r for r in results if isinstance(r, Institution)]
+    Institution.objects.bulk_create(new, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        entries=[Entry(action="institution.create", obj=i, after=snapshot(i), institution=i) for i in new],
+    )
+    return results
+
+
+def _refuse_batch_duplicates(results: list[Institution | Exception]) -> None:
+    """Replace by its error each new institution whose credit code is registered or comes twice in the batch, or
+    whose normalised name already exists (or comes twice) in its street."""
+    pending = {n: r for n, r in enumerate(results) if isinstance(r, Institution)}
+    codes = sorted({i.credit_code for i in pending.values() if i.credit_code})
+    registered: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(codes, 500):
+        rows = Institution.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk", "name")
+        registered.update({code: (pk, name) for code, pk, name in rows})
+    twins: dict[tuple[int, str], list[Institution]] = {}
+    for chunk in _chunks(sorted({(i.street_id, i.pinyin_initials) for i in pending.values()}), 300):
+        match = Q(pk__in=[])
+        for street_id, initials in chunk:
+            match |= Q(street_id=street_id, pinyin_initials=initials)
+        for twin in Institution.objects.filter(match).only("pk", "name", "street_id"):
+            twins.setdefault((twin.street_id, normalize_name(twin.name)), []).append(twin)
+    first_code: dict[str, int] = {}
+    first_name: dict[tuple[int, str], int] = {}
+    for n, inst in pending.items():
+        key = (inst.street_id, normalize_name(inst.name))
+        if inst.credit_code in registered:
+            results[n] = _duplicate_code_error(inst.credit_code, *registered[inst.credit_code])
+        elif key in twins:
+            results[n] = _duplicate_name_error(twins[key])
+        elif inst.credit_code in first_code:
+            results[n] = ValidationError(
+                {
+                    "credit_code": _("与本批第 %(n)s 条的统一社会信用代码相同。")
+                    % {"n": first_code[inst.credit_code] + 1}
+                }
+            )
+        elif key in first_name:
+            results[n] = ValidationError(
+                {"name": _("与本批第 %(n)s 条是同一街道的同名机构。") % {"n": first_name[key] + 1}}
+            )
+        else:
+            if inst.credit_code:
+                first_code[inst.credit_code] = n
+            first_name[key] = n
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @transaction.atomic
@@ -114,6 +248,9 @@ def institution_update(
     old, new = changed(before, snapshot(institution, exclude=("updated_at",)))
     if new:  # an unchanged record is neither saved nor audited
         institution.save()
+        if "kind" in new:  # another kind must hold other licences
+            refresh_licence_cover([institution.pk])
+            institution.refresh_from_db(fields=["licence_missing", "licence_cover_until"])
         audit_record(
             actor=actor, action="institution.update", obj=institution, before=old, after=new, institution=institution
         )
@@ -175,6 +312,7 @@ def licence_save(*, actor: Any, institution: Institution, licence: Licence | Non
         raise ValidationError({"valid_until": _("有效期不能早于发证日期。")})
     licence.full_clean()
     licence.save()
+    refresh_licence_cover([institution.pk])
     old, new = changed(before, snapshot(licence))
     audit_record(
         actor=actor,
@@ -196,6 +334,7 @@ def licence_delete(*, actor: Any, licence: Licence) -> None:
         actor=actor, action="licence.delete", obj=licence, before=snapshot(licence), institution=licence.institution_id
     )
     licence.delete()
+    refresh_licence_cover([licence.institution_id])
 
 
 @transaction.atomic
@@ -211,6 +350,7 @@ def licence_requirements_set(*, actor: Any, institution_kind: str, licence_kinds
         requirement = LicenceRequirement(institution_kind=institution_kind, licence_kind=kind)
         requirement.full_clean()
         requirement.save()
+    refresh_licence_cover(Institution.objects.filter(kind=institution_kind).values_list("pk", flat=True))
     audit_record(
         actor=actor,
         action="licence_requirement.set",

@@ -31,6 +31,7 @@ from jianguan.org.models import Region
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import InstitutionKind, InstitutionSubKind, LicenceKind, OperatingStatus
 from jianguan.registry.models import Institution, Licence, pinyin_initials
+from jianguan.registry.selectors import licence_cover, licence_requirements
 
 __all__ = ["BATCH_SIZE", "SYNTHETIC_NOTE", "SyntheticDataExists", "generate", "synthetic_count"]
 
@@ -325,8 +326,13 @@ def generate(
     start = time.perf_counter()
     created = licences = 0
     rows = _rows(n, rng, street_list, first_number=existing, taken_codes=taken, today=today)
+    required = licence_requirements()
     while created < n:
         batch = [row for _, row in zip(range(min(BATCH_SIZE, n - created)), rows, strict=False)]
+        for inst, lics in batch:
+            inst.licence_missing, inst.licence_cover_until = licence_cover(
+                inst.kind, [(lic["kind"], lic["valid_until"]) for lic in lics], required
+            )
         with transaction.atomic():
             institutions = Institution.objects.bulk_create([inst for inst, _lic in batch], batch_size=BATCH_SIZE)
             licence_objs = [

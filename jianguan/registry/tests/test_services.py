@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -10,9 +11,9 @@ from django.utils import timezone
 
 from jianguan.audit.models import AuditEvent
 from jianguan.registry import services
-from jianguan.registry.choices import LicenceStatus
-from jianguan.registry.models import Institution, InstitutionStatusChange
-from jianguan.registry.selectors import licence_state_q, licence_summary
+from jianguan.registry.choices import LicenceKind, LicenceStatus
+from jianguan.registry.models import Institution, InstitutionStatusChange, Licence
+from jianguan.registry.selectors import annotate_licence_state, licence_requirements, licence_state_q, licence_summary
 
 CODE = "91133100MA0D8N1J7G"
 
@@ -148,3 +149,89 @@ def test_requirements_are_configurable_and_audited(personas, district):
     assert AuditEvent.objects.filter(action="licence_requirement.set", object_id="after_school").exists()
     with pytest.raises(PermissionDenied):
         services.licence_requirements_set(actor=personas["lead"], institution_kind="other", licence_kinds=[])
+
+
+def test_stored_licence_columns_agree_with_the_licences(personas, district):
+    """The indexed columns behind the licence filter give every institution the state licence_summary computes from
+    its licences, on any day: random licence sets, checked today, in the expiring window, and a year either side."""
+    rng = random.Random(7)
+    admin = personas["admin"]
+    today = timezone.localdate()
+    kinds = ["academic", "non_academic", "meal_care", "after_school", "other"]
+    for n in range(40):
+        inst = _create(admin, district.streets["a"], name=f"证照随机测试{n}", kind=rng.choice(kinds), sub_kind="")
+        for m in range(rng.randint(0, 4)):
+            services.licence_save(
+                actor=admin,
+                institution=inst,
+                kind=rng.choice(LicenceKind.values),
+                number=f"R{n}-{m}",
+                valid_until=rng.choice([None, today + timedelta(days=rng.randint(-400, 400))]),
+            )
+    # A licence corrected and one removed move the columns too.
+    lic = Licence.objects.filter(institution__name__startswith="证照随机测试").first()
+    services.licence_save(actor=admin, institution=lic.institution, licence=lic, valid_until=today - timedelta(days=3))
+    services.licence_delete(
+        actor=admin, licence=Licence.objects.filter(institution__name__startswith="证照随机").last()
+    )
+    required = licence_requirements()
+    institutions = list(Institution.objects.prefetch_related("licences"))
+    for day in (today, today + timedelta(days=20), today + timedelta(days=365), today - timedelta(days=365)):
+        by_filter = {
+            pk: state
+            for state in LicenceStatus.values
+            for pk in Institution.objects.filter(licence_state_q(state, day)).values_list("pk", flat=True)
+        }
+        annotated = dict(annotate_licence_state(Institution.objects.all(), day).values_list("pk", "licence_state"))
+        for inst in institutions:
+            expected = licence_summary(inst, list(inst.licences.all()), day, required).state
+            assert by_filter[inst.pk] == expected == annotated[inst.pk], (inst.name, day)
+
+
+def test_kind_and_requirement_changes_move_the_licence_state(personas, district):
+    admin = personas["admin"]
+    today = timezone.localdate()
+    inst = _create(admin, district.streets["a"], kind="other", sub_kind="")
+    services.licence_save(actor=admin, institution=inst, kind="legal_entity", number="L9", valid_until=None)
+    in_state = lambda state: Institution.objects.filter(licence_state_q(state, today), pk=inst.pk).exists()  # noqa: E731
+    assert in_state(LicenceStatus.VALID)
+    services.institution_update(actor=admin, institution=inst, kind="meal_care")
+    assert in_state(LicenceStatus.MISSING) and inst.licence_missing  # 小饭桌 needs a food licence
+    services.institution_update(actor=admin, institution=inst, kind="other")
+    assert in_state(LicenceStatus.VALID)
+    services.licence_requirements_set(actor=admin, institution_kind="other", licence_kinds=["legal_entity", "fire"])
+    assert in_state(LicenceStatus.MISSING)
+
+
+def test_create_many_applies_the_single_checks_in_bulk(personas, district):
+    admin = personas["admin"]
+    a, b = district.streets["a"], district.streets["b"]
+    registered = _create(admin, a, name="已登记培训中心", credit_code=CODE)
+    before = AuditEvent.objects.count()
+    rows = [
+        {"name": "批量新机构一", "kind": "other", "street": a},
+        {"name": "批量新机构二", "kind": "academic", "street": b, "status": "unregistered"},
+        {"name": "别名机构", "kind": "other", "street": a, "credit_code": CODE.lower()},  # registered code
+        {"name": "已登记 培训中心", "kind": "other", "street": a},  # the same normalised name in the street
+        {"name": "批量新机构一", "kind": "other", "street": a},  # twice in the batch
+        {"name": "", "kind": "other", "street": a},  # invalid
+        {"name": "正常经营不能没有", "kind": "other", "street": a, "status": "closed"},
+    ]
+    results = services.institution_create_many(actor=admin, rows=rows)
+    ok = [r for r in results if isinstance(r, Institution)]
+    assert [r.name for r in ok] == ["批量新机构一", "批量新机构二"]
+    assert ok[1].status == "unregistered" and ok[0].pinyin_initials == "plxjgy" and ok[0].licence_missing
+    assert "已登记为" in str(results[2].message_dict["credit_code"]) and str(registered.pk) in str(results[2])
+    assert "同一街道已有名称相同的机构" in str(results[3].message_dict["name"])
+    assert "与本批第 1 条" in results[4].message_dict["name"][0]
+    assert "name" in results[5].message_dict and "status" in results[6].message_dict
+    events = AuditEvent.objects.filter(seq__gt=before).order_by("seq")
+    assert [(e.action, e.institution_id) for e in events] == [("institution.create", i.pk) for i in ok]
+    # A street officer's rows outside their street are refused one by one; a role without the right, all at once.
+    results = services.institution_create_many(
+        actor=personas["street_a"],
+        rows=[{"name": "街道内", "kind": "other", "street": a}, {"name": "街道外", "kind": "other", "street": b}],
+    )
+    assert isinstance(results[0], Institution) and isinstance(results[1], PermissionDenied)
+    with pytest.raises(PermissionDenied):
+        services.institution_create_many(actor=personas["edu_officer"], rows=[])
