@@ -46,7 +46,8 @@ test-browser: setup-browser messages
 	@$(PY) -m pytest -m browser -q -p no:xdist $(PYTEST_ARGS)
 
 ## make bench: performance measurements (not pass/fail timings in the unit suite)
-bench: setup
+bench: setup messages
+	@$(MAKE) -s var/static/staticfiles.json
 	@$(PY) -m benchmarks
 
 lint: setup

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from django import forms, template
+from django.db import models
 
 register = template.Library()
+
+
+@cache
+def _choice_labels(model: type[models.Model], field_name: str) -> dict[Any, Any]:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def label(obj: models.Model, field_name: str) -> Any:
+    """{{ inst|label:"kind" }}: the display label of a choice field, like get_kind_display() without rebuilding the
+    choices for every call (list pages call it for every row)."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
 
 
 @register.filter
