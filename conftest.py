@@ -18,6 +18,10 @@ def pytest_configure(config):
     # PBKDF2's real cost protects production passwords; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The manifest storage needs `collectstatic` first; a fresh clone (CI) has not run it.
+    # Uploaded and generated files (licence scans, documents) go to a directory of this run, never to var/media.
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="jianguan-test-media-")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jianguan.org",
     "jianguan.accounts",
     "jianguan.registry",
+    "jianguan.documents",
     "jianguan.reports",
 ]
 
@@ -171,6 +172,9 @@ X_FRAME_OPTIONS = "DENY"
 JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.
 JIANGUAN_LICENCE_EXPIRING_DAYS = env_int("JIANGUAN_LICENCE_EXPIRING_DAYS", 30)
+# Official documents: the font family (fontconfig name; WeasyPrint embeds the subset used) and kind codes (文种代字).
+JIANGUAN_DOCUMENT_FONT = os.environ.get("JIANGUAN_DOCUMENT_FONT", "Noto Serif CJK SC")
+JIANGUAN_DOCUMENT_KIND_CODES: dict[str, str] = {}
 
 LOGGING = {
     "version": 1,

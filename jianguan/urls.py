@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("jianguan.org.urls")),
     path("institutions/", include("jianguan.registry.urls")),
     path("audit/", include("jianguan.audit.urls")),
+    path("documents/", include("jianguan.documents.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "document.issue": _("制发文书"),
+    "document.regenerate": _("重新生成文书"),
     "auth.login": _("登录"),
     "auth.login_failed": _("登录失败"),
     "auth.logout": _("退出登录"),
@@ -44,4 +46,5 @@ OBJECT_TYPE_LABELS = {
     "registry.institution": _("机构"),
     "registry.licence": _("证照"),
     "registry.licencerequirement": _("证照要求"),
+    "documents.document": _("执法文书"),
 }

@@ -32,10 +32,12 @@ class District:
     departments: dict[str, Any] = field(default_factory=dict)
     institutions: dict[str, Any] = field(default_factory=dict)
     licences: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, Any] = field(default_factory=dict)
 
     def reload(self) -> District:
         """Fresh instances of the same rows, so one test's in-memory changes never leak into the next."""
         from jianguan.accounts.models import User
+        from jianguan.documents.models import Document
         from jianguan.org.models import Department, Region
         from jianguan.registry.models import Institution, Licence
 
@@ -49,12 +51,16 @@ class District:
             departments=fetch(Department, self.departments),
             institutions=fetch(Institution, self.institutions),
             licences=fetch(Licence, self.licences),
+            documents=fetch(Document, self.documents),
         )
 
 
 def make_district() -> District:
     from jianguan.accounts import services as accounts
     from jianguan.accounts.choices import Role
+    from jianguan.documents import services as documents
+    from jianguan.documents.choices import DocumentKind
+    from jianguan.documents.content import DocumentContent
     from jianguan.org import services as org
     from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
     from jianguan.registry import services as registry
@@ -133,6 +139,14 @@ def make_district() -> District:
     user("leader", Role.LEADER)
     user("institution", Role.INSTITUTION, institution=d.institutions["a"])
     d.users["anonymous"] = None
+    d.documents["a"] = documents.document_issue(
+        actor=admin,
+        kind=DocumentKind.INSPECTION_RECORD,
+        department=d.departments["police"],
+        source=d.institutions["a"],
+        institution=d.institutions["a"],
+        build=lambda number: DocumentContent(issuer="测试区公安分局", title="现场检查笔录", number=number),
+    )
     return d
 
 

@@ -71,6 +71,11 @@ CASES: dict[str, Case] = {
     "registry:import_upload": Case(_u("registry:import_upload"), MANAGERS),
     "registry:import_template": Case(_u("registry:import_template"), MANAGERS),
     "registry:requirement_list": Case(_u("registry:requirement_list"), ["admin"]),
+    "documents:download": Case(
+        _u("documents:download", pk=lambda d: d.documents["a"].pk, fmt="pdf"),
+        [p for p in SIGNED_IN if p != "street_b"],
+        denied=404,
+    ),
     "registry:institution_detail": Case(
         _u("registry:institution_detail", pk=lambda d: d.institutions["a"].pk),
         [p for p in SIGNED_IN if p != "street_b"],

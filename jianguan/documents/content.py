@@ -1,0 +1,60 @@
+"""What an official document says, independent of its format: PDF and DOCX are both rendered from one DocumentContent,
+so the two files of a document never say different things."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+HANZI_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_date(day: date, style: str = "arabic") -> str:
+    """2026年11月26日 (GB/T 9704-2012: 成文日期 in Arabic numerals) or 二〇二六年十一月二十六日 (style="hanzi", the
+    older 1999 rule many offices still print)."""
+    if style != "hanzi":
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    def small(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        if tens == 0:
+            return HANZI_DIGITS[ones]
+        return ("" if tens == 1 else HANZI_DIGITS[tens]) + "十" + (HANZI_DIGITS[ones] if ones else "")
+
+    year = "".join(HANZI_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{small(day.month)}月{small(day.day)}日"
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[int] = field(default_factory=list)  # relative column widths
+
+
+@dataclass
+class Section:
+    """A heading (optional) followed by paragraphs and/or a table, or label–value lines (字段: 内容)."""
+
+    heading: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    table: Table | None = None
+
+
+@dataclass
+class DocumentContent:
+    issuer: str  # 发文机关 (the body that issues and seals it)
+    title: str  # 责令整改通知书
+    number: str  # X教责改〔2026〕12号
+    recipient: str = ""  # 主送: the party (当事人), followed by a colon
+    sections: list[Section] = field(default_factory=list)
+    signatures: list[tuple[str, str]] = field(default_factory=list)  # (label, name or "拒绝签字（见证人：…）")
+    seal_text: str = ""  # the issuing body as printed above the date, where the seal goes
+    date: date | None = None
+    date_style: str = "arabic"
+    footer: str = ""  # 抄送 / 本文书一式两份 … (small print at the end)
+
+    @property
+    def date_text(self) -> str:
+        return chinese_date(self.date, self.date_style) if self.date else ""

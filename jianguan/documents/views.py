@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest
+
+from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.documents.models import Document
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    """The PDF or DOCX of a document the user may see (the institution's scope); named by its number."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    document = get_visible_or_404(Document.objects.all(), request.user, pk=pk)
+    name = f"{document.get_kind_display()}-{document.number}.{fmt}"
+    response = FileResponse(getattr(document, fmt).open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = CONTENT_TYPES[fmt]
+    response["X-Content-SHA256"] = getattr(document, f"{fmt}_sha256")
+    return response
