@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from jianguan.audit.models import AuditEvent
 from jianguan.lib.textnorm import normalize_name
@@ -102,13 +103,13 @@ class LicenceSummary:
     @property
     def label(self) -> str:
         if self.complete:
-            return "证照齐全" if self.state == LicenceStatus.VALID else "证照齐全（有证照即将到期）"
+            return _("证照齐全") if self.state == LicenceStatus.VALID else _("证照齐全（有证照即将到期）")
         parts = []
         if self.missing:
-            parts.append("缺少" + "、".join(self.missing))
+            parts.append(_("缺少%(kinds)s") % {"kinds": _("、").join(self.missing)})
         if self.expired:
-            parts.append("、".join(self.expired) + "已过期")
-        return "；".join(parts)
+            parts.append(_("%(kinds)s已过期") % {"kinds": _("、").join(self.expired)})
+        return _("；").join(parts)
 
 
 def licence_summary(

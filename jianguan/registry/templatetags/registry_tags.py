@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jianguan.registry.choices import LicenceStatus, OperatingStatus
 
@@ -19,6 +20,12 @@ LICENCE_BADGES = {
     LicenceStatus.EXPIRING: ("text-bg-warning", _("即将到期")),
     LicenceStatus.EXPIRED: ("text-bg-danger", _("证照过期")),
     LicenceStatus.MISSING: ("text-bg-danger", _("证照缺失")),
+}
+# One licence's own validity (the institution-level badge above says whether the set is complete).
+SINGLE_LICENCE_BADGES = {
+    LicenceStatus.VALID: ("text-bg-success", pgettext_lazy("licence", "有效")),
+    LicenceStatus.EXPIRING: ("text-bg-warning", _("即将到期")),
+    LicenceStatus.EXPIRED: ("text-bg-danger", _("已过期")),
 }
 
 
@@ -34,4 +41,10 @@ def status_badge(status: str) -> SafeString:
 @register.simple_tag
 def licence_badge(state: str) -> SafeString:
     css, label = LICENCE_BADGES.get(state, LICENCE_BADGES[LicenceStatus.MISSING])
+    return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+@register.simple_tag
+def single_licence_badge(state: str) -> SafeString:
+    css, label = SINGLE_LICENCE_BADGES.get(state, SINGLE_LICENCE_BADGES[LicenceStatus.VALID])
     return format_html('<span class="badge {}">{}</span>', css, label)
