@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jianguan.accounts",
     "jianguan.registry",
     "jianguan.documents",
+    "jianguan.checklists",
     "jianguan.reports",
 ]
 

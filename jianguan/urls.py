@@ -11,6 +11,7 @@ urlpatterns = [
     path("institutions/", include("jianguan.registry.urls")),
     path("audit/", include("jianguan.audit.urls")),
     path("documents/", include("jianguan.documents.urls")),
+    path("checklists/", include("jianguan.checklists.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

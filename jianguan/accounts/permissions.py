@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "institutions.manage": frozenset({Role.ADMIN, Role.LEAD, Role.STREET_OFFICER}),
     "institutions.status": frozenset({Role.ADMIN, Role.LEAD}),
     "registry.configure": frozenset({Role.ADMIN}),
+    "checklists.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    "checklists.manage": frozenset({Role.ADMIN}),
 }
 
 

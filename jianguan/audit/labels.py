@@ -5,6 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "checklist.create": _("新建检查表"),
+    "checklist.draft": _("新建检查表草稿版本"),
+    "checklist.publish": _("发布检查表版本"),
+    "checklist.archive": _("归档检查表版本"),
+    "checklist_item.create": _("添加检查项"),
+    "checklist_item.update": _("修改检查项"),
+    "checklist_item.delete": _("删除检查项"),
     "document.issue": _("制发文书"),
     "document.regenerate": _("重新生成文书"),
     "auth.login": _("登录"),
@@ -47,4 +54,7 @@ OBJECT_TYPE_LABELS = {
     "registry.licence": _("证照"),
     "registry.licencerequirement": _("证照要求"),
     "documents.document": _("执法文书"),
+    "checklists.checklist": _("检查表"),
+    "checklists.checklistversion": _("检查表版本"),
+    "checklists.checklistitem": _("检查项"),
 }

@@ -51,6 +51,14 @@ def lead_department_for(category: str) -> Department | None:
     return resp.department if resp else None
 
 
+def lead_departments() -> dict[str, Department]:
+    """check category → its lead department (the first, where the matrix has an overlap), in one query."""
+    result: dict[str, Department] = {}
+    for r in Responsibility.objects.filter(is_lead=True).select_related("department").order_by("department_id"):
+        result.setdefault(r.category, r.department)
+    return result
+
+
 def streets() -> QuerySet[Region]:
     return Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.TOWNSHIP], is_active=True)
 

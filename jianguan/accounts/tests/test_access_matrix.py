@@ -16,6 +16,31 @@ MANAGERS_OF_A = ["admin", "lead", "street_a"]
 RESPONSIBILITY_VIEWERS = ["admin", "lead", "edu_officer", "fire_officer", "leader"]
 
 
+CHECKLIST_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
+
+
+def _version(d: object):  # type: ignore[no-untyped-def]
+    """A published default checklist version (installed by migration)."""
+    from jianguan.checklists.models import ChecklistVersion
+
+    return ChecklistVersion.objects.filter(status="published").order_by("pk").first()
+
+
+def _published(d: object) -> int:
+    return _version(d).pk
+
+
+def _draft(d: object):  # type: ignore[no-untyped-def]
+    """A draft of that checklist (made by the admin the first time it is asked for)."""
+    from jianguan.checklists.services import version_draft
+
+    version = _version(d)
+    return version.checklist.versions.filter(status="draft").first() or version_draft(
+        actor=d.users["admin"],
+        checklist=version.checklist,  # type: ignore[attr-defined]
+    )
+
+
 @dataclass
 class Case:
     url: Callable[[object], str]
@@ -106,6 +131,29 @@ CASES: dict[str, Case] = {
         method="post",
         ok=302,
         not_found=["street_b"],
+    ),
+    "checklists:checklist_list": Case(_u("checklists:checklist_list"), CHECKLIST_VIEWERS),
+    "checklists:checklist_create": Case(_u("checklists:checklist_create"), ["admin"]),
+    "checklists:version_detail": Case(_u("checklists:version_detail", pk=_published), CHECKLIST_VIEWERS),
+    "checklists:version_new_draft": Case(
+        _u("checklists:version_new_draft", pk=lambda d: _version(d).checklist_id), ["admin"], method="post", ok=302
+    ),
+    "checklists:version_publish": Case(
+        _u("checklists:version_publish", pk=_published), ["admin"], method="post", ok=302
+    ),
+    "checklists:version_archive": Case(
+        _u("checklists:version_archive", pk=_published), ["admin"], method="post", ok=302
+    ),
+    "checklists:item_create": Case(_u("checklists:item_create", pk=lambda d: _draft(d).pk), ["admin"]),
+    "checklists:item_edit": Case(
+        _u("checklists:item_edit", pk=lambda d: _draft(d).pk, item_pk=lambda d: _draft(d).items.first().pk),
+        ["admin"],
+    ),
+    "checklists:item_delete": Case(
+        _u("checklists:item_delete", pk=_published, item_pk=lambda d: _version(d).items.first().pk),
+        ["admin"],
+        method="post",
+        ok=302,
     ),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
