@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jianguan.registry",
     "jianguan.documents",
     "jianguan.checklists",
+    "jianguan.inspections",
     "jianguan.reports",
 ]
 
@@ -176,6 +177,8 @@ JIANGUAN_LICENCE_EXPIRING_DAYS = env_int("JIANGUAN_LICENCE_EXPIRING_DAYS", 30)
 # Official documents: the font family (fontconfig name; WeasyPrint embeds the subset used) and kind codes (文种代字).
 JIANGUAN_DOCUMENT_FONT = os.environ.get("JIANGUAN_DOCUMENT_FONT", "Noto Serif CJK SC")
 JIANGUAN_DOCUMENT_KIND_CODES: dict[str, str] = {}
+# Evidence photos: the largest accepted upload.
+JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.configure": frozenset({Role.ADMIN}),
     "checklists.view": frozenset(set(Role) - {Role.INSTITUTION}),
     "checklists.manage": frozenset({Role.ADMIN}),
+    "campaigns.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    "campaigns.manage": frozenset({Role.ADMIN, Role.LEAD}),
+    # Institutions see their own completed inspections; everyone else within their scope.
+    "inspections.view": frozenset(set(Role)),
+    # Planning an inspection: the lead coordinator for anyone, a department officer for a team they are on.
+    "inspections.plan": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER}),
+    # An unregistered site found on patrol or on an inspection is put on the registry as 未登记.
+    "sites.report": frozenset({Role.ADMIN, Role.LEAD, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER}),
 }
 
 

@@ -5,6 +5,19 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "campaign.create": _("新建专项行动"),
+    "campaign.status": _("专项行动状态变更"),
+    "campaign.target_add": _("加入检查对象"),
+    "campaign.target_remove": _("移出检查对象"),
+    "inspection.create": _("安排检查"),
+    "inspection.start": _("开始现场检查"),
+    "inspection.result": _("记录检查项结果"),
+    "inspection.complete": _("完成检查"),
+    "inspection.cancel": _("取消检查"),
+    "inspection.amend": _("更正检查记录"),
+    "finding.create": _("记录问题"),
+    "evidence.add": _("上传现场照片"),
+    "site.report": _("登记未登记场所"),
     "checklist.create": _("新建检查表"),
     "checklist.draft": _("新建检查表草稿版本"),
     "checklist.publish": _("发布检查表版本"),
@@ -55,6 +68,10 @@ OBJECT_TYPE_LABELS = {
     "registry.licencerequirement": _("证照要求"),
     "documents.document": _("执法文书"),
     "checklists.checklist": _("检查表"),
+    "inspections.campaign": _("专项行动"),
+    "inspections.inspection": _("检查"),
+    "inspections.finding": _("问题"),
+    "inspections.evidence": _("现场照片"),
     "checklists.checklistversion": _("检查表版本"),
     "checklists.checklistitem": _("检查项"),
 }

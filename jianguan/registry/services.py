@@ -151,6 +151,27 @@ def institution_create(
 
 
 @transaction.atomic
+def site_report(*, actor: Any, name: str, kind: str, street: Any, address: str = "", **fields: Any) -> Institution:
+    """A site found on patrol or during an inspection that is not in the registry: put on it at once as 未登记, with
+    no credit code, by whoever found it (department and street officers included), so the inspection, its findings
+    and any later case hang on a record. A site of the same name in the street is refused with a link to it."""
+    require(actor, "sites.report")
+    institution = Institution(status=OperatingStatus.UNREGISTERED)
+    _prepare(institution, {"name": name, "kind": kind, "street": street, "address": address, **fields}, False)
+    if institution.credit_code:
+        raise ValidationError({"credit_code": _("未登记的场所没有统一社会信用代码。")})
+    _require_street(actor, institution.street_id)
+    institution.licence_missing, institution.licence_cover_until = licence_cover(
+        institution.kind, [], licence_requirements()
+    )
+    institution.save()
+    audit_record(
+        actor=actor, action="site.report", obj=institution, after=snapshot(institution), institution=institution
+    )
+    return institution
+
+
+@transaction.atomic
 def institution_create_many(*, actor: Any, rows: list[dict[str, Any]]) -> list[Institution | Exception]:
     """Register many institutions at once (the Excel import) with the checks of institution_create, made for the
     whole batch in a few queries, one bulk insert and one audit event per institution.

@@ -1,0 +1,627 @@
+"""Writes for campaigns and inspections: plan, team, on-site results, findings, photos, complete, cancel, amend.
+
+Who may do what:
+- campaigns: the lead coordinator (and the admin) create, edit the target list, start, finish and copy them;
+- inspections: the lead coordinator plans any; a department officer plans one only with themselves on the team;
+- on site (start, results, findings, photos, complete): members of the inspection's team only;
+- cancel: the team or the lead coordinator; amend a completed inspection: the team or the lead coordinator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jianguan.accounts.choices import Role
+from jianguan.accounts.models import OfficerProfile, User
+from jianguan.accounts.permissions import allowed, require
+from jianguan.audit.services import audit_record, changed, snapshot
+from jianguan.checklists.choices import VersionStatus
+from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
+from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome
+from jianguan.inspections.models import (
+    Amendment,
+    Campaign,
+    CampaignTarget,
+    Evidence,
+    Finding,
+    Inspection,
+    InspectionOfficer,
+    ItemResult,
+)
+from jianguan.lib.images import read_photo, thumbnail
+from jianguan.org.models import Department, Region
+from jianguan.org.selectors import lead_departments
+from jianguan.registry.choices import InstitutionKind, OperatingStatus
+from jianguan.registry.models import Institution
+
+MIN_TEAM = 2  # 行政处罚法 第42条: at least two officers with enforcement certificates
+# Institutions no longer operating are left out of a campaign's generated target list.
+CLOSED_STATUSES = (OperatingStatus.BANNED, OperatingStatus.DEREGISTERED)
+AMENDABLE_FIELDS = ("place", "summary", "representative_name", "signature_refused", "witness_name")
+
+
+# ---------------------------------------------------------------------------------------------------- campaigns
+
+
+def _campaign_scope_targets(campaign: Campaign) -> list[Institution]:
+    qs = Institution.objects.exclude(status__in=CLOSED_STATUSES)
+    street_ids = list(campaign.streets.values_list("pk", flat=True))
+    if street_ids:
+        qs = qs.filter(street_id__in=street_ids)
+    if campaign.institution_kinds:
+        qs = qs.filter(kind__in=campaign.institution_kinds)
+    return list(qs.order_by("street_id", "name"))
+
+
+def _check_campaign(campaign: Campaign, checklists: Iterable[Checklist], kinds: list[str]) -> None:
+    errors: dict[str, str] = {}
+    if campaign.ends_on and campaign.starts_on and campaign.ends_on < campaign.starts_on:
+        errors["ends_on"] = _("结束日期不能早于开始日期。")
+    unknown = set(kinds) - set(InstitutionKind.values)
+    if unknown:
+        errors["institution_kinds"] = _("未知的机构类型。")
+    unpublished = [c.name for c in checklists if not c.versions.filter(status=VersionStatus.PUBLISHED).exists()]
+    if unpublished:
+        errors["checklists"] = _("检查表“%(names)s”没有已发布的版本。") % {"names": "、".join(unpublished)}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    lead_department: Department,
+    departments: Iterable[Department] = (),
+    streets: Iterable[Region] = (),
+    institution_kinds: Iterable[str] = (),
+    checklists: Iterable[Checklist] = (),
+    description: str = "",
+    previous: Campaign | None = None,
+) -> Campaign:
+    """Create a campaign and generate its target list from the scope (every operating institution of the chosen
+    streets and kinds); the list can be edited afterwards."""
+    require(actor, "campaigns.manage")
+    departments, streets, checklists = list(departments), list(streets), list(checklists)
+    kinds = sorted(set(institution_kinds))
+    campaign = Campaign(
+        name=(name or "").strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        lead_department=lead_department,
+        institution_kinds=kinds,
+        description=(description or "").strip(),
+        previous=previous,
+        round=previous.round + 1 if previous else 1,
+        created_by=actor,
+    )
+    campaign.full_clean(exclude=["previous", "created_by", "lead_department"])
+    _check_campaign(campaign, checklists, kinds)
+    campaign.save()
+    campaign.departments.set({lead_department, *departments})
+    campaign.streets.set(streets)
+    campaign.checklists.set(checklists)
+    targets = _campaign_scope_targets(campaign)
+    CampaignTarget.objects.bulk_create(CampaignTarget(campaign=campaign, institution=i) for i in targets)
+    audit_record(
+        actor=actor,
+        action="campaign.create",
+        obj=campaign,
+        after={**snapshot(campaign), "targets": len(targets), "previous": previous.pk if previous else None},
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_copy(*, actor: Any, campaign: Campaign, starts_on: date, ends_on: date) -> Campaign:
+    """The next round of a finished campaign: the same scope, departments and checklists, new dates, and a target
+    list generated again from today's registry (常态化)."""
+    require(actor, "campaigns.manage")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.FINISHED:
+        raise ValidationError(_("专项行动结束后才能复制为下一轮。"))
+    return campaign_create(
+        actor=actor,
+        name=campaign.name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        lead_department=campaign.lead_department,
+        departments=campaign.departments.all(),
+        streets=campaign.streets.all(),
+        institution_kinds=campaign.institution_kinds,
+        checklists=campaign.checklists.all(),
+        description=campaign.description,
+        previous=campaign,
+    )
+
+
+CAMPAIGN_TRANSITIONS = {
+    CampaignStatus.PLANNED: {CampaignStatus.ACTIVE},
+    CampaignStatus.ACTIVE: {CampaignStatus.FINISHED},
+    CampaignStatus.FINISHED: set(),
+}
+
+
+@transaction.atomic
+def campaign_set_status(*, actor: Any, campaign: Campaign, status: str) -> Campaign:
+    """筹备中 → 进行中 → 已结束. Finishing leaves open inspections as they are (they can still be completed)."""
+    require(actor, "campaigns.manage")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if status not in CAMPAIGN_TRANSITIONS[CampaignStatus(campaign.status)]:
+        raise ValidationError(
+            _("专项行动不能从“%(from)s”变为“%(to)s”。")
+            % {"from": campaign.get_status_display(), "to": dict(CampaignStatus.choices).get(status, status)}
+        )
+    before = campaign.status
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action="campaign.status", obj=campaign, before={"status": before}, after={"status": status}
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_target_add(*, actor: Any, campaign: Campaign, institution: Institution) -> CampaignTarget:
+    require(actor, "campaigns.manage")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.FINISHED:
+        raise ValidationError(_("专项行动已结束，不能再调整检查对象。"))
+    if CampaignTarget.objects.filter(campaign=campaign, institution=institution).exists():
+        raise ValidationError(_("“%(name)s”已在检查对象名单中。") % {"name": institution.name})
+    target = CampaignTarget.objects.create(campaign=campaign, institution=institution)
+    audit_record(
+        actor=actor, action="campaign.target_add", obj=campaign, after={"institution": institution.pk},
+        institution=institution,
+    )  # fmt: skip
+    return target
+
+
+@transaction.atomic
+def campaign_target_remove(*, actor: Any, campaign: Campaign, institution: Institution) -> None:
+    require(actor, "campaigns.manage")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.FINISHED:
+        raise ValidationError(_("专项行动已结束，不能再调整检查对象。"))
+    if campaign.inspections.filter(institution=institution).exclude(status=InspectionStatus.CANCELLED).exists():
+        raise ValidationError(_("已安排或完成对“%(name)s”的检查，不能移出名单。") % {"name": institution.name})
+    deleted, _rows = CampaignTarget.objects.filter(campaign=campaign, institution=institution).delete()
+    if not deleted:
+        raise ValidationError(_("“%(name)s”不在检查对象名单中。") % {"name": institution.name})
+    audit_record(
+        actor=actor, action="campaign.target_remove", obj=campaign, before={"institution": institution.pk},
+        institution=institution,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------------- inspections
+
+
+def _published_version(checklist: Checklist | None) -> ChecklistVersion | None:
+    if checklist is None:
+        return None
+    return checklist.versions.filter(status=VersionStatus.PUBLISHED).first()
+
+
+def checklist_version_for(institution: Institution, campaign: Campaign | None) -> ChecklistVersion:
+    """The campaign's checklist for the institution's kind (else its checklist for every kind), else the default
+    checklist for the kind: its published version."""
+    candidates = Checklist.objects.filter(institution_kind__in=[institution.kind, ""])
+    if campaign is not None and campaign.checklists.exists():
+        candidates = candidates.filter(pk__in=campaign.checklists.values("pk"))
+    # A checklist for the kind wins over one for every kind.
+    for checklist in sorted(candidates, key=lambda c: (c.institution_kind == "", c.pk)):
+        version = _published_version(checklist)
+        if version is not None:
+            return version
+    raise ValidationError(
+        _("没有适用于“%(kind)s”的已发布检查表，请先在“检查表”中发布。") % {"kind": institution.get_kind_display()}
+    )
+
+
+def _check_team(officers: list[User], on: date, campaign: Campaign | None) -> list[tuple[User, OfficerProfile]]:
+    """At least two distinct officers, each with an enforcement certificate valid on the day, and (in a campaign)
+    from its participating departments. Returns them with their certificates."""
+    unique = list({u.pk: u for u in officers}.values())
+    if len(unique) < MIN_TEAM:
+        raise ValidationError(
+            {
+                "officers": _("检查组至少需要 %(n)s 名持有效执法证的执法人员（《行政处罚法》第四十二条）。")
+                % {"n": MIN_TEAM}
+            }
+        )
+    profiles = {p.user_id: p for p in OfficerProfile.objects.filter(user__in=unique)}
+    allowed_departments = set(campaign.departments.values_list("pk", flat=True)) if campaign else None
+    problems = []
+    team = []
+    for user in unique:
+        profile = profiles.get(user.pk)
+        if profile is None or not user.is_active:
+            problems.append(_("%(name)s 没有执法证，不能参加检查") % {"name": user.name or user.username})
+        elif not profile.certificate_valid_on(on):
+            problems.append(
+                _("%(name)s 的执法证（%(number)s）有效期至 %(until)s，检查当天已过期")
+                % {"name": user.name, "number": profile.certificate_number, "until": profile.certificate_valid_until}
+            )
+        elif user.department_id is None:
+            problems.append(_("%(name)s 没有所属部门") % {"name": user.name})
+        elif allowed_departments is not None and user.department_id not in allowed_departments:
+            problems.append(_("%(name)s 所在部门未参加本次专项行动") % {"name": user.name})
+        else:
+            team.append((user, profile))
+    if problems:
+        raise ValidationError({"officers": "；".join(problems) + "。"})
+    return team
+
+
+def _require_team_member(actor: Any, inspection: Inspection) -> None:
+    if not inspection.officers.filter(user_id=getattr(actor, "pk", None)).exists():
+        raise PermissionDenied(_("只有本次检查的检查组成员可以记录检查内容。"))
+
+
+def _require_status(inspection: Inspection, *statuses: str) -> None:
+    if inspection.status not in statuses:
+        raise ValidationError(
+            _("检查当前为“%(status)s”，不能进行此操作。") % {"status": inspection.get_status_display()}
+        )
+
+
+def _locked(inspection: Inspection) -> Inspection:
+    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    actor: Any,
+    institution: Institution,
+    scheduled_at: datetime,
+    officers: Iterable[User],
+    lead_department: Department | None = None,
+    campaign: Campaign | None = None,
+    kind: str | None = None,
+    place: str = "",
+) -> Inspection:
+    """Plan an inspection with its team. In a campaign the institution must be on the target list."""
+    require(actor, "inspections.plan")
+    officers = list(officers)
+    if not Institution.objects.visible_to(actor).filter(pk=institution.pk).exists():
+        raise PermissionDenied(_("该机构不在您的权限范围内。"))
+    if actor.role == Role.DEPARTMENT_OFFICER and actor.pk not in {u.pk for u in officers}:
+        raise PermissionDenied(_("部门执法人员只能安排自己参加的检查。"))
+    kind = kind or (InspectionKind.CAMPAIGN if campaign else InspectionKind.ROUTINE)
+    if campaign is not None:
+        if campaign.status == CampaignStatus.FINISHED:
+            raise ValidationError(_("专项行动已结束，不能再安排检查。"))
+        if not campaign.targets.filter(institution=institution).exists():
+            raise ValidationError(_("“%(name)s”不在本次专项行动的检查对象名单中。") % {"name": institution.name})
+        kind = InspectionKind.CAMPAIGN
+    elif kind == InspectionKind.CAMPAIGN:
+        raise ValidationError({"kind": _("专项检查须属于一个专项行动。")})
+    if institution.status in CLOSED_STATUSES:
+        raise ValidationError(
+            _("“%(name)s”已%(status)s，不能安排检查。")
+            % {"name": institution.name, "status": institution.get_status_display()}
+        )
+    team = _check_team(officers, timezone.localtime(scheduled_at).date(), campaign)
+    if lead_department is None:
+        # A campaign's lead department issues its documents; otherwise the planning officer's department, or (when
+        # the lead coordinator plans) the first officer's.
+        own = actor.department if actor.role == Role.DEPARTMENT_OFFICER else None
+        lead_department = campaign.lead_department if campaign else (own or team[0][0].department)
+    inspection = Inspection(
+        campaign=campaign,
+        institution=institution,
+        kind=kind,
+        scheduled_at=scheduled_at,
+        lead_department=lead_department,
+        checklist_version=checklist_version_for(institution, campaign),
+        place=(place or institution.address)[:200],
+        created_by=actor,
+    )
+    inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
+    inspection.save()
+    InspectionOfficer.objects.bulk_create(
+        InspectionOfficer(
+            inspection=inspection, user=u, department_id=u.department_id, certificate_number=p.certificate_number
+        )
+        for u, p in team
+    )
+    audit_record(
+        actor=actor,
+        action="inspection.create",
+        obj=inspection,
+        after={**snapshot(inspection), "officers": [u.pk for u, _p in team]},
+        institution=institution,
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_start(*, actor: Any, inspection: Inspection) -> Inspection:
+    """Arrival on site: 已计划 → 检查中. The team's certificates must still be valid today."""
+    inspection = _locked(inspection)
+    _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.PLANNED)
+    users = [o.user for o in inspection.officers.select_related("user")]
+    _check_team(users, timezone.localdate(), None)
+    inspection.status, inspection.started_at = InspectionStatus.IN_PROGRESS, timezone.now()
+    inspection.save(update_fields=["status", "started_at"])
+    audit_record(
+        actor=actor, action="inspection.start", obj=inspection, after={"started_at": inspection.started_at},
+        institution=inspection.institution_id,
+    )  # fmt: skip
+    return inspection
+
+
+@transaction.atomic
+def result_record(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    item: ChecklistItem,
+    outcome: str,
+    note: str = "",
+    fixed_on_site: bool = False,
+) -> ItemResult:
+    """Record (or correct, while on site) one checklist item's result."""
+    inspection = _locked(inspection)
+    _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.IN_PROGRESS)
+    if item.version_id != inspection.checklist_version_id:
+        raise ValidationError(_("该检查项不属于本次检查使用的检查表版本。"))
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("结果应为合格、不合格或不适用。")})
+    if fixed_on_site and outcome != Outcome.FAIL:
+        raise ValidationError({"fixed_on_site": _("只有不合格的检查项才能标记为当场整改。")})
+    result = ItemResult.objects.filter(inspection=inspection, item=item).first()
+    before = snapshot(result, fields=["outcome", "note", "fixed_on_site"]) if result else {}
+    result = result or ItemResult(inspection=inspection, item=item)
+    result.outcome, result.note, result.fixed_on_site = outcome, (note or "").strip(), bool(fixed_on_site)
+    result.recorded_by, result.recorded_at = actor, timezone.now()
+    result.full_clean(exclude=["inspection", "item", "recorded_by"])
+    result.save()
+    old, new = changed(before, snapshot(result, fields=["outcome", "note", "fixed_on_site"]))
+    if new:
+        audit_record(
+            actor=actor, action="inspection.result", obj=inspection, before=old or None,
+            after={"item": item.order, **new}, institution=inspection.institution_id,
+        )  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    category: str,
+    description: str,
+    severity: str,
+    legal_basis: str = "",
+    department: Department | None = None,
+    period_days: int = 10,
+    fixed_on_site: bool = False,
+) -> Finding:
+    """A problem that is not on the checklist (ad hoc), recorded on site."""
+    inspection = _locked(inspection)
+    _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.IN_PROGRESS)
+    department = department or lead_departments().get(category)
+    if department is None:
+        raise ValidationError({"department": _("该类别在职责分工中没有牵头部门，请指定监管部门。")})
+    finding = Finding(
+        inspection=inspection,
+        category=category,
+        description=(description or "").strip(),
+        severity=severity,
+        legal_basis=(legal_basis or "").strip(),
+        department=department,
+        period_days=period_days,
+        fixed_on_site=fixed_on_site,
+    )
+    finding.full_clean(exclude=["inspection", "item", "department"])
+    finding.save()
+    audit_record(
+        actor=actor, action="finding.create", obj=finding, after=snapshot(finding),
+        institution=inspection.institution_id,
+    )  # fmt: skip
+    return finding
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    upload: Any,
+    result: ItemResult | None = None,
+    finding: Finding | None = None,
+    caption: str = "",
+) -> Evidence:
+    """A photo from the camera, for an item result or a finding of this inspection (or the inspection itself)."""
+    inspection = _locked(inspection)
+    _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.IN_PROGRESS)
+    if result is not None and result.inspection_id != inspection.pk:
+        raise ValidationError(_("该检查项结果不属于本次检查。"))
+    if finding is not None and finding.inspection_id != inspection.pk:
+        raise ValidationError(_("该问题不属于本次检查。"))
+    photo = read_photo(upload)
+    evidence = Evidence(
+        inspection=inspection,
+        item_result=result,
+        finding=finding,
+        sha256=photo.sha256,
+        content_type=photo.content_type,
+        size=len(photo.data),
+        width=photo.width,
+        height=photo.height,
+        taken_at=photo.taken_at,
+        uploaded_by=actor,
+        caption=(caption or "").strip(),
+    )
+    evidence.full_clean(exclude=["inspection", "item_result", "finding", "file", "thumbnail", "uploaded_by"])
+    evidence.file.save(f"{photo.sha256}.{photo.extension}", ContentFile(photo.data), save=False)
+    evidence.thumbnail.save(f"{photo.sha256}-thumb.jpg", ContentFile(thumbnail(photo.data)), save=False)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action="evidence.add",
+        obj=evidence,
+        after={
+            "sha256": photo.sha256,
+            "taken_at": photo.taken_at,
+            "item": result.item.order if result else None,
+            "finding": finding.pk if finding else None,
+        },
+        institution=inspection.institution_id,
+    )
+    return evidence
+
+
+@transaction.atomic
+def inspection_complete(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    representative_name: str = "",
+    signature_refused: bool = False,
+    witness_name: str = "",
+    summary: str = "",
+) -> Inspection:
+    """Close the on-site record: every item answered, photos where a failed item needs one, the signature block.
+    Failed items become findings (supervised by the lead department of their category). The inspection is then
+    frozen: later corrections are amendments."""
+    inspection = _locked(inspection)
+    _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.IN_PROGRESS)
+    representative_name, witness_name = (representative_name or "").strip(), (witness_name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if signature_refused and not witness_name:
+        errors.setdefault("witness_name", []).append(_("当事人拒绝签字的，须记录见证人。"))
+    if not signature_refused and not representative_name:
+        errors.setdefault("representative_name", []).append(_("请填写在场负责人姓名，或勾选“拒绝签字”并记录见证人。"))
+    items = list(inspection.checklist_version.items.all())
+    results = {r.item_id: r for r in inspection.results.prefetch_related("evidence")}
+    missing = [str(i.order) for i in items if i.pk not in results]
+    if missing:
+        errors.setdefault("__all__", []).append(
+            _("还有 %(n)s 个检查项未填写结果（序号 %(orders)s）。") % {"n": len(missing), "orders": "、".join(missing)}
+        )
+    no_photo = [
+        str(i.order)
+        for i in items
+        if i.photo_required and i.pk in results and results[i.pk].outcome == Outcome.FAIL
+        and not results[i.pk].evidence.all()
+    ]  # fmt: skip
+    if no_photo:
+        errors.setdefault("__all__", []).append(
+            _("不合格的检查项须拍照取证（序号 %(orders)s）。") % {"orders": "、".join(no_photo)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    leads = lead_departments()
+    created = []
+    for item in items:
+        result = results[item.pk]
+        if result.outcome != Outcome.FAIL:
+            continue
+        department = leads.get(item.category) or inspection.lead_department
+        description = item.text if not result.note else f"{item.text}：{result.note}"
+        finding = Finding.objects.create(
+            inspection=inspection,
+            item=item,
+            category=item.category,
+            description=description,
+            severity=item.severity,
+            legal_basis=item.legal_basis,
+            department=department,
+            period_days=item.period_days,
+            fixed_on_site=result.fixed_on_site,
+        )
+        Evidence.objects.filter(item_result=result).update(finding=finding)
+        created.append(finding.pk)
+    inspection.representative_name = representative_name
+    inspection.signature_refused = bool(signature_refused)
+    inspection.witness_name = witness_name
+    inspection.summary = (summary or "").strip()
+    inspection.status, inspection.completed_at = InspectionStatus.COMPLETED, timezone.now()
+    inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
+    inspection.save()
+    audit_record(
+        actor=actor,
+        action="inspection.complete",
+        obj=inspection,
+        after={
+            "findings": inspection.findings.count(),
+            "from_items": created,
+            "signature_refused": inspection.signature_refused,
+        },
+        institution=inspection.institution_id,
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_cancel(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    inspection = _locked(inspection)
+    if not allowed(actor, "campaigns.manage"):
+        _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancel_reason": _("取消检查须填写原因。")})
+    before = inspection.status
+    inspection.status, inspection.cancel_reason = InspectionStatus.CANCELLED, reason[:200]
+    inspection.save(update_fields=["status", "cancel_reason"])
+    audit_record(
+        actor=actor, action="inspection.cancel", obj=inspection, before={"status": before},
+        after={"status": inspection.status, "reason": reason}, institution=inspection.institution_id,
+    )  # fmt: skip
+    return inspection
+
+
+@transaction.atomic
+def inspection_amend(*, actor: Any, inspection: Inspection, reason: str, **changes: Any) -> Amendment:
+    """Correct a completed inspection's record (place, summary, signature block) with a reason; the amendment keeps
+    what was there before."""
+    inspection = _locked(inspection)
+    if not allowed(actor, "campaigns.manage"):
+        _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.COMPLETED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("更正须填写原因。")})
+    unknown = set(changes) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能更正这些内容：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+    before = snapshot(inspection, fields=list(AMENDABLE_FIELDS))
+    for name, value in changes.items():
+        setattr(inspection, name, value.strip() if isinstance(value, str) else value)
+    if inspection.signature_refused and not inspection.witness_name:
+        raise ValidationError({"witness_name": _("当事人拒绝签字的，须记录见证人。")})
+    inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
+    old, new = changed(before, snapshot(inspection, fields=list(AMENDABLE_FIELDS)))
+    if not new:
+        raise ValidationError(_("没有需要更正的内容。"))
+    inspection.save(update_fields=list(new))
+    amendment = Amendment.objects.create(
+        inspection=inspection, reason=reason, changes={"before": old, "after": new}, actor=actor
+    )
+    audit_record(
+        actor=actor, action="inspection.amend", obj=inspection, before=old, after={**new, "reason": reason},
+        institution=inspection.institution_id,
+    )  # fmt: skip
+    return amendment

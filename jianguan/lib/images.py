@@ -1,0 +1,110 @@
+"""Photos uploaded as evidence: checked by their content (never by name or declared type), size-limited, hashed, with
+their own capture time read from EXIF, and a small JPEG thumbnail."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+THUMBNAIL_SIZE = (480, 480)
+MAX_PIXELS = 60_000_000  # a 60-megapixel photo is the largest a phone takes; more is a decompression bomb
+EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_IFD = 0x8769
+
+
+@dataclass
+class Photo:
+    data: bytes
+    sha256: str
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    taken_at: datetime | None
+
+
+def read_photo(upload: Any) -> Photo:
+    """Validate an uploaded photo and describe it; raises ValidationError with a Chinese reason."""
+    limit = settings.JIANGUAN_PHOTO_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(_("照片不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)})
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(_("照片不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)})
+    if not data:
+        raise ValidationError(_("照片是空文件。"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                width, height = probe.size
+                if width * height > MAX_PIXELS:
+                    raise ValidationError(_("照片像素过大，请用手机相机正常拍摄。"))
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # decodes every byte: a truncated file fails here
+                exif = image.getexif()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning) as exc:
+        raise ValidationError(_("文件不是有效的照片（只接受 JPEG、PNG、WebP 图片，或文件已损坏）。")) from exc
+    if fmt not in FORMATS or not _complete(fmt, data):
+        raise ValidationError(_("文件不是有效的照片（只接受 JPEG、PNG、WebP 图片，或文件已损坏）。"))
+    content_type = FORMATS[fmt]
+    return Photo(
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=content_type,
+        extension=EXTENSIONS[content_type],
+        width=width,
+        height=height,
+        taken_at=_taken_at(exif),
+    )
+
+
+def _complete(fmt: str, data: bytes) -> bool:
+    """Whether the file ends where its format says it ends. Pillow's own truncation check cannot be relied on:
+    WeasyPrint sets the process-wide ImageFile.LOAD_TRUNCATED_IMAGES = True when it is imported."""
+    if fmt == "JPEG":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")  # EOI marker (some cameras pad with zeros)
+    if fmt == "PNG":
+        return data.endswith(b"IEND\xaeB`\x82")  # the IEND chunk and its CRC
+    if fmt == "WEBP":
+        return len(data) >= 12 and int.from_bytes(data[4:8], "little") + 8 == len(data)  # RIFF size
+    return False
+
+
+def _taken_at(exif: Image.Exif) -> datetime | None:
+    """The camera's DateTimeOriginal (local time, as phones record it), or None."""
+    raw = exif.get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL) or exif.get(0x0132)  # DateTime as a fallback
+    if not raw:
+        return None
+    try:
+        naive = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(naive)
+
+
+def thumbnail(data: bytes) -> bytes:
+    """A JPEG at most 480 px on its long side, turned upright as the camera held it."""
+    with Image.open(io.BytesIO(data)) as image:
+        small = ImageOps.exif_transpose(image)
+        small.thumbnail(THUMBNAIL_SIZE)
+        out = io.BytesIO()
+        small.convert("RGB").save(out, "JPEG", quality=80)
+        return out.getvalue()
