@@ -88,13 +88,13 @@ def render_docx(content: DocumentContent) -> bytes:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, row, strict=True):
                     _set_font(cell.paragraphs[0].add_run(text), 12)
-    for label, name in content.signatures:
-        _paragraph(doc, f"{label}：{name}")
     _paragraph(doc, "", 16)
     if content.seal_text:
         _paragraph(doc, content.seal_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if content.date_text:
         _paragraph(doc, content.date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for label, name in content.signatures:
+        _paragraph(doc, f"{label}：{name}")
     if content.footer:
         _paragraph(doc, content.footer, 12)
     out = io.BytesIO()

@@ -236,6 +236,9 @@ class Finding(models.Model):
     )
     period_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), default=10)
     fixed_on_site = models.BooleanField(_("当场整改"), default=False)
+    deadline = models.DateField(
+        _("整改期限"), null=True, blank=True, help_text=_("责令整改通知书制发之日起按工作日计算。")
+    )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
     class Meta:

@@ -25,7 +25,11 @@ from jianguan.accounts.permissions import allowed, require
 from jianguan.audit.services import audit_record, changed, snapshot
 from jianguan.checklists.choices import VersionStatus
 from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
+from jianguan.documents.choices import DocumentKind
+from jianguan.documents.models import Document
+from jianguan.documents.services import document_issue
 from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome
+from jianguan.inspections.documents import notice_content, record_content
 from jianguan.inspections.models import (
     Amendment,
     Campaign,
@@ -37,6 +41,7 @@ from jianguan.inspections.models import (
     ItemResult,
 )
 from jianguan.lib.images import read_photo, thumbnail
+from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import lead_departments
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
@@ -560,6 +565,15 @@ def inspection_complete(
     inspection.status, inspection.completed_at = InspectionStatus.COMPLETED, timezone.now()
     inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
     inspection.save()
+    _issue_record(actor, inspection)
+    notice_problem = ""
+    if inspection.findings.filter(fixed_on_site=False).exists():
+        try:
+            with transaction.atomic():
+                rectification_notice_issue(actor=actor, inspection=inspection)
+        except UnknownCalendarYear as exc:
+            # The inspection is complete; the order waits until the year's working-day calendar is entered.
+            notice_problem = str(exc)
     audit_record(
         actor=actor,
         action="inspection.complete",
@@ -568,10 +582,54 @@ def inspection_complete(
             "findings": inspection.findings.count(),
             "from_items": created,
             "signature_refused": inspection.signature_refused,
+            "notice_pending": notice_problem or None,
         },
         institution=inspection.institution_id,
     )
     return inspection
+
+
+def _issue_record(actor: Any, inspection: Inspection) -> Document:
+    return document_issue(
+        actor=actor,
+        kind=DocumentKind.INSPECTION_RECORD,
+        department=inspection.lead_department,
+        source=inspection,
+        institution=inspection.institution,
+        build=lambda number: record_content(inspection, number),
+    )
+
+
+@transaction.atomic
+def rectification_notice_issue(*, actor: Any, inspection: Inspection) -> Document:
+    """The 责令整改通知书 for a completed inspection's problems not fixed on the spot, dated today: each problem's
+    deadline is today plus its period in working days (1 working day is "立即改正"). Issuing it again (after an
+    amendment) keeps its number and the deadlines already set. Raises UnknownCalendarYear when a deadline falls in
+    a year whose holidays are not known yet."""
+    inspection = _locked(inspection)
+    if not allowed(actor, "campaigns.manage"):
+        _require_team_member(actor, inspection)
+    _require_status(inspection, InspectionStatus.COMPLETED)
+    findings = list(inspection.findings.filter(fixed_on_site=False).order_by("pk"))
+    if not findings:
+        raise ValidationError(_("本次检查没有需要限期整改的问题。"))
+    issued_on = timezone.localdate()
+    for finding in findings:
+        if finding.deadline is None:
+            finding.deadline = add_working_days(issued_on, finding.period_days)
+            finding.save(update_fields=["deadline"])
+    existing = Document.objects.filter(
+        source_type=inspection._meta.label_lower, source_id=str(inspection.pk), kind=DocumentKind.RECTIFICATION_NOTICE
+    ).first()
+    dated = timezone.localtime(existing.issued_at).date() if existing else issued_on
+    return document_issue(
+        actor=actor,
+        kind=DocumentKind.RECTIFICATION_NOTICE,
+        department=inspection.lead_department,
+        source=inspection,
+        institution=inspection.institution,
+        build=lambda number: notice_content(inspection, findings, number, dated),
+    )
 
 
 @transaction.atomic
@@ -620,6 +678,7 @@ def inspection_amend(*, actor: Any, inspection: Inspection, reason: str, **chang
     amendment = Amendment.objects.create(
         inspection=inspection, reason=reason, changes={"before": old, "after": new}, actor=actor
     )
+    _issue_record(actor, inspection)  # the record is regenerated under its number; the earlier file is kept
     audit_record(
         actor=actor, action="inspection.amend", obj=inspection, before=old, after={**new, "reason": reason},
         institution=inspection.institution_id,

@@ -18,6 +18,7 @@ from jianguan.checklists import services as checklist_services
 from jianguan.checklists.models import ChecklistVersion
 from jianguan.inspections import services
 from jianguan.inspections.models import CampaignTarget, Evidence, Inspection
+from jianguan.lib.workdays import clear_cache
 from jianguan.org.selectors import lead_departments
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
@@ -475,3 +476,124 @@ def test_png_and_webp_photos_are_accepted_whole_and_refused_cut(personas, on_sit
     assert evidence.content_type == f"image/{fmt.lower()}" and evidence.taken_at is None
     with pytest.raises(ValidationError, match="不是有效的照片"):
         services.evidence_add(actor=personas["edu_officer"], inspection=on_site, upload=upload(data[:-10], "y.bin"))
+
+
+# ---------------------------------------------------------------------------------------------------- documents
+
+
+def _pdf_text(document) -> str:  # type: ignore[no-untyped-def]
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+        with document.pdf.open("rb") as pdf:
+            tmp.write(pdf.read())
+        tmp.flush()
+        out = subprocess.run(["pdftotext", tmp.name, "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())  # lines wrap anywhere in Chinese text
+
+
+def _complete_with_problems(personas, inspection, periods: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
+    edu = personas["edu_officer"]
+    services.inspection_start(actor=edu, inspection=inspection)
+    items = list(inspection.checklist_version.items.all())
+    permit, exits = items[0], next(i for i in items if i.text.startswith("疏散通道"))
+    answer_all(edu, inspection, {permit.order: "无证", exits.order: "堵塞"})
+    for item in (permit, exits):
+        services.evidence_add(
+            actor=edu, inspection=inspection, upload=upload(jpeg()), result=inspection.results.get(item=item)
+        )
+    services.result_record(
+        actor=edu, inspection=inspection, item=exits, outcome="fail", note="堵塞", fixed_on_site=True
+    )
+    for text, period in (periods or {}).items():
+        services.finding_add(
+            actor=edu,
+            inspection=inspection,
+            category="premises",
+            description=text,
+            severity="minor",
+            period_days=period,
+        )
+    return services.inspection_complete(
+        actor=edu, inspection=inspection, signature_refused=True, witness_name="物业管理员李某"
+    )
+
+
+def test_completion_issues_the_record_and_the_rectification_order(personas, district, inspection):
+    from jianguan.documents.models import Document
+    from jianguan.lib.workdays import add_working_days
+
+    done = _complete_with_problems(personas, inspection, {"教室采光不足": 10})
+    docs = {d.kind: d for d in Document.objects.filter(source_type="inspections.inspection", source_id=str(done.pk))}
+    assert set(docs) == {"inspection_record", "rectification_notice"}
+    record, notice = docs["inspection_record"], docs["rectification_notice"]
+    assert record.number.startswith("测教检录〔2026〕") and notice.number.startswith("测教责改〔2026〕")
+    import os
+
+    if os.environ.get("JIANGUAN_DUMP_DOCS"):  # look at them: JIANGUAN_DUMP_DOCS=/tmp pytest -k record_and
+        for doc in (record, notice):
+            with open(f"{os.environ['JIANGUAN_DUMP_DOCS']}/{doc.kind}.pdf", "wb") as out:
+                out.write(doc.pdf.read())
+            with open(f"{os.environ['JIANGUAN_DUMP_DOCS']}/{doc.kind}.docx", "wb") as out:
+                out.write(doc.docx.read())
+    text = _pdf_text(record)
+    for phrase in ("现场检查笔录", record.number, "甲街道培训学校", "TEST0000", "TEST0001", "拒绝签字", "物业管理员李某",
+                   "出示执法证件", "已当场整改"):  # fmt: skip
+        assert phrase in text, phrase
+    text = _pdf_text(notice)
+    today = timezone.localdate()
+    for finding in done.findings.filter(fixed_on_site=False):
+        assert finding.deadline == add_working_days(today, finding.period_days)
+    assert "责令整改通知书" in text and "甲街道培训学校：" in text and "教室采光不足" in text
+    assert "堵塞" not in text.split("发现存在下列问题")[1]  # fixed on the spot: not on the order
+    assert "六十日内" in text and "测试区教育局" in text
+
+
+def test_an_order_waits_for_next_years_calendar(personas, district, inspection):
+    from jianguan.documents.models import Document
+    from jianguan.org import services as org_services
+
+    done = _complete_with_problems(personas, inspection, {"装修整改": 60})  # 60 working days: into next year
+    assert done.status == "completed"
+    kinds = set(
+        Document.objects.filter(source_type="inspections.inspection", source_id=str(done.pk)).values_list(
+            "kind", flat=True
+        )
+    )
+    event = AuditEvent.objects.get(action="inspection.complete", object_id=str(done.pk))
+    if workdays_known(timezone.localdate().year + 1):
+        assert "rectification_notice" in kinds  # the calendar already covers next year
+        return
+    assert kinds == {"inspection_record"} and "尚未收录" in event.after["notice_pending"]
+    assert not done.findings.exclude(deadline=None).exists()
+    with pytest.raises(Exception, match="尚未收录"):
+        services.rectification_notice_issue(actor=personas["lead"], inspection=done)
+    next_year = timezone.localdate().year + 1
+    org_services.workday_override_set(
+        actor=personas["admin"], day=date(next_year, 1, 1), is_working_day=False, note="元旦"
+    )
+    clear_cache()  # done on commit in real use; the test's transaction never commits
+    notice = services.rectification_notice_issue(actor=personas["lead"], inspection=done)
+    assert notice.kind == "rectification_notice" and done.findings.filter(deadline__year=next_year).exists()
+
+
+def workdays_known(year: int) -> bool:
+    from jianguan.lib.workdays import year_is_known
+
+    return year_is_known(year)
+
+
+def test_an_amendment_regenerates_the_record_under_its_number(personas, inspection):
+    from jianguan.documents.models import Document
+
+    done = _complete_with_problems(personas, inspection)
+    record = Document.objects.get(
+        source_type="inspections.inspection", source_id=str(done.pk), kind="inspection_record"
+    )
+    services.inspection_amend(
+        actor=personas["edu_officer"], inspection=done, reason="见证人姓名笔误", witness_name="物业管理员黎某"
+    )
+    again = Document.objects.get(pk=record.pk)
+    assert again.number == record.number and again.pdf_sha256 != record.pdf_sha256
+    assert "黎某" in _pdf_text(again)
