@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("jianguan.audit.urls")),
     path("documents/", include("jianguan.documents.urls")),
     path("checklists/", include("jianguan.checklists.urls")),
+    path("inspections/", include("jianguan.inspections.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -176,6 +176,11 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.institution} {timezone.localtime(self.scheduled_at):%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("inspections:inspection_detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)

@@ -33,11 +33,15 @@ class District:
     institutions: dict[str, Any] = field(default_factory=dict)
     licences: dict[str, Any] = field(default_factory=dict)
     documents: dict[str, Any] = field(default_factory=dict)
+    campaigns: dict[str, Any] = field(default_factory=dict)
+    inspections: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def reload(self) -> District:
         """Fresh instances of the same rows, so one test's in-memory changes never leak into the next."""
         from jianguan.accounts.models import User
         from jianguan.documents.models import Document
+        from jianguan.inspections.models import Campaign, Evidence, Inspection
         from jianguan.org.models import Department, Region
         from jianguan.registry.models import Institution, Licence
 
@@ -52,6 +56,9 @@ class District:
             institutions=fetch(Institution, self.institutions),
             licences=fetch(Licence, self.licences),
             documents=fetch(Document, self.documents),
+            campaigns=fetch(Campaign, self.campaigns),
+            inspections=fetch(Inspection, self.inspections),
+            evidence=fetch(Evidence, self.evidence),
         )
 
 
@@ -147,7 +154,65 @@ def make_district() -> District:
         institution=d.institutions["a"],
         build=lambda number: DocumentContent(issuer="测试区公安分局", title="现场检查笔录", number=number),
     )
+    _district_inspections(d)
     return d
+
+
+def tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 60, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _district_inspections(d: District) -> None:
+    """A campaign over the district (education leads, fire takes part), a planned inspection of institution a in it,
+    and a completed routine inspection of a (all items passed, one photo). Their documents are issued by the police
+    department so that the education department's numbers start at 1 in the tests that count them."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from jianguan.inspections import services as inspections
+
+    team = [d.users["edu_officer"], d.users["fire_officer"]]
+    today = timezone.localdate()
+    d.campaigns["a"] = inspections.campaign_create(
+        actor=d.users["lead"],
+        name="测试区联合检查",
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+        lead_department=d.departments["edu"],
+        departments=[d.departments["fire"]],
+    )
+    d.inspections["planned"] = inspections.inspection_create(
+        actor=d.users["lead"],
+        institution=d.institutions["a"],
+        scheduled_at=timezone.now() + timedelta(days=1),
+        officers=team,
+        campaign=d.campaigns["a"],
+        lead_department=d.departments["police"],
+    )
+    done = inspections.inspection_create(
+        actor=d.users["lead"],
+        institution=d.institutions["a"],
+        scheduled_at=timezone.now(),
+        officers=team,
+        lead_department=d.departments["police"],
+    )
+    inspections.inspection_start(actor=team[0], inspection=done)
+    for item in done.checklist_version.items.all():
+        inspections.result_record(actor=team[0], inspection=done, item=item, outcome="pass")
+    d.evidence["done"] = inspections.evidence_add(
+        actor=team[1], inspection=done, upload=SimpleUploadedFile("a.jpg", tiny_jpeg(), "image/jpeg")
+    )
+    d.inspections["done"] = inspections.inspection_complete(
+        actor=team[0], inspection=done, representative_name="张校长"
+    )
 
 
 def persona_client(user: Any) -> Client:

@@ -17,6 +17,30 @@ RESPONSIBILITY_VIEWERS = ["admin", "lead", "edu_officer", "fire_officer", "leade
 
 
 CHECKLIST_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
+CAMPAIGN_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
+CAMPAIGN_MANAGERS = ["admin", "lead"]
+TEAM = ["edu_officer", "fire_officer"]
+HIDDEN_PLANNED = ["street_b", "institution"]  # institution users see only completed inspections of their own
+
+
+def _photo():  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jianguan.lib.testing import tiny_jpeg
+
+    return SimpleUploadedFile("site.jpg", tiny_jpeg(), "image/jpeg")
+
+
+def _campaign(d: object) -> int:
+    return d.campaigns["a"].pk  # type: ignore[attr-defined]
+
+
+def _planned(d: object) -> int:
+    return d.inspections["planned"].pk  # type: ignore[attr-defined]
+
+
+def _done(d: object) -> int:
+    return d.inspections["done"].pk  # type: ignore[attr-defined]
 
 
 def _version(d: object):  # type: ignore[no-untyped-def]
@@ -155,6 +179,105 @@ CASES: dict[str, Case] = {
         method="post",
         ok=302,
     ),
+    # Campaigns and inspections. The district has a campaign, a planned inspection of institution a in it (team:
+    # edu_officer + fire_officer) and a completed one with a photo.
+    "inspections:campaign_list": Case(_u("inspections:campaign_list"), CAMPAIGN_VIEWERS),
+    "inspections:campaign_create": Case(_u("inspections:campaign_create"), CAMPAIGN_MANAGERS),
+    "inspections:campaign_detail": Case(_u("inspections:campaign_detail", pk=_campaign), CAMPAIGN_VIEWERS),
+    "inspections:campaign_status": Case(
+        _u("inspections:campaign_status", pk=_campaign),
+        CAMPAIGN_MANAGERS,
+        method="post",
+        ok=302,
+        data={"status": "active"},
+        not_found=["institution"],
+    ),
+    "inspections:campaign_copy": Case(
+        _u("inspections:campaign_copy", pk=_campaign),
+        CAMPAIGN_MANAGERS,
+        method="post",
+        ok=302,
+        not_found=["institution"],
+    ),
+    "inspections:campaign_target_add": Case(
+        _u("inspections:campaign_target_add", pk=_campaign),
+        CAMPAIGN_MANAGERS,
+        method="post",
+        ok=302,
+        not_found=["institution"],
+    ),
+    "inspections:campaign_target_remove": Case(
+        _u("inspections:campaign_target_remove", pk=_campaign, institution_pk=lambda d: d.institutions["b"].pk),
+        CAMPAIGN_MANAGERS,
+        method="post",
+        ok=302,
+        not_found=["institution"],
+    ),
+    "inspections:inspection_list": Case(_u("inspections:inspection_list"), SIGNED_IN),
+    "inspections:inspection_create": Case(_u("inspections:inspection_create"), ["lead", "edu_officer", "fire_officer"]),
+    "inspections:site_report": Case(
+        _u("inspections:site_report"), ["admin", "lead", "edu_officer", "fire_officer", "street_a", "street_b"]
+    ),
+    "inspections:inspection_detail": Case(
+        _u("inspections:inspection_detail", pk=_done), [p for p in SIGNED_IN if p != "street_b"], denied=404
+    ),
+    "inspections:inspection_start": Case(
+        _u("inspections:inspection_start", pk=_planned), TEAM, method="post", ok=302, not_found=HIDDEN_PLANNED
+    ),
+    "inspections:result_save": Case(
+        _u(
+            "inspections:result_save",
+            pk=_planned,
+            item_pk=lambda d: d.inspections["planned"].checklist_version.items.first().pk,
+        ),
+        TEAM,
+        method="post",
+        ok=302,
+        data={"outcome": "pass"},
+        not_found=HIDDEN_PLANNED,
+    ),
+    "inspections:evidence_upload": Case(
+        _u("inspections:evidence_upload", pk=_planned),
+        TEAM,
+        method="post",
+        ok=302,
+        data={"photo": _photo},
+        not_found=HIDDEN_PLANNED,
+    ),
+    "inspections:finding_create": Case(
+        _u("inspections:finding_create", pk=_planned),
+        TEAM,
+        method="post",
+        ok=302,
+        data={"category": "premises", "description": "x", "severity": "minor", "period_days": 5},
+        not_found=HIDDEN_PLANNED,
+    ),
+    "inspections:inspection_complete": Case(
+        _u("inspections:inspection_complete", pk=_planned), TEAM, method="post", ok=302, not_found=HIDDEN_PLANNED
+    ),
+    "inspections:inspection_cancel": Case(
+        _u("inspections:inspection_cancel", pk=_planned),
+        ["admin", "lead", *TEAM],
+        method="post",
+        ok=302,
+        data={"reason": "改期"},
+        not_found=HIDDEN_PLANNED,
+    ),
+    "inspections:notice_issue": Case(
+        _u("inspections:notice_issue", pk=_done),
+        ["admin", "lead", *TEAM],
+        method="post",
+        ok=302,
+        not_found=["street_b"],
+    ),
+    "inspections:inspection_amend": Case(
+        _u("inspections:inspection_amend", pk=_done), ["admin", "lead", *TEAM], not_found=["street_b"]
+    ),
+    "inspections:evidence_file": Case(
+        _u("inspections:evidence_file", pk=lambda d: d.evidence["done"].pk, size="thumb"),
+        [p for p in SIGNED_IN if p != "street_b"],
+        denied=404,
+    ),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
 SEPARATELY_TESTED = {
@@ -188,7 +311,8 @@ def test_page_access(name, persona, district):
     case = CASES[name]
     client = persona_client(user)
     url = case.url(district)
-    response = getattr(client, case.method)(url, case.data)
+    data = {k: (v() if callable(v) else v) for k, v in case.data.items()}  # files are made fresh for each request
+    response = getattr(client, case.method)(url, data)
     if persona_name == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))

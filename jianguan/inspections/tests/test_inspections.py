@@ -341,7 +341,7 @@ def test_bad_photos_are_refused_and_change_nothing(personas, on_site, data, name
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError, match=reason):
         services.evidence_add(actor=personas["edu_officer"], inspection=on_site, upload=upload(data, name))
-    assert not Evidence.objects.exists() and AuditEvent.objects.count() == before
+    assert not Evidence.objects.filter(inspection=on_site).exists() and AuditEvent.objects.count() == before
 
 
 def test_a_huge_photo_is_refused_by_size(personas, on_site, settings):

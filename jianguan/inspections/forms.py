@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.checklists.choices import Severity
+from jianguan.checklists.models import Checklist
+from jianguan.inspections.choices import InspectionKind, Outcome
+from jianguan.inspections.models import Campaign
+from jianguan.inspections.selectors import certified_officers
+from jianguan.lib.creditcode import normalize as normalize_credit_code
+from jianguan.org.choices import CheckCategory
+from jianguan.org.models import Department
+from jianguan.org.selectors import streets
+from jianguan.registry.choices import InstitutionKind
+from jianguan.registry.models import Institution
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class InstitutionLookupField(forms.CharField):
+    """An institution named by its credit code or its exact name (the registry is too large for a drop-down)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("机构（信用代码或完整名称）"))
+        super().__init__(*args, max_length=100, **kwargs)
+        self.queryset = Institution.objects.all()
+
+    def clean(self, value: Any) -> Institution | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        code = normalize_credit_code(text)
+        matches = list(self.queryset.filter(Q(credit_code=code) | Q(name=text.strip()))[:2])
+        if not matches:
+            raise ValidationError(_("名录库中没有找到“%(text)s”；未登记的场所请先“登记未登记场所”。") % {"text": text})
+        if len(matches) > 1:
+            raise ValidationError(_("有多家机构名为“%(text)s”，请输入统一社会信用代码。") % {"text": text})
+        return matches[0]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("行动名称"), max_length=100)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    lead_department = forms.ModelChoiceField(label=_("牵头部门"), queryset=Department.objects.filter(is_active=True))
+    departments = forms.ModelMultipleChoiceField(
+        label=_("参与部门"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    streets = forms.ModelMultipleChoiceField(
+        label=_("范围：街道/乡镇（不选为全区）"),
+        queryset=streets(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    institution_kinds = forms.MultipleChoiceField(
+        label=_("范围：机构类型（不选为所有类型）"),
+        choices=InstitutionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    checklists = forms.ModelMultipleChoiceField(
+        label=_("检查表（不选则按机构类型使用默认检查表）"),
+        queryset=Checklist.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(label=_("工作要求"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CampaignCopyForm(forms.Form):
+    starts_on = forms.DateField(label=_("下一轮开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("下一轮结束日期"), widget=DATE)
+
+
+class TargetForm(forms.Form):
+    institution = InstitutionLookupField()
+
+
+class InspectionForm(forms.Form):
+    institution = InstitutionLookupField()
+    kind = forms.ChoiceField(
+        label=_("检查类型"),
+        choices=[(k.value, k.label) for k in InspectionKind if k != InspectionKind.CAMPAIGN],
+        required=False,
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("计划检查时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    officers = forms.ModelMultipleChoiceField(
+        label=_("检查组（至少 2 名持有效执法证的执法人员）"),
+        queryset=certified_officers(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lead_department = forms.ModelChoiceField(
+        label=_("主办部门（制发文书）"), queryset=Department.objects.filter(is_active=True), required=False
+    )
+    place = forms.CharField(label=_("检查地点"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = certified_officers()
+        self.fields["officers"].label_from_instance = lambda u: f"{u.name}（{u.department}）"
+        if campaign is not None:
+            del self.fields["kind"]
+            self.fields["officers"].queryset = certified_officers().filter(department__in=campaign.departments.all())
+
+
+class ResultForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("结果"), choices=Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    fixed_on_site = forms.BooleanField(label=_("当场整改"), required=False)
+
+
+class EvidenceForm(forms.Form):
+    photo = forms.FileField(
+        label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
+    )
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class FindingForm(forms.Form):
+    category = forms.ChoiceField(label=_("问题类别"), choices=CheckCategory.choices)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 2}))
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
+    legal_basis = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
+    period_days = forms.IntegerField(label=_("整改期限（工作日）"), min_value=1, max_value=120, initial=10)
+    fixed_on_site = forms.BooleanField(label=_("当场整改"), required=False)
+
+
+class CompleteForm(forms.Form):
+    representative_name = forms.CharField(label=_("机构负责人/现场负责人签名"), max_length=50, required=False)
+    signature_refused = forms.BooleanField(label=_("当事人拒绝签字"), required=False)
+    witness_name = forms.CharField(label=_("见证人（拒绝签字时必填）"), max_length=50, required=False)
+    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), max_length=200)
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    place = forms.CharField(label=_("检查地点"), max_length=200, required=False)
+    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    representative_name = forms.CharField(label=_("机构负责人/现场负责人"), max_length=50, required=False)
+    signature_refused = forms.BooleanField(label=_("当事人拒绝签字"), required=False)
+    witness_name = forms.CharField(label=_("见证人"), max_length=50, required=False)
+
+
+class SiteReportForm(forms.Form):
+    name = forms.CharField(label=_("场所名称（招牌或俗称）"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=InstitutionKind.choices)
+    street = forms.ModelChoiceField(label=_("所属街道/乡镇"), queryset=streets())
+    address = forms.CharField(label=_("地址"), max_length=200)
+    contact_person = forms.CharField(label=_("现场负责人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    notes = forms.CharField(label=_("发现经过"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,103 @@
+"""Reads for campaigns and inspections (callers pass querysets already scoped with visible_to)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from jianguan.accounts.models import User
+from jianguan.checklists.models import ChecklistItem
+from jianguan.documents.models import Document
+from jianguan.inspections.choices import InspectionStatus
+from jianguan.inspections.models import Campaign, CampaignTarget, Evidence, Inspection, ItemResult
+
+
+@dataclass
+class CampaignProgress:
+    targets: int
+    inspected: int  # institutions with a completed inspection in the campaign
+    with_problems: int  # of those, institutions with at least one finding
+    fixed: int  # institutions whose every finding was fixed on the spot (the ledger adds rechecked ones)
+
+    @property
+    def coverage(self) -> int:
+        return round(100 * self.inspected / self.targets) if self.targets else 0
+
+
+def campaign_progress(campaign: Campaign) -> CampaignProgress:
+    """Counted per institution (家), like the speech; three queries."""
+    completed = Inspection.objects.filter(campaign=campaign, status=InspectionStatus.COMPLETED)
+    per_institution = completed.values("institution_id").annotate(
+        n_findings=Count("findings"), n_open=Count("findings", filter=Q(findings__fixed_on_site=False))
+    )
+    rows = list(per_institution)
+    return CampaignProgress(
+        targets=campaign.targets.count(),
+        inspected=len(rows),
+        with_problems=sum(1 for r in rows if r["n_findings"]),
+        fixed=sum(1 for r in rows if r["n_findings"] and not r["n_open"]),
+    )
+
+
+def campaign_targets(campaign: Campaign) -> QuerySet[CampaignTarget]:
+    """The target list with each institution's newest inspection in the campaign (status and id), one query."""
+    newest = (
+        Inspection.objects.filter(campaign=campaign, institution=OuterRef("institution"))
+        .exclude(status=InspectionStatus.CANCELLED)
+        .order_by("-scheduled_at", "-pk")
+    )
+    return (
+        campaign.targets.select_related("institution__street")
+        .annotate(
+            inspection_id=Subquery(newest.values("pk")[:1]),
+            inspection_status=Subquery(newest.values("status")[:1]),
+        )
+        .order_by("institution__street__code", "institution__name")
+    )
+
+
+def inspection_list(queryset: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    return (
+        queryset.select_related("institution__street", "campaign", "lead_department")
+        .annotate(finding_count=Count("findings", distinct=True))
+        .order_by("-scheduled_at", "-pk")
+    )
+
+
+def certified_officers(on: date | None = None) -> QuerySet[User]:
+    """Active users with an enforcement certificate valid on the day, with their department (for team pickers)."""
+    on = on or timezone.localdate()
+    return (
+        User.objects.filter(is_active=True, officer_profile__certificate_valid_until__gte=on)
+        .select_related("department", "officer_profile")
+        .order_by("department_id", "name")
+    )
+
+
+@dataclass
+class ItemRow:
+    item: ChecklistItem
+    result: ItemResult | None
+    evidence: list[Evidence]
+
+
+def inspection_items(inspection: Inspection) -> list[ItemRow]:
+    """Every checklist item of the inspection's version with its result and photos (three queries)."""
+    results = {r.item_id: r for r in inspection.results.all()}
+    photos: dict[int, list[Evidence]] = {}
+    for evidence in inspection.evidence.filter(item_result__isnull=False):
+        photos.setdefault(evidence.item_result_id, []).append(evidence)
+    rows = []
+    for item in inspection.checklist_version.items.all():
+        result = results.get(item.pk)
+        rows.append(ItemRow(item, result, photos.get(result.pk, []) if result else []))
+    return rows
+
+
+def inspection_documents(inspection: Inspection) -> QuerySet[Document]:
+    return Document.objects.filter(source_type=inspection._meta.label_lower, source_id=str(inspection.pk)).order_by(
+        "kind"
+    )

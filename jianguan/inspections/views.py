@@ -1,0 +1,418 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jianguan.accounts.permissions import allowed, require
+from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.checklists.models import ChecklistItem
+from jianguan.inspections import services
+from jianguan.inspections.choices import InspectionStatus
+from jianguan.inspections.forms import (
+    AmendForm,
+    CampaignCopyForm,
+    CampaignForm,
+    CancelForm,
+    CompleteForm,
+    EvidenceForm,
+    FindingForm,
+    InspectionForm,
+    ResultForm,
+    SiteReportForm,
+    TargetForm,
+)
+from jianguan.inspections.models import Campaign, Evidence, Inspection, ItemResult
+from jianguan.inspections.selectors import (
+    campaign_progress,
+    campaign_targets,
+    inspection_documents,
+    inspection_items,
+)
+from jianguan.inspections.selectors import (
+    inspection_list as inspection_rows,
+)
+from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.registry import services as registry_services
+from jianguan.registry.models import Institution
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Run a service; show its refusal as a message. True when it went through."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return False
+    messages.success(request, done)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------- campaigns
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "campaigns.view")
+    campaigns = Campaign.objects.visible_to(request.user).select_related("lead_department")
+    context = {"page": paginate(request, campaigns, 30), "can_manage": allowed(request.user, "campaigns.manage")}
+    return render(request, "inspections/campaign_list.html", context)
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "campaigns.manage")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("专项行动已创建，检查对象 %(n)s 家。") % {"n": campaign.targets.count()})
+            return redirect("inspections:campaign_detail", pk=campaign.pk)
+    return render(request, "inspections/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "campaigns.view")
+    campaign = get_visible_or_404(Campaign.objects.select_related("lead_department", "previous"), request.user, pk=pk)
+    context = {
+        "campaign": campaign,
+        "progress": campaign_progress(campaign),
+        "targets": campaign_targets(campaign),
+        "can_manage": allowed(request.user, "campaigns.manage"),
+        "can_plan": allowed(request.user, "inspections.plan"),
+        "copy_form": CampaignCopyForm(),
+        "target_form": TargetForm(),
+    }
+    return render(request, "inspections/campaign_detail.html", context)
+
+
+@login_required
+@require_POST
+def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.campaign_set_status(actor=request.user, campaign=campaign, status=request.POST.get("status")),
+        _("专项行动状态已更新。"),
+    )
+    return redirect("inspections:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    require(request.user, "campaigns.manage")
+    form = CampaignCopyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写下一轮的开始和结束日期。"))
+        return redirect("inspections:campaign_detail", pk=campaign.pk)
+    try:
+        new = services.campaign_copy(actor=request.user, campaign=campaign, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("inspections:campaign_detail", pk=campaign.pk)
+    messages.success(request, _("已创建下一轮专项行动。"))
+    return redirect("inspections:campaign_detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def campaign_target_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    require(request.user, "campaigns.manage")
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        institution = form.cleaned_data["institution"]
+        _attempt(
+            request,
+            lambda: services.campaign_target_add(actor=request.user, campaign=campaign, institution=institution),
+            _("已加入检查对象名单。"),
+        )
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("inspections:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_target_remove(request: HttpRequest, pk: int, institution_pk: int) -> HttpResponse:
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    institution = get_object_or_404(Institution, pk=institution_pk)
+    _attempt(
+        request,
+        lambda: services.campaign_target_remove(actor=request.user, campaign=campaign, institution=institution),
+        _("已移出检查对象名单。"),
+    )
+    return redirect("inspections:campaign_detail", pk=campaign.pk)
+
+
+# ---------------------------------------------------------------------------------------------------- inspections
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "inspections.view")
+    qs = Inspection.objects.visible_to(request.user)
+    status = request.GET.get("status")
+    if status in InspectionStatus.values:
+        qs = qs.filter(status=status)
+    context = {
+        "page": paginate(request, inspection_rows(qs), 30),
+        "statuses": InspectionStatus.choices,
+        "status": status,
+        "can_plan": allowed(request.user, "inspections.plan"),
+        "can_report": allowed(request.user, "sites.report"),
+    }
+    return render(request, "inspections/inspection_list.html", context)
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "inspections.plan")
+    campaign = None
+    if campaign_pk := request.GET.get("campaign") or request.POST.get("campaign"):
+        campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=campaign_pk)
+    initial: dict[str, Any] = {}
+    if institution_pk := request.GET.get("institution"):
+        institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
+        initial["institution"] = institution.credit_code or institution.name
+    form = InspectionForm(request.POST or None, campaign=campaign, initial=initial)
+    form.fields["institution"].queryset = Institution.objects.visible_to(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_create(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("检查已安排。"))
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return render(request, "inspections/inspection_form.html", {"form": form, "campaign": campaign})
+
+
+def _on_team(user: Any, inspection: Inspection) -> bool:
+    return any(o.user_id == getattr(user, "pk", None) for o in inspection.officers.all())
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    require(request.user, "inspections.view")
+    return get_visible_or_404(
+        Inspection.objects.select_related(
+            "institution__street", "campaign", "lead_department", "checklist_version__checklist"
+        ).prefetch_related("officers__user", "officers__department"),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    on_team = _on_team(request.user, inspection)
+    context = {
+        "inspection": inspection,
+        "rows": inspection_items(inspection),
+        "findings": inspection.findings.select_related("department").prefetch_related("evidence"),
+        "loose_evidence": inspection.evidence.filter(item_result__isnull=True, finding__isnull=True),
+        "documents": inspection_documents(inspection),
+        "amendments": inspection.amendments.select_related("actor"),
+        "on_team": on_team,
+        "editing": on_team and inspection.status == InspectionStatus.IN_PROGRESS,
+        "can_manage": allowed(request.user, "campaigns.manage"),
+        "finding_form": FindingForm(),
+        "evidence_form": EvidenceForm(),
+        "complete_form": CompleteForm(initial={"representative_name": inspection.institution.legal_representative}),
+        "cancel_form": CancelForm(),
+    }
+    return render(request, "inspections/inspection_detail.html", context)
+
+
+@login_required
+@require_POST
+def inspection_start(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    _attempt(request, lambda: services.inspection_start(actor=request.user, inspection=inspection), _("检查开始。"))
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def result_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """One item's result (from the on-site form, one item at a time); htmx gets the item's row back."""
+    inspection = _inspection(request, pk)
+    item = get_object_or_404(ChecklistItem, pk=item_pk, version_id=inspection.checklist_version_id)
+    form = ResultForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.result_record(actor=request.user, inspection=inspection, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = _("请选择合格、不合格或不适用。")
+    if request.htmx:
+        row = next(r for r in inspection_items(inspection) if r.item.pk == item.pk)
+        context = {"row": row, "inspection": inspection, "editing": True, "error": error}
+        return render(request, "inspections/partials/item_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(f"{inspection.get_absolute_url()}#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    result = None
+    if result_pk := request.POST.get("result"):
+        result = get_object_or_404(ItemResult, pk=result_pk, inspection=inspection)
+    anchor = f"#item-{result.item_id}" if result else "#evidence"
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的照片。"))
+    else:
+        _attempt(
+            request,
+            lambda: services.evidence_add(
+                actor=request.user,
+                inspection=inspection,
+                upload=form.cleaned_data["photo"],
+                result=result,
+                caption=form.cleaned_data["caption"],
+            ),
+            _("照片已上传。"),
+        )
+    return redirect(f"{inspection.get_absolute_url()}{anchor}")
+
+
+@login_required
+@require_POST
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = FindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写问题类别、描述、严重程度和整改期限。"))
+    else:
+        _attempt(
+            request,
+            lambda: services.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data),
+            _("问题已记录。"),
+        )
+    return redirect(f"{inspection.get_absolute_url()}#findings")
+
+
+@login_required
+@require_POST
+def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = CompleteForm(request.POST)
+    form.is_valid()
+    try:
+        done = services.inspection_complete(actor=request.user, inspection=inspection, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(f"{inspection.get_absolute_url()}#complete")
+    messages.success(request, _("检查已完成，现场检查笔录已生成。"))
+    if done.findings.filter(fixed_on_site=False, deadline__isnull=True).exists():
+        messages.warning(
+            request, _("责令整改通知书暂未生成：整改期限涉及尚未录入节假日安排的年份，请管理员录入后再生成。")
+        )
+    return redirect("inspections:inspection_detail", pk=done.pk)
+
+
+@login_required
+@require_POST
+def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    from jianguan.lib.workdays import UnknownCalendarYear
+
+    inspection = _inspection(request, pk)
+    try:
+        _attempt(
+            request,
+            lambda: services.rectification_notice_issue(actor=request.user, inspection=inspection),
+            _("责令整改通知书已生成。"),
+        )
+    except UnknownCalendarYear as exc:
+        messages.error(request, str(exc))
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def inspection_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    _attempt(
+        request,
+        lambda: services.inspection_cancel(
+            actor=request.user, inspection=inspection, reason=request.POST.get("reason", "")
+        ),
+        _("检查已取消。"),
+    )
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@login_required
+def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    if not (allowed(request.user, "campaigns.manage") or _on_team(request.user, inspection)):
+        raise PermissionDenied(_("只有检查组成员或牵头协调人员可以更正检查记录。"))
+    initial = {f: getattr(inspection, f) for f in services.AMENDABLE_FIELDS}
+    form = AmendForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        changes = {k: v for k, v in data.items() if v != initial[k]}
+        try:
+            services.inspection_amend(actor=request.user, inspection=inspection, reason=reason, **changes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("更正已记录，现场检查笔录已按原文号重新生成。"))
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return render(request, "inspections/amend_form.html", {"form": form, "inspection": inspection})
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, size: str) -> FileResponse:
+    """A photo or its thumbnail, to whoever may see its inspection."""
+    if size not in ("full", "thumb"):
+        raise Http404
+    require(request.user, "inspections.view")
+    evidence = get_object_or_404(Evidence, pk=pk)
+    get_visible_or_404(Inspection.objects.all(), request.user, pk=evidence.inspection_id)
+    if size == "thumb":
+        return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
+    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+
+
+@login_required
+def site_report(request: HttpRequest) -> HttpResponse:
+    require(request.user, "sites.report")
+    form = SiteReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = registry_services.site_report(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("street", str(exc))
+        else:
+            messages.success(request, _("已登记为“未登记”场所，可以立即安排检查。"))
+            if allowed(request.user, "inspections.plan"):
+                return redirect(f"{reverse('inspections:inspection_create')}?institution={site.pk}")
+            return redirect("registry:institution_detail", pk=site.pk)
+    return render(request, "inspections/site_form.html", {"form": form})
