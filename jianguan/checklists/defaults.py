@@ -170,7 +170,7 @@ DEFAULT_CHECKLISTS = [
             ),
             LEGAL_ENTITY,
             (
-                "teaching",
+                "qualification",
                 "未以非学科类名义开展学科类培训（课程、教材、宣传材料核查）",
                 f"{DOUBLE_REDUCTION}第（十四）条",
                 "severe",
@@ -237,7 +237,7 @@ DEFAULT_CHECKLISTS = [
         "items": [
             LEGAL_ENTITY,
             (
-                "teaching",
+                "qualification",
                 "未以托管名义开展学科类培训",
                 f"{DOUBLE_REDUCTION}第（十四）条",
                 "severe",
@@ -265,7 +265,7 @@ DEFAULT_CHECKLISTS = [
         "items": [
             LEGAL_ENTITY,
             (
-                "teaching",
+                "qualification",
                 "未以研学、家政、咨询等名义变相开展学科类培训",
                 f"{DOUBLE_REDUCTION}第（十四）条",
                 "severe",

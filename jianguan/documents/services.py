@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -59,12 +60,14 @@ def document_issue(
     source: models.Model,
     institution: Any,
     build: Callable[[str], DocumentContent],
+    issued_at: datetime | None = None,
 ) -> Document:
     """Issue the document of this kind for `source` (an inspection, a recheck …), or regenerate it if it exists.
 
     `build(number)` returns the content with that number in it. The caller's service checks who may issue; this
     one numbers, renders PDF and DOCX, stores them with their SHA-256 and audits, all in the caller's transaction.
-    A regenerated document keeps its number, department and year.
+    A regenerated document keeps its number, department and year. `issued_at` is when it was handed over, for a
+    record entered afterwards (补录); its year is the number's year.
     """
     source_type, source_id = source._meta.label_lower, str(source.pk)
     document = (
@@ -72,7 +75,8 @@ def document_issue(
     )
     creating = document is None
     if creating:
-        year = timezone.localdate().year
+        issued_at = issued_at or timezone.now()
+        year = timezone.localtime(issued_at).year
         serial, number = number_take(department=department, kind=kind, year=year)
         document = Document(
             kind=kind,
@@ -84,6 +88,7 @@ def document_issue(
             source_type=source_type,
             source_id=source_id,
             issued_by=actor if getattr(actor, "pk", None) else None,
+            issued_at=issued_at,
         )
     content = build(document.number)
     pdf, docx = render_pdf(content), render_docx(content)

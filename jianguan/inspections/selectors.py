@@ -12,7 +12,8 @@ from jianguan.accounts.models import User
 from jianguan.checklists.models import ChecklistItem
 from jianguan.documents.models import Document
 from jianguan.inspections.choices import InspectionStatus
-from jianguan.inspections.models import Campaign, CampaignTarget, Evidence, Inspection, ItemResult
+from jianguan.inspections.models import Campaign, CampaignTarget, Evidence, Finding, Inspection, ItemResult
+from jianguan.org.choices import CheckCategory
 
 
 @dataclass
@@ -101,3 +102,23 @@ def inspection_documents(inspection: Inspection) -> QuerySet[Document]:
     return Document.objects.filter(source_type=inspection._meta.label_lower, source_id=str(inspection.pk)).order_by(
         "kind"
     )
+
+
+@dataclass
+class CategoryCount:
+    category: str
+    institutions: int  # 家: institutions with at least one problem of the category, as the speech counts
+    findings: int  # 个: the problems themselves
+
+
+def problems_by_category(campaign: Campaign) -> list[CategoryCount]:
+    """Problems found in the campaign's completed inspections, per check category (one query)."""
+    rows = (
+        Finding.objects.filter(inspection__campaign=campaign, inspection__status=InspectionStatus.COMPLETED)
+        .values("category")
+        .annotate(institutions=Count("inspection__institution", distinct=True), findings=Count("pk"))
+        .order_by("category")
+    )
+    order = {c: n for n, c in enumerate(CheckCategory.values)}
+    counts = [CategoryCount(r["category"], r["institutions"], r["findings"]) for r in rows]
+    return sorted(counts, key=lambda c: order.get(c.category, 99))

@@ -94,9 +94,11 @@ def campaign_create(
     checklists: Iterable[Checklist] = (),
     description: str = "",
     previous: Campaign | None = None,
+    institutions: Iterable[Institution] | None = None,
 ) -> Campaign:
     """Create a campaign and generate its target list from the scope (every operating institution of the chosen
-    streets and kinds); the list can be edited afterwards."""
+    streets and kinds), or take the given institutions of that scope (a list drawn up beforehand); the list can be
+    edited afterwards."""
     require(actor, "campaigns.manage")
     departments, streets, checklists = list(departments), list(streets), list(checklists)
     kinds = sorted(set(institution_kinds))
@@ -118,6 +120,13 @@ def campaign_create(
     campaign.streets.set(streets)
     campaign.checklists.set(checklists)
     targets = _campaign_scope_targets(campaign)
+    if institutions is not None:
+        in_scope = {i.pk for i in targets}
+        chosen = list(institutions)
+        outside = [i.name for i in chosen if i.pk not in in_scope]
+        if outside:
+            raise ValidationError(_("这些机构不在行动范围内：%(names)s") % {"names": "、".join(outside)})
+        targets = chosen
     CampaignTarget.objects.bulk_create(CampaignTarget(campaign=campaign, institution=i) for i in targets)
     audit_record(
         actor=actor,
@@ -353,15 +362,30 @@ def inspection_create(
     return inspection
 
 
+def _on_site_time(at: datetime | None, not_before: datetime | None = None) -> datetime:
+    """The time something happened on site: now, or an earlier time for a record entered afterwards (补录) from a
+    paper form; never in the future."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ValidationError(_("现场时间不能晚于当前时间。"))
+    if not_before is not None and at < not_before:
+        raise ValidationError(_("完成时间不能早于开始时间。"))
+    return at
+
+
 @transaction.atomic
-def inspection_start(*, actor: Any, inspection: Inspection) -> Inspection:
-    """Arrival on site: 已计划 → 检查中. The team's certificates must still be valid today."""
+def inspection_start(*, actor: Any, inspection: Inspection, at: datetime | None = None) -> Inspection:
+    """Arrival on site: 已计划 → 检查中. The team's certificates must be valid that day. `at` is the arrival time when
+    the record is entered afterwards (补录)."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.PLANNED)
+    started = _on_site_time(at)
     users = [o.user for o in inspection.officers.select_related("user")]
-    _check_team(users, timezone.localdate(), None)
-    inspection.status, inspection.started_at = InspectionStatus.IN_PROGRESS, timezone.now()
+    _check_team(users, timezone.localtime(started).date(), None)
+    inspection.status, inspection.started_at = InspectionStatus.IN_PROGRESS, started
     inspection.save(update_fields=["status", "started_at"])
     audit_record(
         actor=actor, action="inspection.start", obj=inspection, after={"started_at": inspection.started_at},
@@ -505,6 +529,7 @@ def inspection_complete(
     signature_refused: bool = False,
     witness_name: str = "",
     summary: str = "",
+    at: datetime | None = None,
 ) -> Inspection:
     """Close the on-site record: every item answered, photos where a failed item needs one, the signature block.
     Failed items become findings (supervised by the lead department of their category). The inspection is then
@@ -512,6 +537,7 @@ def inspection_complete(
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
+    completed = _on_site_time(at, not_before=inspection.started_at)
     representative_name, witness_name = (representative_name or "").strip(), (witness_name or "").strip()
     errors: dict[str, list[str]] = {}
     if signature_refused and not witness_name:
@@ -562,7 +588,7 @@ def inspection_complete(
     inspection.signature_refused = bool(signature_refused)
     inspection.witness_name = witness_name
     inspection.summary = (summary or "").strip()
-    inspection.status, inspection.completed_at = InspectionStatus.COMPLETED, timezone.now()
+    inspection.status, inspection.completed_at = InspectionStatus.COMPLETED, completed
     inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
     inspection.save()
     _issue_record(actor, inspection)
@@ -570,7 +596,8 @@ def inspection_complete(
     if inspection.findings.filter(fixed_on_site=False).exists():
         try:
             with transaction.atomic():
-                rectification_notice_issue(actor=actor, inspection=inspection)
+                # Handed over on the spot: dated the day of the inspection.
+                rectification_notice_issue(actor=actor, inspection=inspection, issued_at=completed)
         except UnknownCalendarYear as exc:
             # The inspection is complete; the order waits until the year's working-day calendar is entered.
             notice_problem = str(exc)
@@ -597,11 +624,12 @@ def _issue_record(actor: Any, inspection: Inspection) -> Document:
         source=inspection,
         institution=inspection.institution,
         build=lambda number: record_content(inspection, number),
+        issued_at=inspection.completed_at,
     )
 
 
 @transaction.atomic
-def rectification_notice_issue(*, actor: Any, inspection: Inspection) -> Document:
+def rectification_notice_issue(*, actor: Any, inspection: Inspection, issued_at: datetime | None = None) -> Document:
     """The 责令整改通知书 for a completed inspection's problems not fixed on the spot, dated today: each problem's
     deadline is today plus its period in working days (1 working day is "立即改正"). Issuing it again (after an
     amendment) keeps its number and the deadlines already set. Raises UnknownCalendarYear when a deadline falls in
@@ -613,22 +641,23 @@ def rectification_notice_issue(*, actor: Any, inspection: Inspection) -> Documen
     findings = list(inspection.findings.filter(fixed_on_site=False).order_by("pk"))
     if not findings:
         raise ValidationError(_("本次检查没有需要限期整改的问题。"))
-    issued_on = timezone.localdate()
+    existing = Document.objects.filter(
+        source_type=inspection._meta.label_lower, source_id=str(inspection.pk), kind=DocumentKind.RECTIFICATION_NOTICE
+    ).first()
+    issued_at = existing.issued_at if existing else (issued_at or timezone.now())
+    issued_on = timezone.localtime(issued_at).date()
     for finding in findings:
         if finding.deadline is None:
             finding.deadline = add_working_days(issued_on, finding.period_days)
             finding.save(update_fields=["deadline"])
-    existing = Document.objects.filter(
-        source_type=inspection._meta.label_lower, source_id=str(inspection.pk), kind=DocumentKind.RECTIFICATION_NOTICE
-    ).first()
-    dated = timezone.localtime(existing.issued_at).date() if existing else issued_on
     return document_issue(
         actor=actor,
         kind=DocumentKind.RECTIFICATION_NOTICE,
         department=inspection.lead_department,
         source=inspection,
         institution=inspection.institution,
-        build=lambda number: notice_content(inspection, findings, number, dated),
+        build=lambda number: notice_content(inspection, findings, number, issued_on),
+        issued_at=issued_at,
     )
 
 

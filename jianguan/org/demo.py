@@ -13,6 +13,7 @@ from typing import Any
 from jianguan.accounts import services as account_services
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import OfficerProfile, User
+from jianguan.inspections.demo import load_demo_campaign
 from jianguan.org import services as org_services
 from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
 from jianguan.org.models import Department, Region, Responsibility
@@ -118,7 +119,7 @@ ACCOUNTS = [
 
 def load_demo(*, today: date, log: Any = print) -> dict[str, int]:
     """Create whatever part of the demo district is missing; returns how many records were created by kind."""
-    created = {"regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0}
+    created = {"regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0}
 
     admin = User.objects.filter(username="admin").first()
     if admin is None:
@@ -196,6 +197,7 @@ def load_demo(*, today: date, log: Any = print) -> dict[str, int]:
                 certificate_valid_until=date(today.year + 2, 12, 31),
                 issued_by="青岚区人民政府",
             )
+    created["inspections"] = load_demo_campaign(today=today, log=log)
     return created
 
 

@@ -120,3 +120,27 @@ def test_load_demo_is_idempotent_and_complete(db):
     assert audit_chain_verify().ok
     officers = User.objects.filter(role="department_officer")
     assert all(u.officer_profile.certificate_valid_on(date(2026, 11, 26)) for u in officers)
+    _the_speechs_campaign_is_in_the_records(first)
+
+
+def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-def]
+    """Section 二 of the speech, from the demo's inspection records: 20-odd sites covered; problems at 5 (办学资质),
+    3 (教学内容), 4 (食品安全) and 6 (消防安全) institutions; the documents handed over on site."""
+    from jianguan.documents.models import Document
+    from jianguan.inspections.demo import CAMPAIGN_NAME
+    from jianguan.inspections.models import Campaign
+    from jianguan.inspections.selectors import campaign_progress, problems_by_category
+
+    campaign = Campaign.objects.get(name=CAMPAIGN_NAME)
+    assert first["inspections"] == 22
+    progress = campaign_progress(campaign)
+    assert (progress.targets, progress.inspected, progress.with_problems) == (22, 22, 18)
+    by_category = {c.category: c.institutions for c in problems_by_category(campaign)}
+    assert by_category == {"qualification": 5, "teaching": 3, "food_safety": 4, "fire_safety": 6}
+    documents = Document.objects.filter(
+        source_type="inspections.inspection", institution__campaign_targets__campaign=campaign
+    )
+    kinds = sorted(documents.values_list("kind", flat=True))
+    assert kinds.count("inspection_record") == 22 and kinds.count("rectification_notice") == 18
+    notice = documents.filter(kind="rectification_notice").order_by("serial").first()
+    assert notice.number == "青教责改〔2026〕1号" and notice.issued_at.date() < date(2026, 11, 1)
