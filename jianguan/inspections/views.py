@@ -227,6 +227,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": inspection,
         "rows": inspection_items(inspection),
         "findings": inspection.findings.select_related("department").prefetch_related("evidence"),
+        "has_open_findings": inspection.findings.filter(fixed_on_site=False).exists(),
         "loose_evidence": inspection.evidence.filter(item_result__isnull=True, finding__isnull=True),
         "documents": inspection_documents(inspection),
         "amendments": inspection.amendments.select_related("actor"),

@@ -84,7 +84,7 @@ def demo(live_server: Any, settings: Any) -> dict[str, Expected]:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     # `live_server` brings pytest-django's transactional_db: these rows are committed, not in a test transaction.
-    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None)
+    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = User.objects.filter(username__in=[a.username for a in ACCOUNTS])
     expected = {user.username: expected_for(user) for user in users}
     assert sorted(expected) == sorted(a.username for a in ACCOUNTS), "load_demo did not create every demo account"

@@ -1,0 +1,103 @@
+"""An officer fills the on-site form on a phone in a real Chromium: starts the inspection, answers every item (one
+at a time over htmx), photographs a failed item with the camera input, signs and completes; the documents appear.
+
+Same rules as accounts/tests/test_browser_login.py: all ORM work happens in fixtures before Playwright starts.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import Browser, expect
+
+from jianguan.accounts.models import User
+from jianguan.accounts.tests.test_browser_login import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_page, sign_in
+from jianguan.inspections import services
+from jianguan.org.demo import DEMO_PASSWORD, load_demo
+from jianguan.registry.models import Institution
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def planned(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
+    users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1"])}
+    institution = Institution.objects.get(name="城东明德文化培训学校")
+    inspection = services.inspection_create(
+        actor=users["lead"],
+        institution=institution,
+        scheduled_at=timezone.now(),
+        officers=[users["edu1"], users["fire1"]],
+    )
+    items = list(inspection.checklist_version.items.values_list("pk", "order", "photo_required"))
+    photo = tmp_path / "IMG_20261126_093000.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 60, 60)).save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+    return {"pk": inspection.pk, "items": items, "photo": photo}
+
+
+@pytest.fixture
+def browser(planned: dict[str, Any]) -> Any:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make setup-browser`.", pytrace=False)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], browser: Browser, live_server: Any):
+    page, traffic = open_page(browser, phone=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    sign_in(page, "edu1", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/inspections/{planned['pk']}/")
+    page.get_by_test_id("start").click()
+    expect(page.get_by_test_id("inspection-status")).to_contain_text("检查中")
+
+    failed_pk, failed_order, _photo = next(i for i in planned["items"] if i[2])  # an item that needs a photo
+    for pk, order, _needs_photo in planned["items"]:
+        row = page.locator(f"#item-{pk}")
+        if pk == failed_pk:
+            row.get_by_text("不合格", exact=True).click()
+            expect(page.locator(f"#item-{pk}")).to_have_class("list-group-item list-group-item-danger")
+            note = page.locator(f"#item-{pk} input[name=note]")
+            note.fill("现场未见办学许可证")
+            note.dispatch_event("change")
+        else:
+            row.get_by_text("合格", exact=True).click()
+        # htmx swaps the row for the saved one: wait until it shows the answer, then go on.
+        expect(page.locator(f"#item-{pk} input[name=outcome]:checked")).to_have_count(1)
+
+    # The camera input on the failed item (submits on change and comes back to the item).
+    page.locator(f"#item-{failed_pk} input[type=file]").set_input_files(str(planned["photo"]))
+    page.wait_for_load_state()
+    expect(page.locator(f"#item-{failed_pk} img")).to_have_count(1)
+    expect(page.locator(f"#item-{failed_pk} input[name=note]")).to_have_value("现场未见办学许可证")
+
+    page.get_by_label("机构负责人/现场负责人签名").fill("黄志强")
+    page.get_by_test_id("complete").click()
+    expect(page.get_by_test_id("inspection-status")).to_contain_text("已完成")
+    documents = page.get_by_test_id("documents")
+    expect(documents).to_contain_text("现场检查笔录")
+    expect(documents).to_contain_text("责令整改通知书")
+    expect(page.locator("#findings + ul")).to_contain_text("现场未见办学许可证")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "on-site-form-completed.png"), full_page=True)
+    traffic.assert_only_local(live_server.url)
+    assert failed_order >= 1
