@@ -213,6 +213,18 @@ def _district_inspections(d: District) -> None:
     d.inspections["done"] = inspections.inspection_complete(
         actor=team[0], inspection=done, representative_name="张校长"
     )
+    # On site at institution b (street b) right now, every item answered: ready to be completed.
+    on_site = inspections.inspection_create(
+        actor=d.users["lead"],
+        institution=d.institutions["b"],
+        scheduled_at=timezone.now(),
+        officers=team,
+        lead_department=d.departments["police"],
+    )
+    inspections.inspection_start(actor=team[0], inspection=on_site)
+    for item in on_site.checklist_version.items.all():
+        inspections.result_record(actor=team[0], inspection=on_site, item=item, outcome="pass")
+    d.inspections["on_site"] = on_site
 
 
 def persona_client(user: Any) -> Client:

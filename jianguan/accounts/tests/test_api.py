@@ -11,6 +11,8 @@ from jianguan.accounts.services import api_token_create, api_token_revoke
 from jianguan.lib.testing import PERSONAS, persona_client
 
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+TEAM = ["edu_officer", "fire_officer"]
+TEAM_PLANNERS = ["lead", *TEAM]
 
 # (method, path template, allowed personas, status for others)
 OPERATIONS = [
@@ -36,34 +38,99 @@ OPERATIONS = [
     ("get", "/api/v1/audit/events", ["admin"], 403),
     ("patch", "/api/v1/institutions/{inst_a}", ["admin", "lead", "street_a"], 403),
     ("post", "/api/v1/institutions", ["admin", "lead", "street_b"], 403),
+    ("get", "/api/v1/campaigns", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/campaigns/{campaign}", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/inspections", SIGNED_IN, None),
+    ("get", "/api/v1/inspections/{done}", [p for p in SIGNED_IN if p != "street_b"], 404),
+    ("post", "/api/v1/inspections", TEAM_PLANNERS, 403),
+    ("post", "/api/v1/inspections/{planned}/start", TEAM, 403),
+    ("put", "/api/v1/inspections/{on_site}/results/{on_site_item}", TEAM, 403),
+    ("post", "/api/v1/inspections/{on_site}/findings", TEAM, 403),
+    ("post", "/api/v1/inspections/{on_site}/photos", TEAM, 403),
+    ("post", "/api/v1/inspections/{on_site}/complete", TEAM, 403),
+    ("get", "/api/v1/documents", SIGNED_IN, None),
+    ("get", "/api/v1/documents/{document}", [p for p in SIGNED_IN if p != "street_b"], 404),
 ]
-# Who may not see institution a at all gets 404 for it, not 403.
-NOT_FOUND = {("patch", "/api/v1/institutions/{inst_a}"): {"street_b"}}
+# Who may not see the object at all gets 404 for it, not 403.
+NOT_FOUND = {
+    ("patch", "/api/v1/institutions/{inst_a}"): {"street_b"},
+    ("post", "/api/v1/inspections/{planned}/start"): {"street_b", "institution"},
+    **{
+        (m, f"/api/v1/inspections/{{on_site}}/{rest}"): {"street_a", "institution"}
+        for m, rest in [
+            ("put", "results/{on_site_item}"),
+            ("post", "findings"),
+            ("post", "photos"),
+            ("post", "complete"),
+        ]
+    },
+}
 BODIES = {
     "/api/v1/tokens": {"name": "对接"},
     "/api/v1/institutions": {"name": "新登记机构", "kind": "other", "street_id": "{street_b}"},
     "/api/v1/institutions/{inst_a}": {"address": "甲街道 9 号"},
+    "/api/v1/inspections": {"institution_id": "{inst_b}", "scheduled_at": "{now}", "officer_ids": "{team}"},
+    "/api/v1/inspections/{planned}/start": {},
+    "/api/v1/inspections/{on_site}/results/{on_site_item}": {"outcome": "fail", "note": "灭火器过期"},
+    "/api/v1/inspections/{on_site}/findings": {"category": "premises", "description": "走廊堆物", "severity": "minor"},
+    "/api/v1/inspections/{on_site}/complete": {"representative_name": "王店长"},
 }
 
 
 def _path(template: str, district) -> str:
-    return template.format(inst_a=district.institutions["a"].pk, inst_b=district.institutions["b"].pk)
+    on_site = district.inspections["on_site"]
+    return template.format(
+        inst_a=district.institutions["a"].pk,
+        inst_b=district.institutions["b"].pk,
+        campaign=district.campaigns["a"].pk,
+        planned=district.inspections["planned"].pk,
+        done=district.inspections["done"].pk,
+        on_site=on_site.pk,
+        on_site_item=on_site.checklist_version.items.first().pk,
+        document=district.documents["a"].pk,
+    )
 
 
 def _body(template: str, district) -> str:
-    body = dict(BODIES[template])
-    if body.get("street_id") == "{street_b}":
-        body["street_id"] = district.streets["b"].pk
+    from django.utils import timezone
+
+    values = {
+        "{street_b}": district.streets["b"].pk,
+        "{inst_b}": district.institutions["b"].pk,
+        "{now}": timezone.now().isoformat(),
+        "{team}": [district.users[p].pk for p in TEAM],
+    }
+    body = {k: values.get(v, v) if isinstance(v, str) else v for k, v in BODIES[template].items()}
     return json.dumps(body)
+
+
+def _request_kwargs(method: str, template: str, district) -> dict:
+    if template.endswith("/photos"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from jianguan.lib.testing import tiny_jpeg
+
+        return {"data": {"file": SimpleUploadedFile("a.jpg", tiny_jpeg(), "image/jpeg")}}  # multipart
+    if method in ("post", "patch", "put"):
+        return {"data": _body(template, district), "content_type": "application/json"}
+    return {}
 
 
 def test_every_api_operation_is_in_the_matrix(client):
     schema = client.get("/api/v1/openapi.json").json()
     documented = {(method, path) for path, ops in schema["paths"].items() for method in ops}
-    covered = {
-        (m, p.replace("{inst_a}", "{institution_id}").replace("{inst_b}", "{institution_id}"))
-        for m, p, *_ in OPERATIONS
-    }
+    names = {
+        "{inst_a}": "{institution_id}", "{inst_b}": "{institution_id}", "{campaign}": "{campaign_id}",
+        "{planned}": "{inspection_id}", "{done}": "{inspection_id}", "{on_site}": "{inspection_id}",
+        "{on_site_item}": "{item_id}", "{document}": "{document_id}",
+    }  # fmt: skip
+
+    def documented_path(path: str) -> str:
+        for ours, theirs in names.items():
+            path = path.replace(ours, theirs)
+        return path
+
+    covered = {(m, documented_path(p)) for m, p, *_ in OPERATIONS}
     covered.add(("delete", "/api/v1/tokens/{token_id}"))  # test_token_revoke_by_owner_only
     assert documented == covered
 
@@ -72,9 +139,7 @@ def test_every_api_operation_is_in_the_matrix(client):
 def test_api_access(method, template, allowed, denied, persona, district):
     persona_name, user = persona
     client = persona_client(user)
-    kwargs = (
-        {"data": _body(template, district), "content_type": "application/json"} if method in ("post", "patch") else {}
-    )
+    kwargs = _request_kwargs(method, template, district)
     response = getattr(client, method)(_path(template, district), **kwargs)
     if persona_name == "anonymous":
         assert response.status_code == 401
