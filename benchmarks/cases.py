@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks import registry_cases
+from benchmarks import document_cases, registry_cases
 from jianguan.audit.selectors import audit_chain_verify
 from jianguan.audit.services import audit_batch, audit_record
 from jianguan.lib import workdays
@@ -101,4 +101,11 @@ def home_page_latency() -> dict:
     }
 
 
-ALL = [workday_arithmetic, audit_write_latency, home_page_latency, audit_verify_100k, *registry_cases.ALL]
+ALL = [
+    workday_arithmetic,
+    audit_write_latency,
+    home_page_latency,
+    *document_cases.ALL,
+    audit_verify_100k,
+    *registry_cases.ALL,
+]
