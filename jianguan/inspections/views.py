@@ -169,7 +169,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     if status in InspectionStatus.values:
         qs = qs.filter(status=status)
+    institution = None
+    if (institution_pk := request.GET.get("institution", "")).isdigit():
+        institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
+        qs = qs.filter(institution=institution)
     context = {
+        "institution": institution,
         "page": paginate(request, inspection_rows(qs), 30),
         "statuses": InspectionStatus.choices,
         "status": status,

@@ -597,3 +597,12 @@ def test_an_amendment_regenerates_the_record_under_its_number(personas, inspecti
     again = Document.objects.get(pk=record.pk)
     assert again.number == record.number and again.pdf_sha256 != record.pdf_sha256
     assert "黎某" in _pdf_text(again)
+
+
+def test_the_inspection_list_filters_by_institution_within_scope(district, client_for):
+    a, b = district.institutions["a"], district.institutions["b"]
+    html = client_for("lead").get(f"/inspections/?institution={a.pk}").content.decode()
+    assert html.count("甲街道培训学校") >= 2 and "乙街道小饭桌</a>" not in html
+    assert client_for("street_a").get(f"/inspections/?institution={b.pk}").status_code == 404
+    detail = client_for("lead").get(f"/institutions/{a.pk}/").content.decode()
+    assert f"/inspections/?institution={a.pk}" in detail
