@@ -280,3 +280,40 @@ DEFAULT_CHECKLISTS = [
         ],
     },
 ]
+
+
+def install_defaults(apps=None) -> int:  # type: ignore[no-untyped-def]
+    """Publish DEFAULT_CHECKLISTS as version 1 of each, unless there are checklists already; returns how many.
+
+    Used by migration 0002 (with its historical `apps`) and by tests whose database was flushed (live-server tests)."""
+    from django.apps import apps as current_apps
+    from django.utils import timezone
+
+    apps = apps or current_apps
+    Checklist = apps.get_model("checklists", "Checklist")
+    ChecklistVersion = apps.get_model("checklists", "ChecklistVersion")
+    ChecklistItem = apps.get_model("checklists", "ChecklistItem")
+    if Checklist.objects.exists():
+        return 0
+    now = timezone.now()
+    for spec in DEFAULT_CHECKLISTS:
+        checklist = Checklist.objects.create(
+            name=spec["name"], institution_kind=spec["institution_kind"], description=spec["description"]
+        )
+        version = ChecklistVersion.objects.create(
+            checklist=checklist, number=1, status="published", note="初始版本", published_at=now
+        )
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(
+                version=version,
+                order=n,
+                category=category,
+                text=text,
+                legal_basis=basis,
+                severity=severity,
+                period_days=period,
+                photo_required=photo,
+            )
+            for n, (category, text, basis, severity, period, photo) in enumerate(spec["items"], start=1)
+        )
+    return len(DEFAULT_CHECKLISTS)

@@ -14,6 +14,7 @@ fine. Do not add ORM calls inside the `with sync_playwright()` block.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,7 +216,8 @@ def test_demo_account_signs_in_and_sees_its_role_navigation(
 
     expect(links).to_have_text(want.nav)  # exactly these entries, in this order
     for label in want.nav:
-        expect(links.filter(has_text=label)).to_be_visible()
+        # Whole-text match: 检查 is also the start of 检查表.
+        expect(links.filter(has_text=re.compile(f"^{re.escape(label)}$"))).to_be_visible()
     for label in want.hidden:
         expect(page.get_by_role("link", name=label, exact=True)).to_have_count(0)
     expect(links.filter(has_text="首页")).to_have_attribute("aria-current", "page")

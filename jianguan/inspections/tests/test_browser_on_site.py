@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, expect
 
 from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_page, sign_in
+from jianguan.checklists.defaults import install_defaults
 from jianguan.inspections import services
 from jianguan.org.demo import DEMO_PASSWORD, load_demo
 from jianguan.registry.models import Institution
@@ -31,6 +32,8 @@ def planned(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Live-server tests flush the database between tests, migrations' data included.
+    install_defaults()
     load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1"])}
     institution = Institution.objects.get(name="城东明德文化培训学校")
