@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.documents.choices import DocumentKind
 from jianguan.documents.models import Document
 from jianguan.lib.api import responses
 
@@ -57,7 +58,8 @@ def document_list(
 ) -> dict:
     qs = Document.objects.visible_to(request.user)
     if kind:
-        qs = qs.filter(kind=kind)
+        # Only a known kind reaches the database (an unknown one matches nothing).
+        qs = qs.filter(kind=kind) if kind in DocumentKind.values else qs.none()
     if institution_id:
         qs = qs.filter(institution_id=institution_id)
     return {"count": qs.count(), "items": [_out(d) for d in qs[offset : offset + limit]]}

@@ -217,3 +217,11 @@ def test_download_names_the_file_by_its_number_and_sends_its_hash(district, fmt)
     assert hashlib.sha256(body).hexdigest() == response["X-Content-SHA256"] == getattr(doc, f"{fmt}_sha256")
     assert "filename*=utf-8''" in response["Content-Disposition"] and response["Content-Disposition"].endswith(fmt)
     assert persona_client(district.users["admin"]).get(f"/documents/{doc.pk}/exe/").status_code == 404
+
+
+def test_the_document_list_takes_only_known_kinds(client_for, district):
+    client = client_for("admin")
+    assert client.get("/api/v1/documents?kind=inspection_record").json()["count"] >= 1
+    for bad in ("nonsense", "\x00", "责改"):
+        response = client.get("/api/v1/documents", {"kind": bad})
+        assert response.status_code == 200 and response.json()["count"] == 0
