@@ -177,6 +177,8 @@ JIANGUAN_LICENCE_EXPIRING_DAYS = env_int("JIANGUAN_LICENCE_EXPIRING_DAYS", 30)
 # Official documents: the font family (fontconfig name; WeasyPrint embeds the subset used) and kind codes (文种代字).
 JIANGUAN_DOCUMENT_FONT = os.environ.get("JIANGUAN_DOCUMENT_FONT", "Noto Serif CJK SC")
 JIANGUAN_DOCUMENT_KIND_CODES: dict[str, str] = {}
+# 成文日期: "arabic" (2026年11月26日, GB/T 9704-2012) or "hanzi" (二〇二六年十一月二十六日, the 1999 rule many offices keep).
+JIANGUAN_DOCUMENT_DATE_STYLE = os.environ.get("JIANGUAN_DOCUMENT_DATE_STYLE", "arabic")
 # Evidence photos: the largest accepted upload.
 JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 

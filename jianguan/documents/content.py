@@ -52,9 +52,12 @@ class DocumentContent:
     signatures: list[tuple[str, str]] = field(default_factory=list)  # (label, name or "拒绝签字（见证人：…）")
     seal_text: str = ""  # the issuing body as printed above the date, where the seal goes
     date: date | None = None
-    date_style: str = "arabic"
+    date_style: str = ""  # "arabic" or "hanzi"; empty: the JIANGUAN_DOCUMENT_DATE_STYLE setting
     footer: str = ""  # 抄送 / 本文书一式两份 … (small print at the end)
 
     @property
     def date_text(self) -> str:
-        return chinese_date(self.date, self.date_style) if self.date else ""
+        from django.conf import settings
+
+        style = self.date_style or settings.JIANGUAN_DOCUMENT_DATE_STYLE
+        return chinese_date(self.date, style) if self.date else ""

@@ -225,3 +225,12 @@ def test_the_document_list_takes_only_known_kinds(client_for, district):
     for bad in ("nonsense", "\x00", "责改"):
         response = client.get("/api/v1/documents", {"kind": bad})
         assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_the_date_under_the_seal_follows_the_setting(settings):
+    content = DocumentContent(issuer="甲", title="乙", number="1", date=date(2026, 11, 26))
+    assert content.date_text == "2026年11月26日"
+    settings.JIANGUAN_DOCUMENT_DATE_STYLE = "hanzi"
+    assert content.date_text == "二〇二六年十一月二十六日"
+    html = __import__("jianguan.documents.rendering", fromlist=["render_html"]).render_html(content)
+    assert "二〇二六年十一月二十六日" in html
