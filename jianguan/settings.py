@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jianguan.documents",
     "jianguan.checklists",
     "jianguan.inspections",
+    "jianguan.ledger",
     "jianguan.reports",
 ]
 

@@ -5,6 +5,17 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "ledger.create": _("建立整改台账"),
+    "ledger.close_on_site": _("当场整改销号"),
+    "ledger.acknowledge": _("确认整改"),
+    "ledger.submit": _("提交整改材料"),
+    "ledger.recheck_pass": _("复查通过，销号"),
+    "ledger.recheck_fail": _("复查未通过"),
+    "ledger.request_extension": _("申请延期"),
+    "ledger.approve_extension": _("同意延期"),
+    "ledger.refuse_extension": _("不同意延期"),
+    "ledger.escalate": _("移交处罚"),
+    "ledger.guidance": _("整改指导"),
     "campaign.create": _("新建专项行动"),
     "campaign.status": _("专项行动状态变更"),
     "campaign.target_add": _("加入检查对象"),
@@ -72,6 +83,7 @@ OBJECT_TYPE_LABELS = {
     "inspections.inspection": _("检查"),
     "inspections.finding": _("问题"),
     "inspections.evidence": _("现场照片"),
+    "ledger.ledgeritem": _("台账事项"),
     "checklists.checklistversion": _("检查表版本"),
     "checklists.checklistitem": _("检查项"),
 }

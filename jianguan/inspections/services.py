@@ -28,6 +28,7 @@ from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersio
 from jianguan.documents.choices import DocumentKind
 from jianguan.documents.models import Document
 from jianguan.documents.services import document_issue
+from jianguan.inspections import signals
 from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome
 from jianguan.inspections.documents import notice_content, record_content
 from jianguan.inspections.models import (
@@ -592,6 +593,7 @@ def inspection_complete(
     inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
     inspection.save()
     _issue_record(actor, inspection)
+    signals.inspection_completed.send(sender=Inspection, inspection=inspection, actor=actor)
     notice_problem = ""
     if inspection.findings.filter(fixed_on_site=False).exists():
         try:
@@ -650,7 +652,7 @@ def rectification_notice_issue(*, actor: Any, inspection: Inspection, issued_at:
         if finding.deadline is None:
             finding.deadline = add_working_days(issued_on, finding.period_days)
             finding.save(update_fields=["deadline"])
-    return document_issue(
+    document = document_issue(
         actor=actor,
         kind=DocumentKind.RECTIFICATION_NOTICE,
         department=inspection.lead_department,
@@ -659,6 +661,10 @@ def rectification_notice_issue(*, actor: Any, inspection: Inspection, issued_at:
         build=lambda number: notice_content(inspection, findings, number, issued_on),
         issued_at=issued_at,
     )
+    signals.notice_issued.send(
+        sender=Inspection, inspection=inspection, findings=findings, issued_at=issued_at, actor=actor
+    )
+    return document
 
 
 @transaction.atomic

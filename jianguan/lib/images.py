@@ -108,3 +108,27 @@ def thumbnail(data: bytes) -> bytes:
         out = io.BytesIO()
         small.convert("RGB").save(out, "JPEG", quality=80)
         return out.getvalue()
+
+
+def read_photo_or_pdf(upload: Any) -> Photo:
+    """A photo (as read_photo) or a PDF (a scanned certificate, a receipt): PDFs are recognised by their header and
+    trailer, size-limited like photos; width, height and capture time are 0/None for them."""
+    limit = settings.JIANGUAN_PHOTO_MAX_BYTES
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        return read_photo(upload)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(_("文件不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)})
+    if b"%%EOF" not in data[-1024:]:
+        raise ValidationError(_("PDF 文件不完整或已损坏。"))
+    return Photo(
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type="application/pdf",
+        extension="pdf",
+        width=0,
+        height=0,
+        taken_at=None,
+    )

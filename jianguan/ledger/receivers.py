@@ -1,0 +1,21 @@
+"""The ledger follows the inspections: items when a rectification order is issued, closed items for what was fixed on
+the spot. Connected in LedgerConfig.ready(); runs inside the inspection service's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from jianguan.inspections.signals import inspection_completed, notice_issued
+from jianguan.ledger import services
+
+
+@receiver(notice_issued, dispatch_uid="ledger.items_from_notice")
+def _items_from_notice(sender: Any, inspection: Any, findings: Any, issued_at: Any, actor: Any, **kwargs: Any) -> None:
+    services.items_from_notice(inspection=inspection, findings=findings, issued_at=issued_at, actor=actor)
+
+
+@receiver(inspection_completed, dispatch_uid="ledger.items_closed_on_site")
+def _items_closed_on_site(sender: Any, inspection: Any, actor: Any, **kwargs: Any) -> None:
+    services.items_closed_on_site(inspection=inspection, actor=actor)

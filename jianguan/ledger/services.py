@@ -1,0 +1,362 @@
+"""Writes for the rectification ledger. Every transition goes through `_transition`: the item row is locked, the
+caller's version is checked (a stale form or a second officer acting at the same moment gets a conflict, never a
+silent overwrite), the state machine of workflow.py decides, and the history, the audit event and the change commit
+together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jianguan.accounts.models import User
+from jianguan.audit.services import audit_record
+from jianguan.inspections.models import Finding, Inspection
+from jianguan.ledger import workflow
+from jianguan.ledger.choices import Action, ExtensionStatus, ItemStatus
+from jianguan.ledger.models import (
+    Attachment,
+    ExtensionRequest,
+    Guidance,
+    ItemEvent,
+    LedgerItem,
+    Recheck,
+    Referral,
+)
+from jianguan.ledger.workflow import Conflict
+from jianguan.lib.images import read_photo_or_pdf
+
+MAX_FILES = 10
+
+
+# ---------------------------------------------------------------------------------------------------- creation
+
+
+def _measure(finding: Finding) -> str:
+    basis = f"依照{finding.legal_basis}，" if finding.legal_basis else ""
+    return f"{basis}对“{finding.description}”问题整改到位，并提交整改情况说明和照片。"
+
+
+def _new_item(finding: Finding, inspection: Inspection) -> LedgerItem:
+    institution = inspection.institution
+    officer = next((o.user for o in inspection.officers.all() if o.department_id == finding.department_id), None)
+    return LedgerItem(
+        finding=finding,
+        inspection=inspection,
+        campaign=inspection.campaign,
+        institution=institution,
+        category=finding.category,
+        description=finding.description,
+        measure=_measure(finding),
+        responsible_person=institution.legal_representative or institution.contact_person,
+        responsible_phone=institution.contact_phone,
+        department=finding.department,
+        officer=officer,
+        deadline=finding.deadline or timezone.localtime(inspection.completed_at).date(),
+    )
+
+
+def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], issued_at: datetime, actor: Any) -> int:
+    """One item per problem the rectification order lists (待整改, deadline from the order); returns how many are
+    new. Issuing the order again leaves existing items alone."""
+    existing = set(LedgerItem.objects.filter(finding__in=list(findings)).values_list("finding_id", flat=True))
+    created = 0
+    for finding in findings:
+        if finding.pk in existing:
+            continue
+        item = _new_item(finding, inspection)
+        item.full_clean(exclude=["finding", "inspection", "campaign", "institution", "department", "officer"])
+        item.save()
+        _event(item, actor, Action.CREATE, "", ItemStatus.PENDING, at=issued_at, data={"deadline": item.deadline})
+        audit_record(
+            actor=actor, action="ledger.create", obj=item,
+            after={"finding": finding.pk, "deadline": item.deadline, "department": item.department_id},
+            institution=item.institution_id,
+        )  # fmt: skip
+        created += 1
+    return created
+
+
+def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
+    """Problems fixed during the inspection (当场整改) are closed at once, with the inspection's photos as evidence."""
+    closed_on = timezone.localtime(inspection.completed_at).date()
+    created = 0
+    for finding in inspection.findings.filter(fixed_on_site=True, ledger_item__isnull=True):
+        item = _new_item(finding, inspection)
+        item.deadline = closed_on
+        item.status, item.closed_on = ItemStatus.CLOSED, closed_on
+        item.save()
+        evidence = list(finding.evidence.values_list("pk", flat=True))
+        _event(item, actor, Action.CLOSE_ON_SITE, "", ItemStatus.CLOSED, at=inspection.completed_at,
+               data={"evidence": evidence})  # fmt: skip
+        audit_record(
+            actor=actor, action="ledger.close_on_site", obj=item, after={"finding": finding.pk, "evidence": evidence},
+            institution=item.institution_id,
+        )  # fmt: skip
+        created += 1
+    return created
+
+
+# ---------------------------------------------------------------------------------------------------- transitions
+
+
+def _event(
+    item: LedgerItem,
+    actor: Any,
+    action: str,
+    from_status: str,
+    to_status: str,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> ItemEvent:
+    from jianguan.audit.services import _jsonable
+
+    return ItemEvent.objects.create(
+        item=item,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=_jsonable(data or {}),
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=at or timezone.now(),
+    )
+
+
+def _locked(item: LedgerItem, version: int | None) -> LedgerItem:
+    item = LedgerItem.objects.select_for_update().select_related("institution", "department").get(pk=item.pk)
+    if version is not None and version != item.version:
+        raise Conflict(
+            _("该事项已被他人更新（当前为“%(status)s”），请刷新后再操作；您的内容未保存。")
+            % {"status": item.get_status_display()}
+        )
+    return item
+
+
+def _attach(item: LedgerItem, event: ItemEvent, files: Iterable[Any], actor: Any) -> list[Attachment]:
+    files = list(files)
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES})
+    saved = []
+    for upload in files:
+        data = read_photo_or_pdf(upload)
+        attachment = Attachment(
+            item=item,
+            event=event,
+            name=(getattr(upload, "name", "") or f"{data.sha256[:12]}.{data.extension}")[:120],
+            sha256=data.sha256,
+            content_type=data.content_type,
+            size=len(data.data),
+            taken_at=data.taken_at,
+            uploaded_by=actor,
+        )
+        attachment.file.save(f"{data.sha256}.{data.extension}", ContentFile(data.data), save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def _transition(
+    actor: Any,
+    item: LedgerItem,
+    action: str,
+    *,
+    version: int | None,
+    note: str = "",
+    data: dict | None = None,
+    files: Iterable[Any] = (),
+    target: str | None = None,
+    **changes: Any,
+) -> tuple[LedgerItem, ItemEvent]:
+    item = _locked(item, version)
+    transition = workflow.check(actor, item, action, timezone.localdate())
+    before = item.status
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.status = target or transition.target or item.status
+    item.version += 1
+    item.save()
+    event = _event(item, actor, action, before, item.status, note=note, data=data)
+    attachments = _attach(item, event, files, actor)
+    audit_record(
+        actor=actor,
+        action=f"ledger.{action}",
+        obj=item,
+        before={"status": before},
+        after={
+            "status": item.status,
+            "note": note,
+            **(data or {}),
+            **({"attachments": [a.sha256 for a in attachments]} if attachments else {}),
+        },
+        institution=item.institution_id,
+    )
+    return item, event
+
+
+@transaction.atomic
+def acknowledge(*, actor: Any, item: LedgerItem, version: int | None = None, note: str = "") -> LedgerItem:
+    """The institution confirms it has received the order and is working on it: 待整改 → 整改中."""
+    return _transition(actor, item, Action.ACKNOWLEDGE, version=version, note=(note or "").strip())[0]
+
+
+@transaction.atomic
+def submit(
+    *, actor: Any, item: LedgerItem, note: str = "", files: Iterable[Any] = (), version: int | None = None
+) -> LedgerItem:
+    """The institution reports the rectification done: → 待复查, with at least a written explanation or a file."""
+    files, note = list(files), (note or "").strip()
+    if not note and not files:
+        raise ValidationError({"note": _("请上传整改照片或材料，或写明整改情况。")})
+    return _transition(
+        actor, item, Action.SUBMIT, version=version, note=note, files=files, submitted_on=timezone.localdate()
+    )[0]
+
+
+@transaction.atomic
+def recheck(
+    *,
+    actor: Any,
+    item: LedgerItem,
+    passed: bool,
+    note: str,
+    checked_on: date | None = None,
+    officers: Iterable[User] = (),
+    new_deadline: date | None = None,
+    files: Iterable[Any] = (),
+    version: int | None = None,
+) -> Recheck:
+    """复查. Passed: 已销号 with the close date. Failed: back to 整改中 with the reason, and a new deadline if given
+    (the old one stays in the history)."""
+    note = (note or "").strip()
+    today = timezone.localdate()
+    checked_on = checked_on or today
+    if not note:
+        raise ValidationError({"note": _("请填写复查情况。")})
+    if checked_on > today:
+        raise ValidationError({"checked_on": _("复查日期不能晚于今天。")})
+    locked = _locked(item, version)
+    if new_deadline is not None and (passed or new_deadline <= today):
+        raise ValidationError({"new_deadline": _("新的整改时限须晚于今天，且只在复查未通过时填写。")})
+    action = Action.RECHECK_PASS if passed else Action.RECHECK_FAIL
+    changes: dict[str, Any] = {"closed_on": checked_on} if passed else {}
+    if new_deadline is not None:
+        changes["deadline"] = new_deadline
+    data = {"checked_on": checked_on, "passed": passed}
+    if new_deadline is not None:
+        data.update(old_deadline=locked.deadline, new_deadline=new_deadline)
+    item, event = _transition(actor, locked, action, version=None, note=note, data=data, files=files, **changes)
+    record = Recheck.objects.create(
+        item=item,
+        checked_on=checked_on,
+        passed=passed,
+        note=note,
+        new_deadline=new_deadline,
+        recorded_by=actor,
+    )
+    record.officers.set({actor, *officers})
+    _issue_recheck_opinion(actor, record)
+    return record
+
+
+def _issue_recheck_opinion(actor: Any, record: Recheck) -> None:
+    from jianguan.documents.choices import DocumentKind
+    from jianguan.documents.services import document_issue
+    from jianguan.ledger.documents import recheck_content
+
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.RECHECK_OPINION,
+        department=record.item.department,
+        source=record,
+        institution=record.item.institution,
+        build=lambda number: recheck_content(record, number),
+    )
+
+
+@transaction.atomic
+def request_extension(
+    *, actor: Any, item: LedgerItem, requested_deadline: date, reason: str, version: int | None = None
+) -> ExtensionRequest:
+    """延期: the institution asks for a later deadline, with its reason; one open request at a time."""
+    reason = (reason or "").strip()
+    locked = _locked(item, version)
+    if not reason:
+        raise ValidationError({"reason": _("请写明延期理由。")})
+    if requested_deadline <= locked.deadline:
+        raise ValidationError(
+            {"requested_deadline": _("申请的期限须晚于现有整改时限 %(d)s。") % {"d": locked.deadline}}
+        )
+    if locked.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise Conflict(_("已有一份延期申请等待审批。"))
+    data = {"old_deadline": locked.deadline, "requested_deadline": requested_deadline}
+    item, _event_ = _transition(actor, locked, Action.REQUEST_EXTENSION, version=None, note=reason, data=data)
+    return ExtensionRequest.objects.create(
+        item=item, old_deadline=item.deadline, requested_deadline=requested_deadline, reason=reason, requested_by=actor
+    )
+
+
+@transaction.atomic
+def decide_extension(
+    *, actor: Any, item: LedgerItem, approve: bool, note: str = "", version: int | None = None
+) -> ExtensionRequest:
+    """The supervising officer approves (the deadline moves, the old one stays on record) or refuses."""
+    locked = _locked(item, version)
+    request = locked.extensions.filter(status=ExtensionStatus.PENDING).first()
+    if request is None:
+        raise Conflict(_("没有等待审批的延期申请。"))
+    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    changes = {"deadline": request.requested_deadline} if approve else {}
+    data = {"old_deadline": locked.deadline, "requested_deadline": request.requested_deadline}
+    _transition(actor, locked, action, version=None, note=(note or "").strip(), data=data, **changes)
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), (note or "").strip()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def escalate(*, actor: Any, item: LedgerItem, reason: str, version: int | None = None) -> Referral:
+    """移交处罚: refused, overdue or serious problems go to enforcement as a referral (待立案)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("移交处罚须写明理由。")})
+    item, _event_ = _transition(actor, item, Action.ESCALATE, version=version, note=reason)
+    return Referral.objects.create(item=item, reason=reason, created_by=actor)
+
+
+@transaction.atomic
+def guidance_add(
+    *,
+    actor: Any,
+    item: LedgerItem,
+    adviser: str,
+    given_on: date,
+    method: str,
+    advice: str,
+    files: Iterable[Any] = (),
+) -> Guidance:
+    """整改指导: who advised, when, how and what (an officer, or a specialist they name)."""
+    guidance = Guidance(
+        item=item,
+        adviser=(adviser or "").strip() or getattr(actor, "name", ""),
+        given_on=given_on,
+        method=method,
+        advice=(advice or "").strip(),
+        recorded_by=actor,
+    )
+    guidance.full_clean(exclude=["item", "recorded_by"])
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("指导日期不能晚于今天。")})
+    data = {"adviser": guidance.adviser, "given_on": given_on, "method": method}
+    _transition(actor, item, Action.GUIDANCE, version=None, note=guidance.advice, data=data, files=files)
+    guidance.save()
+    return guidance
