@@ -173,6 +173,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Working-day deadlines: how many working days ahead count as "due soon".
 JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
+# A recheck falls due this many working days after a submission, or after a missed deadline (fire rules: 3).
+JIANGUAN_RECHECK_WORKING_DAYS = env_int("JIANGUAN_RECHECK_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.
 JIANGUAN_LICENCE_EXPIRING_DAYS = env_int("JIANGUAN_LICENCE_EXPIRING_DAYS", 30)
 # Official documents: the font family (fontconfig name; WeasyPrint embeds the subset used) and kind codes (文种代字).

@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include("jianguan.documents.urls")),
     path("checklists/", include("jianguan.checklists.urls")),
     path("inspections/", include("jianguan.inspections.urls")),
+    path("ledger/", include("jianguan.ledger.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("机构名录"), "registry:institution_list", "institutions.view"),
     (_("专项行动"), "inspections:campaign_list", "campaigns.view"),
     (_("检查"), "inspections:inspection_list", "inspections.view"),
+    (_("整改台账"), "ledger:item_list", "ledger.view"),
     (_("检查表"), "checklists:checklist_list", "checklists.view"),
     (_("职责分工"), "org:responsibility_list", "responsibilities.view"),
     (_("账户"), "accounts:user_list", "users.manage"),

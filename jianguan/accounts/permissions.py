@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspections.plan": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER}),
     # An unregistered site found on patrol or on an inspection is put on the registry as 未登记.
     "sites.report": frozenset({Role.ADMIN, Role.LEAD, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER}),
+    # The ledger: everyone within their scope (an institution sees its own items); transitions are decided per item
+    # by ledger/workflow.py.
+    "ledger.view": frozenset(set(Role)),
 }
 
 

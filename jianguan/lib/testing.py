@@ -36,12 +36,14 @@ class District:
     campaigns: dict[str, Any] = field(default_factory=dict)
     inspections: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
+    ledger: dict[str, Any] = field(default_factory=dict)
 
     def reload(self) -> District:
         """Fresh instances of the same rows, so one test's in-memory changes never leak into the next."""
         from jianguan.accounts.models import User
         from jianguan.documents.models import Document
         from jianguan.inspections.models import Campaign, Evidence, Inspection
+        from jianguan.ledger.models import LedgerItem
         from jianguan.org.models import Department, Region
         from jianguan.registry.models import Institution, Licence
 
@@ -59,6 +61,7 @@ class District:
             campaigns=fetch(Campaign, self.campaigns),
             inspections=fetch(Inspection, self.inspections),
             evidence=fetch(Evidence, self.evidence),
+            ledger=fetch(LedgerItem, self.ledger),
         )
 
 
@@ -225,6 +228,35 @@ def _district_inspections(d: District) -> None:
     for item in on_site.checklist_version.items.all():
         inspections.result_record(actor=team[0], inspection=on_site, item=item, outcome="pass")
     d.inspections["on_site"] = on_site
+    # A problem on the ledger: the fire exit of institution a, submitted by the institution with a photo.
+    problem = inspections.inspection_create(
+        actor=d.users["lead"],
+        institution=d.institutions["a"],
+        scheduled_at=timezone.now() - timedelta(hours=3),
+        officers=team,
+        lead_department=d.departments["police"],
+    )
+    inspections.inspection_start(actor=team[0], inspection=problem)
+    for item in problem.checklist_version.items.all():
+        failed = item.text.startswith("疏散通道")
+        result = inspections.result_record(
+            actor=team[1], inspection=problem, item=item, outcome="fail" if failed else "pass"
+        )
+        if failed:
+            inspections.evidence_add(
+                actor=team[1], inspection=problem, result=result,
+                upload=SimpleUploadedFile("exit.jpg", tiny_jpeg(), "image/jpeg"),
+            )  # fmt: skip
+    inspections.inspection_complete(actor=team[0], inspection=problem, representative_name="张校长")
+    from jianguan.ledger import services as ledger
+    from jianguan.ledger.models import LedgerItem
+
+    ledger_item = LedgerItem.objects.get(inspection=problem)
+    ledger.submit(
+        actor=d.users["institution"], item=ledger_item, note="已清理",
+        files=[SimpleUploadedFile("done.jpg", tiny_jpeg(), "image/jpeg")],
+    )  # fmt: skip
+    d.ledger["a"] = ledger_item
 
 
 def persona_client(user: Any) -> Client:

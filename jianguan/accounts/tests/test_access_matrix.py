@@ -20,6 +20,7 @@ CHECKLIST_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
 CAMPAIGN_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
 CAMPAIGN_MANAGERS = ["admin", "lead"]
 TEAM = ["edu_officer", "fire_officer"]
+LEDGER_A_VIEWERS = ["admin", "lead", "leader", "legal", "fire_officer", "street_a", "institution"]
 HIDDEN_PLANNED = ["street_b", "institution"]  # institution users see only completed inspections of their own
 
 
@@ -277,6 +278,20 @@ CASES: dict[str, Case] = {
         _u("inspections:evidence_file", pk=lambda d: d.evidence["done"].pk, size="thumb"),
         [p for p in SIGNED_IN if p != "street_b"],
         denied=404,
+    ),
+    # The ledger item of institution a: a fire problem (the fire department supervises), submitted with a photo.
+    "ledger:item_list": Case(_u("ledger:item_list"), SIGNED_IN),
+    "ledger:item_export": Case(_u("ledger:item_export"), SIGNED_IN),
+    "ledger:item_detail": Case(_u("ledger:item_detail", pk=lambda d: d.ledger["a"].pk), LEDGER_A_VIEWERS, denied=404),
+    "ledger:item_action": Case(
+        _u("ledger:item_action", pk=lambda d: d.ledger["a"].pk, action="acknowledge"),
+        ["institution"],
+        method="post",
+        ok=302,
+        not_found=["edu_officer", "street_b"],
+    ),
+    "ledger:attachment_file": Case(
+        _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.

@@ -103,7 +103,7 @@ def test_issue_renders_pdf_and_docx_and_regenerating_keeps_the_number(personas, 
     assert again.pk == doc.pk and again.number == doc.number and again.regenerated_at is not None
     assert again.title == "责令整改通知书（更正）" and again.pdf_sha256 != doc.pdf_sha256
     assert again.pdf.name != doc.pdf.name and doc.pdf.storage.exists(doc.pdf.name)  # the first version is kept
-    assert Document.objects.filter(kind="rectification_notice").count() == 1
+    assert Document.objects.filter(kind="rectification_notice", department=edu).count() == 1
     assert NumberSequence.objects.get(department=edu, kind="rectification_notice").last_number == 1
     assert AuditEvent.objects.filter(action="document.regenerate", object_id=str(doc.pk)).count() == 1
 

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.ledger.choices import GuidanceMethod
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (photos from the phone's camera or gallery, or PDFs)."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NoteForm(VersionForm):
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmitForm(VersionForm):
+    note = forms.CharField(label=_("整改情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("整改照片或材料（可多选）"))
+
+
+class RecheckForm(VersionForm):
+    passed = forms.TypedChoiceField(
+        label=_("复查结果"),
+        choices=[("1", _("通过，予以销号")), ("0", _("未通过，继续整改"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    checked_on = forms.DateField(label=_("复查日期"), widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    new_deadline = forms.DateField(label=_("新的整改时限（未通过时可填）"), widget=DATE, required=False)
+    files = MultipleFileField(label=_("复查照片"))
+
+
+class ExtensionForm(VersionForm):
+    requested_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(VersionForm):
+    approve = forms.TypedChoiceField(
+        label=_("审批"), choices=[("1", _("同意延期")), ("0", _("不同意"))], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    note = forms.CharField(label=_("审批意见"), required=False)
+
+
+class EscalateForm(VersionForm):
+    reason = forms.CharField(label=_("移交理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GuidanceForm(forms.Form):
+    adviser = forms.CharField(label=_("指导人（留空为本人）"), max_length=50, required=False)
+    given_on = forms.DateField(label=_("指导日期"), widget=DATE, initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("指导方式"), choices=GuidanceMethod.choices)
+    advice = forms.CharField(label=_("指导内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label=_("附件"))
