@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jianguan.accounts.services import api_token_authenticate
+from jianguan.ledger.workflow import Conflict
 
 logger = logging.getLogger("jianguan.api")
 
@@ -92,6 +93,11 @@ def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpR
     return _error(request, 422, "请求参数有误。", errors=exc.errors)
 
 
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return _error(request, 409, str(exc))
+
+
 @api.exception_handler(ValidationError)
 def on_service_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -104,3 +110,4 @@ api.add_router("/institutions", "jianguan.registry.api.router")
 api.add_router("/audit", "jianguan.audit.api.router")
 api.add_router("", "jianguan.inspections.api.router")
 api.add_router("/documents", "jianguan.documents.api.router")
+api.add_router("/ledger", "jianguan.ledger.api.router")

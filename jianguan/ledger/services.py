@@ -244,9 +244,10 @@ def recheck(
     if checked_on > today:
         raise ValidationError({"checked_on": _("复查日期不能晚于今天。")})
     locked = _locked(item, version)
+    action = Action.RECHECK_PASS if passed else Action.RECHECK_FAIL
+    workflow.check(actor, locked, action, today)  # who and when, before what
     if new_deadline is not None and (passed or new_deadline <= today):
         raise ValidationError({"new_deadline": _("新的整改时限须晚于今天，且只在复查未通过时填写。")})
-    action = Action.RECHECK_PASS if passed else Action.RECHECK_FAIL
     changes: dict[str, Any] = {"closed_on": checked_on} if passed else {}
     if new_deadline is not None:
         changes["deadline"] = new_deadline
@@ -289,6 +290,7 @@ def request_extension(
     """延期: the institution asks for a later deadline, with its reason; one open request at a time."""
     reason = (reason or "").strip()
     locked = _locked(item, version)
+    workflow.check(actor, locked, Action.REQUEST_EXTENSION, timezone.localdate())
     if not reason:
         raise ValidationError({"reason": _("请写明延期理由。")})
     if requested_deadline <= locked.deadline:
@@ -310,10 +312,11 @@ def decide_extension(
 ) -> ExtensionRequest:
     """The supervising officer approves (the deadline moves, the old one stays on record) or refuses."""
     locked = _locked(item, version)
+    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    workflow.check(actor, locked, action, timezone.localdate())
     request = locked.extensions.filter(status=ExtensionStatus.PENDING).first()
     if request is None:
         raise Conflict(_("没有等待审批的延期申请。"))
-    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
     changes = {"deadline": request.requested_deadline} if approve else {}
     data = {"old_deadline": locked.deadline, "requested_deadline": request.requested_deadline}
     _transition(actor, locked, action, version=None, note=(note or "").strip(), data=data, **changes)

@@ -33,6 +33,7 @@ class ErrorOut(Schema):
 ERROR_CODES = frozenset({400, 401, 403, 404, 422, 429})
 
 
-def responses(ok: Any, status: int = 200) -> dict:
-    """A response map: the success schema plus the documented Chinese error body for every 4xx status."""
-    return {status: ok, ERROR_CODES: ErrorOut}
+def responses(ok: Any, status: int = 200, conflict: bool = False) -> dict:
+    """A response map: the success schema plus the documented Chinese error body for every 4xx status (and 409 for
+    state transitions that can find the object already moved on)."""
+    return {status: ok, (ERROR_CODES | {409}) if conflict else ERROR_CODES: ErrorOut}

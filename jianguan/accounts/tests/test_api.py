@@ -13,6 +13,15 @@ from jianguan.lib.testing import PERSONAS, persona_client
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
 TEAM = ["edu_officer", "fire_officer"]
 TEAM_PLANNERS = ["lead", *TEAM]
+LEDGER_A_VIEWERS = ["admin", "lead", "leader", "legal", "fire_officer", "street_a", "institution"]
+LEDGER_SUPERVISORS = ["lead", "fire_officer"]
+# Allowed callers whose call is nonetheless impossible in the item's state answer 409, not 2xx.
+CONFLICTS = {
+    ("post", "/api/v1/ledger/items/{ledger_a}/acknowledge"),  # already submitted
+    ("post", "/api/v1/ledger/items/{ledger_a}/submit"),  # already submitted
+    ("post", "/api/v1/ledger/items/{ledger_a}/request-extension"),  # only before submitting
+    ("post", "/api/v1/ledger/items/{ledger_a}/decide-extension"),  # nothing to decide
+}
 
 # (method, path template, allowed personas, status for others)
 OPERATIONS = [
@@ -49,12 +58,24 @@ OPERATIONS = [
     ("post", "/api/v1/inspections/{on_site}/photos", TEAM, 403),
     ("post", "/api/v1/inspections/{on_site}/complete", TEAM, 403),
     ("get", "/api/v1/documents", SIGNED_IN, None),
+    ("get", "/api/v1/ledger/items", SIGNED_IN, None),
+    ("get", "/api/v1/ledger/items/{ledger_a}", LEDGER_A_VIEWERS, 404),
+    ("post", "/api/v1/ledger/items/{ledger_a}/acknowledge", ["institution"], 403),  # allowed: 409, it is submitted
+    ("post", "/api/v1/ledger/items/{ledger_a}/submit", ["institution"], 403),
+    ("post", "/api/v1/ledger/items/{ledger_a}/recheck", LEDGER_SUPERVISORS, 403),
+    ("post", "/api/v1/ledger/items/{ledger_a}/request-extension", ["institution"], 403),
+    ("post", "/api/v1/ledger/items/{ledger_a}/decide-extension", LEDGER_SUPERVISORS, 403),
+    ("post", "/api/v1/ledger/items/{ledger_a}/escalate", LEDGER_SUPERVISORS, 403),
     ("get", "/api/v1/documents/{document}", [p for p in SIGNED_IN if p != "street_b"], 404),
 ]
 # Who may not see the object at all gets 404 for it, not 403.
 NOT_FOUND = {
     ("patch", "/api/v1/institutions/{inst_a}"): {"street_b"},
     ("post", "/api/v1/inspections/{planned}/start"): {"street_b", "institution"},
+    **{
+        ("post", f"/api/v1/ledger/items/{{ledger_a}}/{a}"): {"edu_officer", "street_b"}
+        for a in ("acknowledge", "submit", "recheck", "request-extension", "decide-extension", "escalate")
+    },
     **{
         (m, f"/api/v1/inspections/{{on_site}}/{rest}"): {"street_a", "institution"}
         for m, rest in [
@@ -74,6 +95,11 @@ BODIES = {
     "/api/v1/inspections/{on_site}/results/{on_site_item}": {"outcome": "fail", "note": "灭火器过期"},
     "/api/v1/inspections/{on_site}/findings": {"category": "premises", "description": "走廊堆物", "severity": "minor"},
     "/api/v1/inspections/{on_site}/complete": {"representative_name": "王店长"},
+    "/api/v1/ledger/items/{ledger_a}/acknowledge": {},
+    "/api/v1/ledger/items/{ledger_a}/recheck": {"passed": True, "note": "通道畅通"},
+    "/api/v1/ledger/items/{ledger_a}/request-extension": {"requested_deadline": "2099-01-01", "reason": "订货"},
+    "/api/v1/ledger/items/{ledger_a}/decide-extension": {"approve": True},
+    "/api/v1/ledger/items/{ledger_a}/escalate": {"reason": "拒不整改"},
 }
 
 
@@ -88,6 +114,7 @@ def _path(template: str, district) -> str:
         on_site=on_site.pk,
         on_site_item=on_site.checklist_version.items.first().pk,
         document=district.documents["a"].pk,
+        ledger_a=district.ledger["a"].pk,
     )
 
 
@@ -105,6 +132,8 @@ def _body(template: str, district) -> str:
 
 
 def _request_kwargs(method: str, template: str, district) -> dict:
+    if template.endswith("/submit"):
+        return {"data": {"note": "已整改"}}  # multipart
     if template.endswith("/photos"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -122,7 +151,7 @@ def test_every_api_operation_is_in_the_matrix(client):
     names = {
         "{inst_a}": "{institution_id}", "{inst_b}": "{institution_id}", "{campaign}": "{campaign_id}",
         "{planned}": "{inspection_id}", "{done}": "{inspection_id}", "{on_site}": "{inspection_id}",
-        "{on_site_item}": "{item_id}", "{document}": "{document_id}",
+        "{on_site_item}": "{item_id}", "{document}": "{document_id}", "{ledger_a}": "{item_id}",
     }  # fmt: skip
 
     def documented_path(path: str) -> str:
@@ -145,7 +174,8 @@ def test_api_access(method, template, allowed, denied, persona, district):
         assert response.status_code == 401
         assert response.json() == {"message": "未登录或 API 令牌无效。"}
     elif persona_name in allowed:
-        assert response.status_code in (200, 201), response.content
+        expected = (409,) if (method, template) in CONFLICTS else (200, 201)
+        assert response.status_code in expected, response.content
     elif persona_name in NOT_FOUND.get((method, template), set()):
         assert response.status_code == 404
     else:
