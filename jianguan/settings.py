@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jianguan.checklists",
     "jianguan.inspections",
     "jianguan.ledger",
+    "jianguan.notifications",
     "jianguan.reports",
 ]
 
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jianguan.accounts.context_processors.navigation",
+                "jianguan.notifications.context_processors.unread",
             ],
             "builtins": ["jianguan.lib.templatetags"],
         },

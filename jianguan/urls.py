@@ -14,6 +14,7 @@ urlpatterns = [
     path("checklists/", include("jianguan.checklists.urls")),
     path("inspections/", include("jianguan.inspections.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
+    path("notifications/", include("jianguan.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

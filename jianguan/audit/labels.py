@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "notification.send": _("发送站内通知"),
     "ledger.create": _("建立整改台账"),
     "ledger.close_on_site": _("当场整改销号"),
     "ledger.acknowledge": _("确认整改"),

@@ -293,6 +293,8 @@ CASES: dict[str, Case] = {
     "ledger:attachment_file": Case(
         _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
+    "notifications:inbox": Case(_u("notifications:inbox"), SIGNED_IN),
+    "notifications:mark_read": Case(_u("notifications:mark_read"), SIGNED_IN, method="post", ok=302),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
 SEPARATELY_TESTED = {

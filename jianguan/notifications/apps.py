@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "jianguan.notifications"
+    verbose_name = "站内通知"
