@@ -14,6 +14,7 @@ from jianguan.accounts import services as account_services
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import OfficerProfile, User
 from jianguan.inspections.demo import load_demo_campaign
+from jianguan.ledger.demo import load_demo_ledger
 from jianguan.org import services as org_services
 from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
 from jianguan.org.models import Department, Region, Responsibility
@@ -120,7 +121,10 @@ ACCOUNTS = [
 def load_demo(*, today: date, log: Any = print, inspections: bool = True) -> dict[str, int]:
     """Create whatever part of the demo district is missing; returns how many records were created by kind.
     `inspections=False` leaves out the campaign and its documents (the slow part), for tests that do not need them."""
-    created = {"regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0}
+    created = {
+        "regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0,
+        "ledger": 0,
+    }  # fmt: skip
 
     admin = User.objects.filter(username="admin").first()
     if admin is None:
@@ -200,6 +204,7 @@ def load_demo(*, today: date, log: Any = print, inspections: bool = True) -> dic
             )
     if inspections:
         created["inspections"] = load_demo_campaign(today=today, log=log)
+        created["ledger"] = load_demo_ledger(today=today, log=log)
     return created
 
 

@@ -26,7 +26,9 @@ def test_reminders_reach_the_right_people_once_a_day(district, capsys):
 
     # Back in progress and past its deadline: the institution is told it is overdue; the officer, already told today
     # that this item needs a recheck, is not told again.
-    LedgerItem.objects.filter(pk=item.pk).update(status="in_progress", deadline=timezone.localdate() - timedelta(days=3))
+    LedgerItem.objects.filter(pk=item.pk).update(
+        status="in_progress", deadline=timezone.localdate() - timedelta(days=3)
+    )
     assert send_reminders(timezone.localdate()) == 1
     inst_note = Notification.objects.get(recipient=users["institution"])
     assert inst_note.reason == "ledger.overdue" and "已逾期" in inst_note.text

@@ -142,5 +142,17 @@ def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-d
     )
     kinds = sorted(documents.values_list("kind", flat=True))
     assert kinds.count("inspection_record") == 22 and kinds.count("rectification_notice") == 18
+    # Section 二's progress, from the ledger: closed out per category (家), and the foot-dragging 托管班 of section 三.
+    from jianguan.ledger.models import LedgerItem, Referral
+
+    closed = {
+        category: LedgerItem.objects.filter(category=category, status="closed").values("institution").distinct().count()
+        for category in by_category
+    }
+    assert closed == {"qualification": 3, "teaching": 2, "food_safety": 3, "fire_safety": 4}
+    xiangyang = LedgerItem.objects.get(institution__name="北苑向阳托管班")
+    assert xiangyang.status == "in_progress" and xiangyang.deadline < date(2026, 11, 26)
+    assert xiangyang.rechecks.get().passed is False
+    assert Referral.objects.filter(item__institution__name="南湖佳苑家庭托管点").exists()
     notice = documents.filter(kind="rectification_notice").order_by("serial").first()
     assert notice.number == "青教责改〔2026〕1号" and notice.issued_at.date() < date(2026, 11, 1)
