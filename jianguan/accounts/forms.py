@@ -11,6 +11,7 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.accounts.services import login_attempt_record, login_is_locked
 from jianguan.audit.context import client_ip
+from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import streets
 from jianguan.registry.models import Institution
@@ -97,7 +98,7 @@ class UserForm(forms.ModelForm):
 
 class OfficerProfileForm(forms.Form):
     certificate_number = forms.CharField(label=_("执法证号"), max_length=30)
-    certificate_valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    certificate_valid_until = forms.DateField(label=_("有效期至"), widget=HtmlDateInput())
     issued_by = forms.CharField(label=_("发证机关"), max_length=60, required=False)
 
 

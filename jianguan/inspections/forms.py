@@ -13,13 +13,14 @@ from jianguan.inspections.choices import InspectionKind, Outcome
 from jianguan.inspections.models import Campaign
 from jianguan.inspections.selectors import certified_officers
 from jianguan.lib.creditcode import normalize as normalize_credit_code
+from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = HtmlDateInput()
 
 
 class InstitutionLookupField(forms.CharField):

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.ledger.choices import GuidanceMethod
+from jianguan.lib.forms import HtmlDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = HtmlDateInput()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -95,19 +95,19 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pending_extension = item.extensions.filter(status=ExtensionStatus.PENDING).first()
     forms = {}
     if Action.ACKNOWLEDGE in actions:
-        forms["acknowledge"] = NoteForm(initial={"version": item.version})
+        forms["acknowledge"] = NoteForm(prefix="acknowledge", initial={"version": item.version})
     if Action.SUBMIT in actions:
-        forms["submit"] = SubmitForm(initial={"version": item.version})
+        forms["submit"] = SubmitForm(prefix="submit", initial={"version": item.version})
     if Action.REQUEST_EXTENSION in actions and not pending_extension:
-        forms["request_extension"] = ExtensionForm(initial={"version": item.version})
+        forms["request_extension"] = ExtensionForm(prefix="request_extension", initial={"version": item.version})
     if Action.RECHECK_PASS in actions:
-        forms["recheck"] = RecheckForm(initial={"version": item.version})
+        forms["recheck"] = RecheckForm(prefix="recheck", initial={"version": item.version})
     if Action.APPROVE_EXTENSION in actions and pending_extension:
-        forms["decide_extension"] = DecisionForm(initial={"version": item.version})
+        forms["decide_extension"] = DecisionForm(prefix="decide_extension", initial={"version": item.version})
     if Action.ESCALATE in actions:
-        forms["escalate"] = EscalateForm(initial={"version": item.version})
+        forms["escalate"] = EscalateForm(prefix="escalate", initial={"version": item.version})
     if Action.GUIDANCE in actions:
-        forms["guidance"] = GuidanceForm()
+        forms["guidance"] = GuidanceForm(prefix="guidance")
     context = {
         "item": item,
         "today": today,
@@ -140,9 +140,17 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     rule = workflow.TRANSITIONS[WORKFLOW_ACTION.get(action, action)]
     if not workflow.may_act(request.user, item, rule.who):
         raise PermissionDenied(str(workflow.WHO_LABELS[rule.who]))
-    form = FORMS[action](request.POST, request.FILES)
+    # Each action's form has its own prefix: several forms share the item page, and their fields must not share ids.
+    form = FORMS[action](request.POST, request.FILES, prefix=action)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
+                for name, errors in form.errors.items()
+                for e in errors
+            ),
+        )
         return redirect(item.get_absolute_url())
     data = dict(form.cleaned_data)
     version = data.pop("version", None)

@@ -19,3 +19,13 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 def paginate(request: HttpRequest, queryset, per_page: int = 50) -> Page:  # type: ignore[no-untyped-def]
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class HtmlDateInput(forms.DateInput):
+    """<input type="date">: the browser's date picker needs the ISO value (2026-11-26), whatever the language's
+    display format (the Chinese one, 2026年11月26日, would leave the picker empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

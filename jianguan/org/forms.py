@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.models import Department, Region, WorkdayOverride
 
 
@@ -46,7 +47,7 @@ class WorkdayOverrideForm(forms.ModelForm):
     class Meta:
         model = WorkdayOverride
         fields = ["date", "is_working_day", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": HtmlDateInput()}
 
     def _post_clean(self) -> None:
         pass

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import STATUS_CHANGE_TARGETS, LicenceKind, OperatingStatus
 from jianguan.registry.models import Institution, Licence
@@ -50,7 +51,7 @@ class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(
         label=_("新状态"), choices=[(s.value, s.label) for s in OperatingStatus if s in STATUS_CHANGE_TARGETS]
     )
-    effective_date = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = forms.DateField(label=_("生效日期"), widget=HtmlDateInput())
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -59,8 +60,8 @@ class LicenceForm(forms.ModelForm):
         model = Licence
         fields = ["kind", "number", "issuer", "issue_date", "valid_until", "scan"]
         widgets = {
-            "issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issue_date": HtmlDateInput(),
+            "valid_until": HtmlDateInput(),
             "scan": forms.ClearableFileInput(attrs={"accept": IMAGE_OR_PDF}),
         }
 

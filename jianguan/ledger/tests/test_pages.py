@@ -22,6 +22,11 @@ from jianguan.ledger.models import LedgerItem
 from jianguan.lib.testing import tiny_jpeg
 
 
+def _prefixed(action: str, **fields) -> dict:  # type: ignore[no-untyped-def]
+    """The item page's forms carry their action as a prefix (several share the page)."""
+    return {f"{action}-{name}": value for name, value in fields.items()}
+
+
 def _xlsx(client, query: str = "") -> bytes:
     response = client.get(f"/ledger/export.xlsx{query}")
     assert response.status_code == 200
@@ -65,7 +70,7 @@ def test_an_officer_rechecks_on_the_page_and_a_stale_page_is_refused(client_for,
     stale = item.version - 1
     response = fire.post(
         f"/ledger/{item.pk}/recheck/",
-        {"version": stale, "passed": "1", "checked_on": timezone.localdate().isoformat(), "note": "通道畅通"},
+        _prefixed("recheck", version=stale, passed="1", checked_on=timezone.localdate().isoformat(), note="通道畅通"),
         follow=True,
     )
     assert "已被他人更新" in response.content.decode()
@@ -73,7 +78,9 @@ def test_an_officer_rechecks_on_the_page_and_a_stale_page_is_refused(client_for,
     assert item.status == "submitted"
     response = fire.post(
         f"/ledger/{item.pk}/recheck/",
-        {"version": item.version, "passed": "1", "checked_on": timezone.localdate().isoformat(), "note": "通道畅通"},
+        _prefixed(
+            "recheck", version=item.version, passed="1", checked_on=timezone.localdate().isoformat(), note="通道畅通"
+        ),
         follow=True,
     )
     item.refresh_from_db()
@@ -88,15 +95,17 @@ def test_the_institution_acts_on_its_own_items_only(client_for, district):
     assert "提交整改材料" in page and "申请延期" in page and "记录复查" not in page
     response = client.post(
         f"/ledger/{item.pk}/request_extension/",
-        {"version": item.version, "requested_deadline": (item.deadline + timedelta(days=7)).isoformat(),
-         "reason": "防火门订货中"},
+        _prefixed("request_extension", version=item.version,
+                  requested_deadline=(item.deadline + timedelta(days=7)).isoformat(), reason="防火门订货中"),
         follow=True,
     )  # fmt: skip
     assert "延期申请待审批" in response.content.decode()
     photos = [SimpleUploadedFile(f"p{n}.jpg", tiny_jpeg(), "image/jpeg") for n in range(2)]
     item.refresh_from_db()
     response = client.post(
-        f"/ledger/{item.pk}/submit/", {"version": item.version, "note": "已清理", "files": photos}, follow=True
+        f"/ledger/{item.pk}/submit/",
+        _prefixed("submit", version=item.version, note="已清理", files=photos),
+        follow=True,
     )
     item.refresh_from_db()
     assert item.status == "submitted" and item.attachments.count() == 3  # one from before, two now
