@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,18 +39,39 @@ def calendar_warnings(today: date) -> list[str]:
     ]
 
 
+def ledger_figures(user: Any, today: date) -> list[Figure]:
+    """Open problems, those due soon, overdue and waiting for a recheck: what every role must see first."""
+    from jianguan.ledger.models import LedgerItem
+    from jianguan.ledger.selectors import due_soon_q, overdue_q
+
+    items = LedgerItem.objects.visible_to(user)
+    ledger = reverse("ledger:item_list")
+    counts = items.aggregate(
+        open=Count("pk", filter=Q(status__in=("pending", "in_progress", "submitted"))),
+        due_soon=Count("pk", filter=due_soon_q(today)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        submitted=Count("pk", filter=Q(status="submitted")),
+    )
+    return [
+        Figure(_("未销号问题"), counts["open"], f"{ledger}?status=open"),
+        Figure(_("即将到期"), counts["due_soon"], f"{ledger}?status=due_soon"),
+        Figure(_("逾期未整改"), counts["overdue"], f"{ledger}?status=overdue"),
+        Figure(_("待复查"), counts["submitted"], f"{ledger}?status=submitted"),
+    ]
+
+
 def home_figures(user: Any) -> list[Figure]:
     """The counts a user's home page shows; every one of them is counted from the records within scope."""
     institutions = Institution.objects.visible_to(user)
+    today = timezone.localdate()
     if user.role == Role.INSTITUTION:
-        return [Figure(_("可见机构"), institutions.count())]
+        return ledger_figures(user, today)
     listing = reverse("registry:institution_list")
-    figures = [Figure(_("可见机构"), institutions.count(), listing)]
+    figures = [*ledger_figures(user, today), Figure(_("可见机构"), institutions.count(), listing)]
     by_kind = dict(institutions.values_list("kind").annotate(n=Count("id")).order_by())
     figures += [
         Figure(str(label), by_kind.get(value, 0), f"{listing}?kind={value}") for value, label in InstitutionKind.choices
     ]
-    today = timezone.localdate()
     for state, label in ((LicenceStatus.MISSING, _("证照缺失")), (LicenceStatus.EXPIRED, _("证照过期"))):
         count = institutions.filter(licence_state_q(state, today)).count()
         figures.append(Figure(label, count, f"{listing}?licence={state.value}"))

@@ -165,3 +165,19 @@ def test_libreoffice_opens_the_excel_ledger(client_for, tmp_path):
     )  # fmt: skip
     rows = list(csv.reader(io.StringIO((tmp_path / "ledger.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0] == HEADERS and any("甲街道培训学校" in r for r in rows[1:])
+
+
+def test_home_pages_lead_with_open_overdue_and_recheck_counts(client_for, district):
+    item = district.ledger["a"]
+    html = client_for("fire_officer").get("/").content.decode()
+    assert "/ledger/?status=submitted" in html and "待复查" in html
+    LedgerItem.objects.filter(pk=item.pk).update(
+        status="in_progress", deadline=timezone.localdate() - timedelta(days=1)
+    )
+    from jianguan.reports.selectors import ledger_figures
+
+    figures = {f.label: f.value for f in ledger_figures(district.users["institution"], timezone.localdate())}
+    assert figures["逾期未整改"] == 1 and figures["未销号问题"] == 1
+    assert {f.label: f.value for f in ledger_figures(district.users["street_b"], timezone.localdate())}[
+        "逾期未整改"
+    ] == 0
