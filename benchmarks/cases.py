@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks import document_cases, registry_cases
+from benchmarks import document_cases, ledger_cases, registry_cases
 from jianguan.audit.selectors import audit_chain_verify
 from jianguan.audit.services import audit_batch, audit_record
 from jianguan.lib import workdays
@@ -108,4 +108,5 @@ ALL = [
     *document_cases.ALL,
     audit_verify_100k,
     *registry_cases.ALL,
+    *ledger_cases.ALL,
 ]
