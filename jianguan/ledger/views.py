@@ -45,7 +45,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
-    page = paginate(request, exports.annotated(ledger_rows(qs)), 30)
+    page = paginate(request, ledger_rows(qs), 30)
     overdue_ids = set(qs.filter(overdue_q(today)).filter(pk__in=[i.pk for i in page]).values_list("pk", flat=True))
     context = {"form": form, "page": page, "query": query.urlencode(), "overdue_ids": overdue_ids, "today": today}
     return render(request, "ledger/item_list.html", context)
