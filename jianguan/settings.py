@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "jianguan.inspections",
     "jianguan.ledger",
     "jianguan.notifications",
+    "django_tasks",
+    "django_tasks_db",
     "jianguan.reports",
 ]
 
@@ -175,6 +177,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Working-day deadlines: how many working days ahead count as "due soon".
 JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
+# Background tasks (the daily reminders): stored in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JIANGUAN_REMIND_HOUR = env_int("JIANGUAN_REMIND_HOUR", 8)
 # A recheck falls due this many working days after a submission, or after a missed deadline (fire rules: 3).
 JIANGUAN_RECHECK_WORKING_DAYS = env_int("JIANGUAN_RECHECK_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.

@@ -54,3 +54,16 @@ def test_the_inbox_shows_unread_and_marks_read(client_for, district):
     assert 'data-testid="unread"' not in client.get("/").content.decode()
     # Personal: nobody else sees it, not even the administrator.
     assert "已提交整改材料" not in client_for("admin").get("/notifications/").content.decode()
+
+
+def test_the_background_task_sends_and_queues_the_next_run(district):
+    from django_tasks_db.models import DBTaskResult
+
+    from jianguan.ledger.tasks import next_run, send_ledger_reminders
+
+    result = send_ledger_reminders.enqueue()
+    assert DBTaskResult.objects.filter(pk=result.id).exists()  # queued for the worker, not run in the request
+    assert send_ledger_reminders.call() == 1  # what the worker runs: today's reminders …
+    queued = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert queued.run_after == next_run()  # … and tomorrow's run queued behind it
+    assert send_ledger_reminders.call(reschedule=False) == 0  # never twice a day

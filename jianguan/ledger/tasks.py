@@ -1,0 +1,37 @@
+"""The reminders as a background task (django-tasks with the database backend, run by `manage.py db_worker`): each run
+sends today's reminders and, on a backend that can defer, puts the next run on the queue for tomorrow morning. The
+cron route (`manage.py ledger_remind` daily) does the same without a worker; both can run, as a notification is never
+sent twice a day."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from jianguan.ledger.reminders import send_reminders
+
+
+def next_run(now: datetime | None = None) -> datetime:
+    """Tomorrow at JIANGUAN_REMIND_HOUR (local time)."""
+    now = timezone.localtime(now)
+    tomorrow = now.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time(settings.JIANGUAN_REMIND_HOUR)))
+
+
+@task()
+def send_ledger_reminders(reschedule: bool = True) -> int:
+    sent = send_reminders(timezone.localdate())
+    if reschedule:
+        schedule()
+    return sent
+
+
+def schedule() -> bool:
+    """Queue the next run; False when the backend cannot defer (then cron runs `ledger_remind`)."""
+    if not default_task_backend.supports_defer:
+        return False
+    send_ledger_reminders.using(run_after=next_run()).enqueue()
+    return True
