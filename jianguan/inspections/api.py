@@ -145,6 +145,7 @@ class FindingIn(Schema):
     department_id: int | None = None
     period_days: int = 10
     fixed_on_site: bool = False
+    deadline: date | None = None
 
 
 class CompleteIn(Schema):

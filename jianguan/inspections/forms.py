@@ -133,6 +133,7 @@ class FindingForm(forms.Form):
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     legal_basis = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
     period_days = forms.IntegerField(label=_("整改期限（工作日）"), min_value=1, max_value=120, initial=10)
+    deadline = forms.DateField(label=_("或指定整改期限（日期）"), required=False, widget=DATE)
     fixed_on_site = forms.BooleanField(label=_("当场整改"), required=False)
 
 

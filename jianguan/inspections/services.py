@@ -443,8 +443,10 @@ def finding_add(
     department: Department | None = None,
     period_days: int = 10,
     fixed_on_site: bool = False,
+    deadline: date | None = None,
 ) -> Finding:
-    """A problem that is not on the checklist (ad hoc), recorded on site."""
+    """A problem that is not on the checklist (ad hoc), recorded on site. Its deadline is the order's date plus
+    `period_days` working days, unless a date is chosen here."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
@@ -460,7 +462,10 @@ def finding_add(
         department=department,
         period_days=period_days,
         fixed_on_site=fixed_on_site,
+        deadline=deadline,
     )
+    if deadline is not None and deadline < timezone.localtime(inspection.started_at).date():
+        raise ValidationError({"deadline": _("整改期限不能早于检查日期。")})
     finding.full_clean(exclude=["inspection", "item", "department"])
     finding.save()
     audit_record(

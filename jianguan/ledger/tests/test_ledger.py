@@ -312,3 +312,26 @@ def _delete_committed(item_pk: int) -> None:
     ItemResult.objects.filter(inspection=inspection).delete()
     InspectionOfficer.objects.filter(inspection=inspection).delete()
     Inspection.objects.filter(pk=inspection.pk).delete()
+
+
+def test_a_chosen_deadline_wins_over_the_period(district):
+    edu, fire = district.users["edu_officer"], district.users["fire_officer"]
+    start = timezone.now() - timedelta(hours=1)
+    inspection = inspections.inspection_create(
+        actor=district.users["lead"], institution=district.institutions["a"], scheduled_at=start, officers=[edu, fire]
+    )
+    inspections.inspection_start(actor=edu, inspection=inspection, at=start)
+    for check in inspection.checklist_version.items.all():
+        inspections.result_record(actor=edu, inspection=inspection, item=check, outcome="pass")
+    chosen = timezone.localdate() + timedelta(days=40)
+    with pytest.raises(ValidationError, match="不能早于检查日期"):
+        inspections.finding_add(
+            actor=edu, inspection=inspection, category="premises", description="x", severity="minor",
+            deadline=timezone.localdate() - timedelta(days=5),
+        )  # fmt: skip
+    inspections.finding_add(
+        actor=edu, inspection=inspection, category="premises", description="装修隔断", severity="minor",
+        deadline=chosen,
+    )  # fmt: skip
+    inspections.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+    assert LedgerItem.objects.get(inspection=inspection).deadline == chosen
