@@ -21,33 +21,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone, translation
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.context_processors import NAVIGATION
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
+from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount, load_demo
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Institution staff and street officers mostly work from their phones; everyone else gets a desktop window.
 PHONE_ACCOUNTS = {"inst", "east"}
 TITLE = "校外培训机构监管信息平台"
-SCREENSHOTS = Path(django_settings.BASE_DIR) / "test-results" / "browser"
 
 
 @dataclass(frozen=True)
@@ -80,10 +70,7 @@ def demo(live_server: Any, settings: Any) -> dict[str, Expected]:
     """The demo district, committed so the live server's thread sees it; returns what each account should see."""
     # The manifest storage (the default without DEBUG) needs `collectstatic` to have run, and its hashed names are not
     # what the live server's static handler (the finders) serves; plain storage serves the same vendored files.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    live_server_settings(settings)
     # `live_server` brings pytest-django's transactional_db: these rows are committed, not in a test transaction.
     load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = User.objects.filter(username__in=[a.username for a in ACCOUNTS])
@@ -95,18 +82,8 @@ def demo(live_server: Any, settings: Any) -> dict[str, Expected]:
 @pytest.fixture
 def browser(demo: dict[str, Expected]) -> Iterator[Browser]:
     # Depends on `demo` so the database work is done before Playwright's event loop starts (see the module docstring).
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
-            "Run `make setup-browser` (as root it installs the `chromium` package), then try again.",
-            pytrace=False,
-        )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @dataclass

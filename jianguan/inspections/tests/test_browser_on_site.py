@@ -16,9 +16,9 @@ from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from jianguan.accounts.models import User
-from jianguan.accounts.tests.test_browser_login import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_page, sign_in
-from jianguan.checklists.defaults import install_defaults
+from jianguan.accounts.tests.test_browser_login import open_page, sign_in
 from jianguan.inspections import services
+from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import DEMO_PASSWORD, load_demo
 from jianguan.registry.models import Institution
 
@@ -27,13 +27,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def planned(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Live-server tests flush the database between tests, migrations' data included.
-    install_defaults()
+    live_server_settings(settings, tmp_path / "media")
     load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1"])}
     institution = Institution.objects.get(name="城东明德文化培训学校")
@@ -53,16 +47,8 @@ def planned(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def browser(planned: dict[str, Any]) -> Any:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup-browser`.", pytrace=False)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:  # after the data fixture: no ORM once Playwright runs
+        yield browser
 
 
 def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], browser: Browser, live_server: Any):

@@ -16,10 +16,10 @@ from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from jianguan.accounts.models import User
-from jianguan.accounts.tests.test_browser_login import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_page, sign_in
-from jianguan.checklists.defaults import install_defaults
+from jianguan.accounts.tests.test_browser_login import open_page, sign_in
 from jianguan.inspections import services as inspections
 from jianguan.ledger.models import LedgerItem
+from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
@@ -27,12 +27,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def item(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    install_defaults()  # live-server tests flush the database, migrations' data included
+    live_server_settings(settings, tmp_path / "media")
     load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1", "inst"])}
     institution = users["inst"].institution
@@ -65,16 +60,8 @@ def item(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def browser(item: dict[str, Any]) -> Any:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup-browser`.", pytrace=False)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:  # after the data fixture: no ORM once Playwright runs
+        yield browser
 
 
 def test_institution_submits_from_a_phone_and_the_officer_closes(item: dict[str, Any], browser: Browser, live_server):
