@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jianguan.inspections",
     "jianguan.ledger",
     "jianguan.notifications",
+    "jianguan.portal",
     "django_tasks",
     "django_tasks_db",
     "jianguan.reports",
@@ -180,6 +181,9 @@ JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
 # Background tasks (the daily reminders): stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JIANGUAN_REMIND_HOUR = env_int("JIANGUAN_REMIND_HOUR", 8)
+# The public portal: requests per client per minute, and whether the legal representative's name is shown.
+JIANGUAN_PUBLIC_RATE_LIMIT = env_int("JIANGUAN_PUBLIC_RATE_LIMIT", 60)
+JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE", False)
 # A recheck falls due this many working days after a submission, or after a missed deadline (fire rules: 3).
 JIANGUAN_RECHECK_WORKING_DAYS = env_int("JIANGUAN_RECHECK_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.

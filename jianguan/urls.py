@@ -15,6 +15,7 @@ urlpatterns = [
     path("inspections/", include("jianguan.inspections.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
     path("notifications/", include("jianguan.notifications.urls")),
+    path("public/", include("jianguan.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

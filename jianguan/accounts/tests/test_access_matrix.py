@@ -303,6 +303,8 @@ SEPARATELY_TESTED = {
     "accounts:token_revoke",
     "org:workday_delete",
     "set_language",
+    "portal:search",  # public, no login: portal/tests/test_portal.py
+    "portal:institution",
 }
 
 

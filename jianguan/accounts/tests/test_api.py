@@ -161,6 +161,8 @@ def test_every_api_operation_is_in_the_matrix(client):
 
     covered = {(m, documented_path(p)) for m, p, *_ in OPERATIONS}
     covered.add(("delete", "/api/v1/tokens/{token_id}"))  # test_token_revoke_by_owner_only
+    # Public, without authentication: portal/tests/test_portal.py
+    covered |= {("get", "/api/v1/public/institutions"), ("get", "/api/v1/public/institutions/{institution_id}")}
     assert documented == covered
 
 
@@ -289,3 +291,16 @@ def test_control_characters_are_refused_in_chinese(client_for, name):
     response = client_for("lead").post("/api/v1/tokens", data=body, content_type="application/json")
     assert response.status_code == 422
     assert "控制字符" in str(response.json()["errors"])
+
+
+def test_schema_names_are_unique_across_apps(client):
+    """Two apps' schemas with one class name would silently share one OpenAPI component (the later one wins)."""
+    from ninja.schema import Schema
+
+    from jianguan.api import api
+
+    api.get_openapi_schema()  # imports every router
+    names: dict[str, str] = {}
+    for cls in Schema.__subclasses__() + [c for s in Schema.__subclasses__() for c in s.__subclasses__()]:
+        if cls.__module__.startswith("jianguan."):
+            assert names.setdefault(cls.__name__, cls.__module__) == cls.__module__, (cls.__name__, cls.__module__)

@@ -1,0 +1,193 @@
+"""What the public may see: registry facts without personal data, a plain status badge, licences with validity and
+inspection results of the last three years. Nothing here reads contact persons, notes, officers or reporters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.lib.creditcode import normalize as normalize_credit_code
+from jianguan.registry.choices import LicenceStatus, OperatingStatus
+from jianguan.registry.models import Institution
+from jianguan.registry.selectors import annotate_licence_state
+
+PUBLIC_FIELDS = ["pk", "name", "credit_code", "kind", "sub_kind", "street__name", "address", "status"]
+STATUS_BADGES = {
+    OperatingStatus.STOP_ENROLLING: ("danger", _("责令停止招生")),
+    OperatingStatus.SUSPENDED: ("danger", _("停业整顿")),
+    OperatingStatus.LICENCE_REVOKED: ("danger", _("已吊销许可")),
+    OperatingStatus.BANNED: ("dark", _("已取缔")),
+    OperatingStatus.DEREGISTERED: ("secondary", _("已注销")),
+    OperatingStatus.UNREGISTERED: ("danger", _("未取得许可")),
+}
+LICENCE_BADGES = {
+    LicenceStatus.MISSING: ("danger", _("未取得许可")),
+    LicenceStatus.EXPIRED: ("warning", _("证照过期")),
+    LicenceStatus.EXPIRING: ("success", _("证照齐全")),
+    LicenceStatus.VALID: ("success", _("证照齐全")),
+}
+
+
+@dataclass
+class Badge:
+    css: str
+    label: str
+
+
+def badges(status: str, licence_state: str, rectifying: bool) -> list[Badge]:
+    """The plain words a parent reads: an operating order first, else the licences; 整改中 while problems are open."""
+    css, label = STATUS_BADGES.get(status) or LICENCE_BADGES[licence_state]
+    result = [Badge(css, str(label))]
+    if rectifying and status not in (OperatingStatus.BANNED, OperatingStatus.DEREGISTERED):
+        result.append(Badge("info", str(_("整改中"))))
+    return result
+
+
+def mask_phone(phone: str) -> str:
+    """13800138000 → 138****8000; 0571-88886666 → 0571-****6666; anything else keeps only its last 4 digits."""
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return ""
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]}****{digits[-4:]}"
+    if "-" in phone:
+        area = phone.split("-")[0].strip()
+        return f"{area}-****{digits[-4:]}"
+    return f"****{digits[-4:]}"
+
+
+def search(q: str = "", street: int | None = None, kind: str = "") -> QuerySet[Institution]:
+    """Name, pinyin initials or credit code; street and kind. Returns only public columns."""
+    qs = Institution.objects.all()
+    if text := (q or "").strip()[:50]:
+        cond = Q(name__icontains=text)
+        code = normalize_credit_code(text)
+        if code.isalnum() and len(code) >= 4:
+            cond |= Q(credit_code__startswith=code)
+        if text.isascii() and text.isalnum():
+            cond |= Q(pinyin_initials__startswith=text.lower())
+        qs = qs.filter(cond)
+    if street:
+        qs = qs.filter(street_id=street)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+@dataclass
+class PublicRow:
+    pk: int
+    name: str
+    credit_code: str | None
+    kind: str
+    street: str
+    address: str
+    badges: list[Badge]
+
+
+def rows(queryset: QuerySet[Institution], today: date) -> list[PublicRow]:
+    """A page of results with badges, in two queries (the open ledger items are counted for the page only)."""
+    from jianguan.ledger.models import LedgerItem
+
+    items = list(annotate_licence_state(queryset, today).values(*PUBLIC_FIELDS, "licence_state"))
+    open_items = set(
+        LedgerItem.objects.filter(
+            institution_id__in=[i["pk"] for i in items], status__in=("pending", "in_progress", "submitted")
+        ).values_list("institution_id", flat=True)
+    )
+    kinds = dict(Institution._meta.get_field("kind").flatchoices)
+    return [
+        PublicRow(
+            pk=i["pk"],
+            name=i["name"],
+            credit_code=i["credit_code"],
+            kind=str(kinds.get(i["kind"], "")),
+            street=i["street__name"],
+            address=i["address"],
+            badges=badges(i["status"], i["licence_state"], i["pk"] in open_items),
+        )  # fmt: skip
+        for i in items
+    ]
+
+
+@dataclass
+class InspectionSummary:
+    day: date
+    categories: list[str]
+    problems: dict[str, int]
+    rectified: int
+    open: int
+
+
+@dataclass
+class Profile:
+    institution: Institution
+    phone: str
+    legal_representative: str
+    badges: list[Badge]
+    licences: list[tuple[str, str, date | None, str]]
+    status_since: date | None = None
+    status_reason: str = ""
+    inspections: list[InspectionSummary] = field(default_factory=list)
+
+
+def profile(institution: Institution, today: date) -> Profile:
+    from jianguan.inspections.models import Inspection
+    from jianguan.ledger.models import LedgerItem
+    from jianguan.registry.selectors import licence_summary
+
+    licences = list(institution.licences.all())
+    summary = licence_summary(institution, licences, today)
+    rectifying = LedgerItem.objects.filter(
+        institution=institution, status__in=("pending", "in_progress", "submitted")
+    ).exists()
+    change = institution.status_changes.order_by("-effective_date", "-at").first()
+    result = Profile(
+        institution=institution,
+        phone=mask_phone(institution.contact_phone),
+        legal_representative=institution.legal_representative if settings.JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE else "",
+        badges=badges(institution.status, summary.state, rectifying),
+        licences=[
+            (
+                lic.get_kind_display(),
+                lic.number,
+                lic.valid_until,
+                str(dict(LicenceStatus.choices)[lic.status_on(today)]),
+            )
+            for lic in licences
+        ],
+    )
+    if change is not None and institution.status != OperatingStatus.NORMAL:
+        result.status_since, result.status_reason = change.effective_date, change.reason
+    since = today - timedelta(days=3 * 365)
+    inspections = (
+        Inspection.objects.filter(institution=institution, status="completed", completed_at__date__gte=since)
+        .select_related("checklist_version")
+        .prefetch_related("findings__ledger_item", "checklist_version__items")
+        .order_by("-completed_at")
+    )
+    for inspection in inspections:
+        problems: dict[str, int] = {}
+        rectified = open_ = 0
+        for finding in inspection.findings.all():
+            label = str(finding.get_category_display())
+            problems[label] = problems.get(label, 0) + 1
+            item = getattr(finding, "ledger_item", None)
+            if finding.fixed_on_site or (item is not None and item.status == "closed"):
+                rectified += 1
+            else:
+                open_ += 1
+        categories = sorted({str(i.get_category_display()) for i in inspection.checklist_version.items.all()})
+        result.inspections.append(
+            InspectionSummary(inspection.completed_at.date(), categories, problems, rectified, open_)
+        )
+    return result
+
+
+def counts_by_status() -> dict[str, int]:
+    return dict(Institution.objects.values_list("status").annotate(n=Count("pk")).order_by())

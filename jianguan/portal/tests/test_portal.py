@@ -1,0 +1,110 @@
+"""The public portal: search without login, plain badges, a profile page without personal data, rate limits."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from jianguan.portal.selectors import mask_phone
+from jianguan.registry import services as registry_services
+from jianguan.registry.models import Institution
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def public(district):
+    inst = district.institutions["a"]
+    Institution.objects.filter(pk=inst.pk).update(
+        contact_phone="13912345678", contact_person="联系人秘密", legal_representative="法人秘密", notes="内部备注秘密"
+    )
+    return Client()
+
+
+def test_search_finds_by_name_pinyin_and_code_without_login(public, district):
+    for q in ("甲街道培训", "jjdpx", "92990100MA00000A1P", "92990100ma"):
+        html = public.get("/public/", {"q": q}).content.decode()
+        assert "甲街道培训学校" in html, q
+    html = public.get("/public/", {"kind": "meal_care"}).content.decode()
+    assert "乙街道小饭桌" in html and "甲街道培训学校" not in html
+
+
+def test_badges_say_licensed_rectifying_or_ordered_to_stop(public, district):
+    a, b = district.institutions["a"], district.institutions["b"]
+    html = public.get("/public/", {"q": "街道"}).content.decode()
+    # a: permit and legal-entity licence? a holds a school permit only (missing legal entity) → 未取得许可;
+    # it also has an open ledger item (the district's fire-exit problem) → 整改中.
+    assert "整改中" in html and "未取得许可" in html
+    registry_services.institution_status_change(
+        actor=district.users["lead"], institution=b, to_status="stop_enrolling", reason="无证经营，责令停止招生"
+    )
+    page = public.get(f"/public/institutions/{b.pk}/").content.decode()
+    assert "责令停止招生" in page and "无证经营，责令停止招生" in page
+    assert public.get(f"/public/institutions/{a.pk}/").status_code == 200
+
+
+def test_no_personal_data_reaches_the_public(public, district, settings):
+    a = district.institutions["a"]
+    pages = [
+        public.get("/public/", {"q": "甲街道"}).content.decode(),
+        public.get(f"/public/institutions/{a.pk}/").content.decode(),
+    ]
+    for html in pages:
+        for secret in ("13912345678", "联系人秘密", "法人秘密", "内部备注秘密", "edu_officer姓名", "TEST0000"):
+            assert secret not in html, secret
+    assert "139****5678" in pages[1]
+    settings.JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE = True
+    assert "法人秘密" in public.get(f"/public/institutions/{a.pk}/").content.decode()
+
+
+def test_inspection_results_of_the_last_three_years(public, district):
+    html = public.get(f"/public/institutions/{district.institutions['a'].pk}/").content.decode()
+    assert "近三年检查结果" in html and "消防安全 1 项" in html and "整改中 1" in html
+
+
+def test_rate_limit_answers_429_in_chinese(public, settings):
+    settings.JIANGUAN_PUBLIC_RATE_LIMIT = 3
+    codes = [public.get("/public/", {"q": "甲"}).status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+    response = public.get("/public/")
+    assert response.status_code == 429 and "查询过于频繁" in response.content.decode()
+    assert response["Retry-After"] == "60"
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("13800138000", "138****8000"), ("0571-88886666", "0571-****6666"), ("", ""), ("88886666", "****6666")],
+)
+def test_phones_are_masked(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+def test_unknown_institution_is_404(public):
+    assert public.get("/public/institutions/999999/").status_code == 404
+
+
+def test_the_public_api_has_public_fields_only(public, district):
+    import json
+
+    a = district.institutions["a"]
+    listing = public.get("/api/v1/public/institutions", {"q": "甲街道"})
+    assert listing.status_code == 200 and listing.json()["items"][0]["name"] == "甲街道培训学校"
+    detail = public.get(f"/api/v1/public/institutions/{a.pk}")
+    body = json.dumps(detail.json(), ensure_ascii=False)
+    assert detail.status_code == 200 and "139****5678" in body
+    for secret in ("13912345678", "联系人秘密", "法人秘密", "内部备注秘密", "contact_person", "notes"):
+        assert secret not in body, secret
+    assert public.get("/api/v1/public/institutions/999999").status_code == 404
+
+
+def test_the_public_api_is_rate_limited(public, settings):
+    settings.JIANGUAN_PUBLIC_RATE_LIMIT = 2
+    codes = [public.get("/api/v1/public/institutions", {"q": "甲"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert "过于频繁" in public.get("/api/v1/public/institutions").json()["message"]
