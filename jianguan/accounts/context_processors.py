@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("检查"), "inspections:inspection_list", "inspections.view"),
     (_("整改台账"), "ledger:item_list", "ledger.view"),
     (_("检查表"), "checklists:checklist_list", "checklists.view"),
+    (_("公示名单"), "portal:mark_list", "portal.lists"),
     (_("职责分工"), "org:responsibility_list", "responsibilities.view"),
     (_("账户"), "accounts:user_list", "users.manage"),
     (_("部门"), "org:department_list", "org.manage"),

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The ledger: everyone within their scope (an institution sees its own items); transitions are decided per item
     # by ledger/workflow.py.
     "ledger.view": frozenset(set(Role)),
+    # The public whitelist (放心机构) and blacklist (黑名单).
+    "portal.lists": frozenset({Role.ADMIN, Role.LEAD}),
 }
 
 

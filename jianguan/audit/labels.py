@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "public_mark.add": _("列入公示名单"),
+    "public_mark.withdraw": _("撤销公示名单"),
     "notification.send": _("发送站内通知"),
     "ledger.create": _("建立整改台账"),
     "ledger.close_on_site": _("当场整改销号"),
@@ -85,6 +87,7 @@ OBJECT_TYPE_LABELS = {
     "inspections.finding": _("问题"),
     "inspections.evidence": _("现场照片"),
     "ledger.ledgeritem": _("台账事项"),
+    "portal.publicmark": _("公示名单"),
     "checklists.checklistversion": _("检查表版本"),
     "checklists.checklistitem": _("检查项"),
 }

@@ -39,13 +39,28 @@ class Badge:
     label: str
 
 
-def badges(status: str, licence_state: str, rectifying: bool) -> list[Badge]:
-    """The plain words a parent reads: an operating order first, else the licences; 整改中 while problems are open."""
+def badges(status: str, licence_state: str, rectifying: bool, marks: tuple[str, ...] = ()) -> list[Badge]:
+    """The plain words a parent reads: an operating order first, else the licences; 整改中 while problems are open;
+    放心机构 / 黑名单 when staff put it on a list."""
     css, label = STATUS_BADGES.get(status) or LICENCE_BADGES[licence_state]
     result = [Badge(css, str(label))]
     if rectifying and status not in (OperatingStatus.BANNED, OperatingStatus.DEREGISTERED):
         result.append(Badge("info", str(_("整改中"))))
+    if "whitelist" in marks:
+        result.append(Badge("success border border-warning", str(_("放心机构"))))
+    if "blacklist" in marks:
+        result.append(Badge("dark", str(_("黑名单"))))
     return result
+
+
+def active_marks(institution_ids: list[int], today: date) -> dict[int, list]:
+    """institution id → its active public marks (one query)."""
+    from jianguan.portal.models import PublicMark
+
+    marks: dict[int, list] = {}
+    for mark in PublicMark.objects.active(today).filter(institution_id__in=institution_ids):
+        marks.setdefault(mark.institution_id, []).append(mark)
+    return marks
 
 
 def mask_phone(phone: str) -> str:
@@ -101,6 +116,7 @@ def rows(queryset: QuerySet[Institution], today: date) -> list[PublicRow]:
         ).values_list("institution_id", flat=True)
     )
     kinds = dict(Institution._meta.get_field("kind").flatchoices)
+    marks = active_marks([i["pk"] for i in items], today)
     return [
         PublicRow(
             pk=i["pk"],
@@ -109,7 +125,9 @@ def rows(queryset: QuerySet[Institution], today: date) -> list[PublicRow]:
             kind=str(kinds.get(i["kind"], "")),
             street=i["street__name"],
             address=i["address"],
-            badges=badges(i["status"], i["licence_state"], i["pk"] in open_items),
+            badges=badges(
+                i["status"], i["licence_state"], i["pk"] in open_items, tuple(m.kind for m in marks.get(i["pk"], []))
+            ),
         )  # fmt: skip
         for i in items
     ]
@@ -134,6 +152,7 @@ class Profile:
     status_since: date | None = None
     status_reason: str = ""
     inspections: list[InspectionSummary] = field(default_factory=list)
+    marks: list = field(default_factory=list)
 
 
 def profile(institution: Institution, today: date) -> Profile:
@@ -147,11 +166,13 @@ def profile(institution: Institution, today: date) -> Profile:
         institution=institution, status__in=("pending", "in_progress", "submitted")
     ).exists()
     change = institution.status_changes.order_by("-effective_date", "-at").first()
+    marks = active_marks([institution.pk], today).get(institution.pk, [])
     result = Profile(
+        marks=marks,
         institution=institution,
         phone=mask_phone(institution.contact_phone),
         legal_representative=institution.legal_representative if settings.JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE else "",
-        badges=badges(institution.status, summary.state, rectifying),
+        badges=badges(institution.status, summary.state, rectifying, tuple(m.kind for m in marks)),
         licences=[
             (
                 lic.get_kind_display(),

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from jianguan.accounts.permissions import require
+from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.ratelimit import over_limit
 from jianguan.org.selectors import streets
-from jianguan.portal import selectors
+from jianguan.portal import selectors, services
+from jianguan.portal.forms import MarkForm
+from jianguan.portal.models import PublicMark
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
 
@@ -61,3 +69,34 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=pk)
     return render(request, "portal/institution.html", {"p": selectors.profile(inst, timezone.localdate())})
+
+
+@login_required
+def mark_list(request: HttpRequest) -> HttpResponse:
+    """Staff: the whitelist and the blacklist, with a form to add and a button to withdraw."""
+    require(request.user, "portal.lists")
+    form = MarkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已列入名单，公众查询页面即时显示。"))
+            return redirect("portal:mark_list")
+    marks = PublicMark.objects.select_related("institution", "created_by", "withdrawn_by")
+    return render(request, "portal/mark_list.html", {"form": form, "page": paginate(request, marks, 50)})
+
+
+@login_required
+@require_POST
+def mark_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "portal.lists")
+    mark = get_object_or_404(PublicMark, pk=pk)
+    try:
+        services.mark_withdraw(actor=request.user, mark=mark, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已撤销。"))
+    return redirect("portal:mark_list")

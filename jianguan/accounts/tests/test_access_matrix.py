@@ -293,6 +293,8 @@ CASES: dict[str, Case] = {
     "ledger:attachment_file": Case(
         _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
+    "portal:mark_list": Case(_u("portal:mark_list"), ["admin", "lead"]),
+    "portal:mark_withdraw": Case(_u("portal:mark_withdraw", pk=999999), ["admin", "lead"], ok=404, method="post"),
     "notifications:inbox": Case(_u("notifications:inbox"), SIGNED_IN),
     "notifications:mark_read": Case(_u("notifications:mark_read"), SIGNED_IN, method="post", ok=302),
 }

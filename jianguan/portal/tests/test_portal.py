@@ -108,3 +108,51 @@ def test_the_public_api_is_rate_limited(public, settings):
     codes = [public.get("/api/v1/public/institutions", {"q": "甲"}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert "过于频繁" in public.get("/api/v1/public/institutions").json()["message"]
+
+
+def test_whitelist_and_blacklist_are_shown_with_their_reasons_and_audited(public, district):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone
+
+    from jianguan.audit.models import AuditEvent
+    from jianguan.portal import services
+
+    a, b, lead = district.institutions["a"], district.institutions["b"], district.users["lead"]
+    mark = services.mark_add(actor=lead, institution=a, kind="whitelist", reason="教学规范，收费公示完善")
+    with pytest.raises(ValidationError, match="已在“放心机构”中"):
+        services.mark_add(actor=lead, institution=a, kind="whitelist", reason="再次")
+    with pytest.raises(ValidationError, match="另一份名单"):
+        services.mark_add(actor=lead, institution=a, kind="blacklist", reason="x")
+    for persona in ("edu_officer", "street_a", "leader", "institution"):
+        with pytest.raises(PermissionDenied):
+            services.mark_add(actor=district.users[persona], institution=b, kind="blacklist", reason="x")
+    page = public.get(f"/public/institutions/{a.pk}/").content.decode()
+    assert "放心机构" in page and "教学规范，收费公示完善" in page
+    assert "放心机构" in public.get("/public/", {"q": "甲街道"}).content.decode()
+    services.mark_add(
+        actor=lead, institution=b, kind="blacklist", reason="无证经营且拒不整改",
+        ends_on=timezone.localdate() + timezone.timedelta(days=365),
+    )  # fmt: skip
+    assert "黑名单" in public.get(f"/public/institutions/{b.pk}/").content.decode()
+    with pytest.raises(ValidationError, match="撤销须填写理由"):
+        services.mark_withdraw(actor=lead, mark=mark, reason="")
+    services.mark_withdraw(actor=lead, mark=mark, reason="复查发现超纲教学")
+    assert "放心机构" not in public.get(f"/public/institutions/{a.pk}/").content.decode()
+    assert AuditEvent.objects.filter(action="public_mark.withdraw", institution_id=a.pk).exists()
+    assert AuditEvent.objects.filter(action="public_mark.add", institution_id=b.pk).exists()
+
+
+def test_staff_manage_the_lists_on_a_page(client_for, district):
+    client = client_for("lead")
+    response = client.post(
+        "/public/lists/",
+        {"institution": "92990100MA00000A1P", "kind": "whitelist", "reason": "规范办学"},
+        follow=True,
+    )
+    assert "规范办学" in response.content.decode()
+    from jianguan.portal.models import PublicMark
+
+    mark = PublicMark.objects.get()
+    client.post(f"/public/lists/{mark.pk}/withdraw/", {"reason": "撤销"})
+    mark.refresh_from_db()
+    assert mark.withdrawn_at is not None
