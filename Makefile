@@ -43,7 +43,7 @@ test: setup messages
 
 ## make test-browser: the browser tests in Debian's Chromium
 test-browser: setup-browser messages
-	@$(PY) -m pytest -m browser -q -p no:xdist $(PYTEST_ARGS)
+	@JIANGUAN_TEST_SQLITE_FILE=var/test-browser.sqlite3 $(PY) -m pytest -m browser -q -p no:xdist $(PYTEST_ARGS)
 
 ## make bench: performance measurements (not pass/fail timings in the unit suite)
 bench: setup messages

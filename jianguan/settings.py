@@ -109,6 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    if test_file := os.environ.get("JIANGUAN_TEST_SQLITE_FILE"):
+        # The browser tests' live server answers from several threads at once (a page and its images): a test
+        # database in a file (WAL, busy timeout, as in production) instead of Django's in-memory one, whose shared
+        # cache answers concurrent writers with "database table is locked".
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_file)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
