@@ -120,7 +120,14 @@ def open_page(browser: Browser, *, phone: bool) -> tuple[Page, Traffic]:
     page.set_default_timeout(15_000)
     traffic = Traffic()
     page.on("request", lambda request: traffic.requests.append(request.url))
-    page.on("requestfailed", lambda request: traffic.failed.append(f"{request.url} ({request.failure})"))
+    # A request the browser itself aborted (net::ERR_ABORTED: the page navigated on while the favicon was loading) is
+    # not a failure of the platform; refused, reset or unreachable ones are.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            "ERR_ABORTED" not in (request.failure or "") and traffic.failed.append(f"{request.url} ({request.failure})")
+        ),
+    )
     page.on("response", lambda r: r.status >= 400 and traffic.bad_responses.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda error: traffic.errors.append(str(error)))
     return page, traffic
