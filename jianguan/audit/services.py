@@ -21,7 +21,8 @@ from jianguan.audit.models import AuditChainHead, AuditEvent
 GENESIS_HASH = "0" * 64
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A JSON-safe copy: dates as ISO strings, Decimals as strings, models as their pks, sets sorted."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
@@ -31,10 +32,10 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (set, frozenset, tuple, list)):
-        items = [_jsonable(v) for v in value]
+        items = [jsonable(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     return str(value)
@@ -48,7 +49,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None, exclude: tuple[
             continue
         if field.name in exclude:
             continue
-        data[field.name] = _jsonable(getattr(obj, field.attname))
+        data[field.name] = jsonable(getattr(obj, field.attname))
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             if (fields is None or field.name in fields) and field.name not in exclude:
@@ -188,8 +189,8 @@ def audit_record_many(*, actor: Any, entries: list[Entry]) -> list[AuditEvent]:
                 object_id=str(object_id) if object_id != "" else "",
                 object_label=str(object_label)[:200],
                 institution_id=getattr(entry.institution, "pk", entry.institution),
-                before=_jsonable(entry.before) if entry.before is not None else None,
-                after=_jsonable(entry.after) if entry.after is not None else None,
+                before=jsonable(entry.before) if entry.before is not None else None,
+                after=jsonable(entry.after) if entry.after is not None else None,
                 source=ctx.source,
                 ip=ctx.ip,
                 prev_hash=last_hash,

@@ -13,7 +13,7 @@ from jianguan.checklists import services
 from jianguan.checklists.forms import ChecklistForm, ItemForm
 from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
 from jianguan.checklists.selectors import checklists_with_versions, version_items
-from jianguan.lib.forms import add_service_errors
+from jianguan.lib.forms import add_service_errors, attempt
 
 
 @login_required
@@ -72,13 +72,8 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
 
 
 def _post_action(request: HttpRequest, version: ChecklistVersion, action, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    try:
-        result = action()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("checklists:version_detail", pk=version.pk)
-    messages.success(request, done)
-    return redirect("checklists:version_detail", pk=getattr(result, "pk", version.pk))
+    ok, result = attempt(request, action, done)
+    return redirect("checklists:version_detail", pk=getattr(result, "pk", version.pk) if ok else version.pk)
 
 
 @login_required

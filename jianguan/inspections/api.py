@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -214,6 +214,14 @@ def _inspection_detail(inspection: Inspection) -> dict:
     }
 
 
+def _item_of(inspection: Inspection, item_id: int) -> ChecklistItem:
+    """An item of the checklist version the inspection uses (404 for any other)."""
+    item = ChecklistItem.objects.filter(pk=item_id, version_id=inspection.checklist_version_id).first()
+    if item is None:
+        raise Http404
+    return item
+
+
 def _visible_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
     require(request.user, "inspections.view")
     return get_visible_or_404(Inspection.objects.all(), request.user, pk=inspection_id)
@@ -289,19 +297,10 @@ def inspection_start(request: HttpRequest, inspection_id: int) -> dict:
 @router.put("/inspections/{inspection_id}/results/{item_id}", response=responses(ResultOut), summary="记录检查项结果")
 def result_record(request: HttpRequest, inspection_id: int, item_id: int, payload: ResultIn) -> dict:
     inspection = _visible_inspection(request, inspection_id)
-    item = get_visible_item(inspection, item_id)
+    item = _item_of(inspection, item_id)
     result = services.result_record(actor=request.user, inspection=inspection, item=item, **payload.model_dump())
     return {"item_id": item.pk, "order": item.order, "outcome": result.outcome, "note": result.note,
             "fixed_on_site": result.fixed_on_site}  # fmt: skip
-
-
-def get_visible_item(inspection: Inspection, item_id: int) -> ChecklistItem:
-    from django.http import Http404
-
-    item = ChecklistItem.objects.filter(pk=item_id, version_id=inspection.checklist_version_id).first()
-    if item is None:
-        raise Http404
-    return item
 
 
 @router.post(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -40,21 +39,9 @@ from jianguan.inspections.selectors import (
 from jianguan.inspections.selectors import (
     inspection_list as inspection_rows,
 )
-from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.forms import add_service_errors, attempt, paginate
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Run a service; show its refusal as a message. True when it went through."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return False
-    messages.success(request, done)
-    return True
-
 
 # ---------------------------------------------------------------------------------------------------- campaigns
 
@@ -102,7 +89,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.campaign_set_status(actor=request.user, campaign=campaign, status=request.POST.get("status")),
         _("专项行动状态已更新。"),
@@ -136,7 +123,7 @@ def campaign_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = TargetForm(request.POST)
     if form.is_valid():
         institution = form.cleaned_data["institution"]
-        _attempt(
+        attempt(
             request,
             lambda: services.campaign_target_add(actor=request.user, campaign=campaign, institution=institution),
             _("已加入检查对象名单。"),
@@ -151,7 +138,7 @@ def campaign_target_add(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_target_remove(request: HttpRequest, pk: int, institution_pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
     institution = get_object_or_404(Institution, pk=institution_pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.campaign_target_remove(actor=request.user, campaign=campaign, institution=institution),
         _("已移出检查对象名单。"),
@@ -251,7 +238,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_start(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    _attempt(request, lambda: services.inspection_start(actor=request.user, inspection=inspection), _("检查开始。"))
+    attempt(request, lambda: services.inspection_start(actor=request.user, inspection=inspection), _("检查开始。"))
     return redirect("inspections:inspection_detail", pk=inspection.pk)
 
 
@@ -291,7 +278,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择要上传的照片。"))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.evidence_add(
                 actor=request.user,
@@ -313,7 +300,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写问题类别、描述、严重程度和整改期限。"))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data),
             _("问题已记录。"),
@@ -347,7 +334,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
     inspection = _inspection(request, pk)
     try:
-        _attempt(
+        attempt(
             request,
             lambda: services.rectification_notice_issue(actor=request.user, inspection=inspection),
             _("责令整改通知书已生成。"),
@@ -361,7 +348,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.inspection_cancel(
             actor=request.user, inspection=inspection, reason=request.POST.get("reason", "")

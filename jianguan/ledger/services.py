@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianguan.accounts.models import User
-from jianguan.audit.services import audit_record
+from jianguan.audit.services import audit_record, jsonable
 from jianguan.inspections.models import Finding, Inspection
 from jianguan.ledger import workflow
 from jianguan.ledger.choices import Action, ExtensionStatus, ItemStatus
@@ -117,15 +117,13 @@ def _event(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> ItemEvent:
-    from jianguan.audit.services import _jsonable
-
     return ItemEvent.objects.create(
         item=item,
         action=action,
         from_status=from_status,
         to_status=to_status,
         note=note,
-        data=_jsonable(data or {}),
+        data=jsonable(data or {}),
         actor=actor if getattr(actor, "pk", None) else None,
         at=at or timezone.now(),
     )

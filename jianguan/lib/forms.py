@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
@@ -15,6 +19,18 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> tuple[bool, Any]:
+    """Run a service for a POST button; its refusal (ValidationError) becomes an error message, success a success
+    message. Returns (went through, the service's result)."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return False, None
+    messages.success(request, done)
+    return True, result
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = 50) -> Page:  # type: ignore[no-untyped-def]
