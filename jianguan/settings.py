@@ -189,6 +189,8 @@ JIANGUAN_REMIND_HOUR = env_int("JIANGUAN_REMIND_HOUR", 8)
 # The public portal: requests per client per minute, and whether the legal representative's name is shown.
 JIANGUAN_PUBLIC_RATE_LIMIT = env_int("JIANGUAN_PUBLIC_RATE_LIMIT", 60)
 JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE", False)
+# The address parents reach the portal at, for the QR codes on door plates (empty: the address of the request).
+JIANGUAN_PUBLIC_BASE_URL = os.environ.get("JIANGUAN_PUBLIC_BASE_URL", "")
 # A recheck falls due this many working days after a submission, or after a missed deadline (fire rules: 3).
 JIANGUAN_RECHECK_WORKING_DAYS = env_int("JIANGUAN_RECHECK_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.

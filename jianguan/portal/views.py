@@ -17,7 +17,7 @@ from jianguan.accounts.permissions import require
 from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.ratelimit import over_limit
 from jianguan.org.selectors import streets
-from jianguan.portal import selectors, services
+from jianguan.portal import plate, selectors, services
 from jianguan.portal.forms import MarkForm
 from jianguan.portal.models import PublicMark
 from jianguan.registry.choices import InstitutionKind
@@ -69,6 +69,26 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=pk)
     return render(request, "portal/institution.html", {"p": selectors.profile(inst, timezone.localdate())})
+
+
+def institution_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page's QR code as SVG (for screens and for printing by other means)."""
+    if (refused := _too_many(request)) is not None:
+        return refused
+    inst = get_object_or_404(Institution, pk=pk)
+    response = HttpResponse(plate.qr_svg(plate.page_url(request, inst)), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def institution_plate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable A5 plate for the door, as PDF."""
+    if (refused := _too_many(request)) is not None:
+        return refused
+    inst = get_object_or_404(Institution, pk=pk)
+    response = HttpResponse(plate.plate_pdf(inst, plate.page_url(request, inst)), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=plate-{inst.pk}.pdf"
+    return response
 
 
 @login_required

@@ -307,6 +307,8 @@ SEPARATELY_TESTED = {
     "set_language",
     "portal:search",  # public, no login: portal/tests/test_portal.py
     "portal:institution",
+    "portal:institution_qr",  # public: portal/tests/test_plate.py
+    "portal:institution_plate",
 }
 
 
