@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "jianguan.ledger",
     "jianguan.notifications",
     "jianguan.portal",
+    "jianguan.complaints",
+    "jianguan.articles",
     "django_tasks",
     "django_tasks_db",
     "jianguan.reports",
@@ -191,6 +193,11 @@ JIANGUAN_PUBLIC_RATE_LIMIT = env_int("JIANGUAN_PUBLIC_RATE_LIMIT", 60)
 JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE", False)
 # The address parents reach the portal at, for the QR codes on door plates (empty: the address of the request).
 JIANGUAN_PUBLIC_BASE_URL = os.environ.get("JIANGUAN_PUBLIC_BASE_URL", "")
+# Complaints: submissions per client an hour, working days a handler has by default, and the bot trap's shortest
+# believable time between showing a public form and posting it.
+JIANGUAN_COMPLAINT_RATE_LIMIT = env_int("JIANGUAN_COMPLAINT_RATE_LIMIT", 5)
+JIANGUAN_COMPLAINT_WORKING_DAYS = env_int("JIANGUAN_COMPLAINT_WORKING_DAYS", 15)
+JIANGUAN_FORM_MIN_SECONDS = env_int("JIANGUAN_FORM_MIN_SECONDS", 3)
 # A recheck falls due this many working days after a submission, or after a missed deadline (fire rules: 3).
 JIANGUAN_RECHECK_WORKING_DAYS = env_int("JIANGUAN_RECHECK_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.

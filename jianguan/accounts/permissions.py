@@ -36,6 +36,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger.view": frozenset(set(Role)),
     # The public whitelist (放心机构) and blacklist (黑名单).
     "portal.lists": frozenset({Role.ADMIN, Role.LEAD}),
+    # Complaints: district-wide roles see all, departments and streets what was assigned to them (scope_q); the
+    # lead coordinator triages; handling is decided per complaint (complaints/selectors.may_handle).
+    "complaints.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    "complaints.triage": frozenset({Role.LEAD}),
+    # Public articles on the portal (政策法规, 通知公告, 典型案例 …): write, publish, unpublish.
+    "articles.manage": frozenset({Role.ADMIN, Role.LEAD}),
 }
 
 

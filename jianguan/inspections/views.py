@@ -15,7 +15,7 @@ from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.checklists.models import ChecklistItem
 from jianguan.inspections import services
-from jianguan.inspections.choices import InspectionStatus
+from jianguan.inspections.choices import InspectionKind, InspectionStatus
 from jianguan.inspections.forms import (
     AmendForm,
     CampaignCopyForm,
@@ -181,6 +181,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     if institution_pk := request.GET.get("institution"):
         institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
         initial["institution"] = institution.credit_code or institution.name
+    if request.GET.get("kind") in InspectionKind.values:  # e.g. a complaint's on-site verification
+        initial["kind"] = request.GET["kind"]
     form = InspectionForm(request.POST or None, campaign=campaign, initial=initial)
     form.fields["institution"].queryset = Institution.objects.visible_to(request.user)
     if request.method == "POST" and form.is_valid():

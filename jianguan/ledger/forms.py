@@ -5,27 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.ledger.choices import GuidanceMethod
-from jianguan.lib.forms import HtmlDateInput
+from jianguan.lib.forms import HtmlDateInput, MultipleFileField
 
 DATE = HtmlDateInput()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input (photos from the phone's camera or gallery, or PDFs)."""
-
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class VersionForm(forms.Form):

@@ -45,3 +45,24 @@ class HtmlDateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (photos from the phone's camera or gallery, or PDFs). The services check each
+    file's content; `accept` only guides the phone's picker."""
+
+    def __init__(self, *args: Any, accept: str = "image/*,application/pdf", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, (list, tuple)):
+            return [
+                super(MultipleFileField, self).clean(d, initial) for d in data if d
+            ]  # (a comprehension: no bare super)
+        return [super().clean(data, initial)] if data else []

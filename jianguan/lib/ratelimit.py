@@ -23,3 +23,13 @@ def over_limit(request: HttpRequest, purpose: str, limit: int, window_seconds: i
         cache.add(key, 1, timeout=window_seconds + 5)
         return False
     return count > limit
+
+
+def api_within_limit(request: HttpRequest, purpose: str = "public", limit: int | None = None, window: int = 60) -> None:
+    """For public API operations: raise HTTP 429 (the API answers it in Chinese) once the client is over the limit;
+    the default is the public pages' JIANGUAN_PUBLIC_RATE_LIMIT a minute."""
+    from django.conf import settings
+    from ninja.errors import HttpError
+
+    if over_limit(request, purpose, settings.JIANGUAN_PUBLIC_RATE_LIMIT if limit is None else limit, window):
+        raise HttpError(429, "请求过于频繁，请稍后再试。")

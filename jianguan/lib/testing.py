@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 PASSWORD = "Persona#Pass2026"
 
@@ -37,10 +38,12 @@ class District:
     inspections: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
     ledger: dict[str, Any] = field(default_factory=dict)
+    complaints: dict[str, Any] = field(default_factory=dict)
 
     def reload(self) -> District:
         """Fresh instances of the same rows, so one test's in-memory changes never leak into the next."""
         from jianguan.accounts.models import User
+        from jianguan.complaints.models import Complaint
         from jianguan.documents.models import Document
         from jianguan.inspections.models import Campaign, Evidence, Inspection
         from jianguan.ledger.models import LedgerItem
@@ -62,6 +65,7 @@ class District:
             inspections=fetch(Inspection, self.inspections),
             evidence=fetch(Evidence, self.evidence),
             ledger=fetch(LedgerItem, self.ledger),
+            complaints=fetch(Complaint, self.complaints),
         )
 
 
@@ -158,7 +162,30 @@ def make_district() -> District:
         build=lambda number: DocumentContent(issuer="测试区公安分局", title="现场检查笔录", number=number),
     )
     _district_inspections(d)
+    _district_complaints(d)
     return d
+
+
+# The reporter of the district's complaint: tests scan every page and answer for these.
+REPORTER_NAME = "投诉人王秘密"
+REPORTER_PHONE = "13700001111"
+
+
+def _district_complaints(d: District) -> None:
+    """complaints["a"]: about institution a, assigned to the fire department with fire_officer as handler."""
+    from jianguan.complaints import services as complaints
+
+    complaint, _code = complaints.complaint_submit(
+        institution=d.institutions["a"], category="fire", content="安全出口被杂物堵住，晚上还有学生上课。",
+        reporter_name=REPORTER_NAME, reporter_phone=REPORTER_PHONE,
+    )  # fmt: skip
+    d.complaints["a"] = complaints.complaint_assign(
+        actor=d.users["lead"], complaint=complaint, department=d.departments["fire"], handler=d.users["fire_officer"],
+        deadline=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    from jianguan.notifications.models import Notification
+
+    Notification.objects.filter(reason__startswith="complaint").delete()  # the district starts with empty inboxes
 
 
 def tiny_jpeg() -> bytes:

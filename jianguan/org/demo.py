@@ -13,6 +13,8 @@ from typing import Any
 from jianguan.accounts import services as account_services
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import OfficerProfile, User
+from jianguan.articles.demo import load_demo_articles
+from jianguan.complaints.demo import load_demo_complaints
 from jianguan.inspections.demo import load_demo_campaign
 from jianguan.ledger.demo import load_demo_ledger
 from jianguan.org import services as org_services
@@ -123,7 +125,7 @@ def load_demo(*, today: date, log: Any = print, inspections: bool = True) -> dic
     `inspections=False` leaves out the campaign and its documents (the slow part), for tests that do not need them."""
     created = {
         "regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0,
-        "ledger": 0,
+        "ledger": 0, "articles": 0, "complaints": 0,
     }  # fmt: skip
 
     admin = User.objects.filter(username="admin").first()
@@ -205,6 +207,8 @@ def load_demo(*, today: date, log: Any = print, inspections: bool = True) -> dic
     if inspections:
         created["inspections"] = load_demo_campaign(today=today, log=log)
         created["ledger"] = load_demo_ledger(today=today, log=log)
+        created["complaints"] = load_demo_complaints(today=today, log=log)
+    created["articles"] = load_demo_articles(today=today, log=log)
     return created
 
 

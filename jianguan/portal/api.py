@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from jianguan.lib.api import responses
-from jianguan.lib.ratelimit import over_limit
+from jianguan.lib.ratelimit import api_within_limit
 from jianguan.portal import selectors
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
@@ -64,11 +62,6 @@ class PublicDetail(PublicItem):
     inspections: list[PublicInspectionOut]
 
 
-def _limit(request: HttpRequest) -> None:
-    if over_limit(request, "public", settings.JIANGUAN_PUBLIC_RATE_LIMIT, 60):
-        raise HttpError(429, "查询过于频繁，请一分钟后再试。")
-
-
 def _item(row: selectors.PublicRow) -> dict:
     return {
         "id": row.pk, "name": row.name, "credit_code": row.credit_code, "kind": row.kind, "street": row.street,
@@ -85,7 +78,7 @@ def public_search(
     offset: int = Query(0, ge=0, le=10_000),
     limit: int = Query(20, ge=1, le=50),
 ) -> dict:
-    _limit(request)
+    api_within_limit(request)
     kind = kind if kind in InstitutionKind.values else ""
     qs = selectors.search(q, street, kind).order_by("name", "pk")
     page = list(qs.values_list("pk", flat=True)[offset : offset + limit])
@@ -95,7 +88,7 @@ def public_search(
 
 @router.get("/institutions/{institution_id}", response=responses(PublicDetail), summary="机构公开信息")
 def public_detail(request: HttpRequest, institution_id: int) -> dict:
-    _limit(request)
+    api_within_limit(request)
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=institution_id)
     p = selectors.profile(inst, timezone.localdate())
     [row] = selectors.rows(Institution.objects.filter(pk=inst.pk), timezone.localdate())

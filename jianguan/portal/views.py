@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.permissions import require
+from jianguan.articles.selectors import latest_published
 from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.ratelimit import over_limit
 from jianguan.org.selectors import streets
@@ -24,16 +25,21 @@ from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
 
 
-def _too_many(request: HttpRequest) -> HttpResponse | None:
-    if over_limit(request, "public", settings.JIANGUAN_PUBLIC_RATE_LIMIT, 60):
-        response = render(request, "portal/too_many.html", {"message": _("查询过于频繁，请一分钟后再试。")}, status=429)
-        response["Retry-After"] = "60"
+def too_many(
+    request: HttpRequest, purpose: str = "public", limit: int | None = None, window: int = 60, message: str = ""
+) -> HttpResponse | None:
+    """The public pages' rate limit per client: None while within it, else a Chinese 429 page with Retry-After."""
+    limit = settings.JIANGUAN_PUBLIC_RATE_LIMIT if limit is None else limit
+    if over_limit(request, purpose, limit, window):
+        message = message or _("查询过于频繁，请一分钟后再试。")
+        response = render(request, "portal/too_many.html", {"message": message}, status=429)
+        response["Retry-After"] = str(window)
         return response
     return None
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    if (refused := _too_many(request)) is not None:
+    if (refused := too_many(request)) is not None:
         return refused
     q = request.GET.get("q", "")[:50]
     street = request.GET.get("street", "")
@@ -60,12 +66,13 @@ def search(request: HttpRequest) -> HttpResponse:
         "kinds": InstitutionKind.choices,
         "results": results,
         "query": query.urlencode(),
+        "articles": latest_published(3),
     }
     return render(request, "portal/search.html", context)
 
 
 def institution(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _too_many(request)) is not None:
+    if (refused := too_many(request)) is not None:
         return refused
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=pk)
     return render(request, "portal/institution.html", {"p": selectors.profile(inst, timezone.localdate())})
@@ -73,7 +80,7 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
 
 def institution_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The page's QR code as SVG (for screens and for printing by other means)."""
-    if (refused := _too_many(request)) is not None:
+    if (refused := too_many(request)) is not None:
         return refused
     inst = get_object_or_404(Institution, pk=pk)
     response = HttpResponse(plate.qr_svg(plate.page_url(request, inst)), content_type="image/svg+xml")
@@ -83,7 +90,7 @@ def institution_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 def institution_plate(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable A5 plate for the door, as PDF."""
-    if (refused := _too_many(request)) is not None:
+    if (refused := too_many(request)) is not None:
         return refused
     inst = get_object_or_404(Institution, pk=pk)
     response = HttpResponse(plate.plate_pdf(inst, plate.page_url(request, inst)), content_type="application/pdf")

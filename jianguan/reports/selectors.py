@@ -60,6 +60,19 @@ def ledger_figures(user: Any, today: date) -> list[Figure]:
     ]
 
 
+def complaint_figures(user: Any, today: date) -> list[Figure]:
+    """Complaints waiting for triage, in hand and overdue, within scope."""
+    from jianguan.complaints.selectors import counts
+
+    listing = reverse("complaints:complaint_list")
+    c = counts(user, today)
+    return [
+        Figure(_("投诉待受理"), c["received"], f"{listing}?status=received"),
+        Figure(_("投诉办理中"), c["assigned"], f"{listing}?status=assigned"),
+        Figure(_("投诉逾期"), c["overdue"], f"{listing}?status=overdue"),
+    ]
+
+
 def home_figures(user: Any) -> list[Figure]:
     """The counts a user's home page shows; every one of them is counted from the records within scope."""
     institutions = Institution.objects.visible_to(user)
@@ -67,7 +80,8 @@ def home_figures(user: Any) -> list[Figure]:
     if user.role == Role.INSTITUTION:
         return ledger_figures(user, today)
     listing = reverse("registry:institution_list")
-    figures = [*ledger_figures(user, today), Figure(_("可见机构"), institutions.count(), listing)]
+    figures = [*ledger_figures(user, today), *complaint_figures(user, today)]
+    figures.append(Figure(_("可见机构"), institutions.count(), listing))
     by_kind = dict(institutions.values_list("kind").annotate(n=Count("id")).order_by())
     figures += [
         Figure(str(label), by_kind.get(value, 0), f"{listing}?kind={value}") for value, label in InstitutionKind.choices

@@ -21,6 +21,7 @@ CAMPAIGN_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
 CAMPAIGN_MANAGERS = ["admin", "lead"]
 TEAM = ["edu_officer", "fire_officer"]
 LEDGER_A_VIEWERS = ["admin", "lead", "leader", "legal", "fire_officer", "street_a", "institution"]
+COMPLAINT_A_VIEWERS = ["admin", "lead", "leader", "legal", "fire_officer"]  # assigned to the fire department
 HIDDEN_PLANNED = ["street_b", "institution"]  # institution users see only completed inspections of their own
 
 
@@ -30,6 +31,19 @@ def _photo():  # type: ignore[no-untyped-def]
     from jianguan.lib.testing import tiny_jpeg
 
     return SimpleUploadedFile("site.jpg", tiny_jpeg(), "image/jpeg")
+
+
+def _complaint_photo(d: object) -> int:
+    """A photo on the district's complaint (saved the first time it is asked for)."""
+    from django.core.files.base import ContentFile
+
+    from jianguan.complaints.models import ComplaintPhoto
+    from jianguan.lib.testing import tiny_jpeg
+
+    complaint = d.complaints["a"]  # type: ignore[attr-defined]
+    photo = ComplaintPhoto(complaint=complaint, sha256="0" * 64, content_type="image/jpeg", size=len(tiny_jpeg()))
+    photo.file.save("c.jpg", ContentFile(tiny_jpeg()), save=True)
+    return photo.pk
 
 
 def _campaign(d: object) -> int:
@@ -64,6 +78,20 @@ def _draft(d: object):  # type: ignore[no-untyped-def]
         actor=d.users["admin"],
         checklist=version.checklist,  # type: ignore[attr-defined]
     )
+
+
+def _article(d: object) -> int:
+    """A draft article (written by the admin the first time it is asked for)."""
+    from jianguan.articles.models import Article
+    from jianguan.articles.services import article_create
+
+    article = Article.objects.filter(title="矩阵测试文章").first() or article_create(
+        actor=d.users["admin"],  # type: ignore[attr-defined]
+        category="notice",
+        title="矩阵测试文章",
+        body="<p>正文</p>",
+    )
+    return article.pk
 
 
 @dataclass
@@ -293,8 +321,37 @@ CASES: dict[str, Case] = {
     "ledger:attachment_file": Case(
         _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
+    "complaints:complaint_list": Case(_u("complaints:complaint_list"), CAMPAIGN_VIEWERS),
+    "complaints:complaint_export": Case(_u("complaints:complaint_export"), CAMPAIGN_VIEWERS),
+    "complaints:complaint_detail": Case(
+        _u("complaints:complaint_detail", pk=lambda d: d.complaints["a"].pk),
+        COMPLAINT_A_VIEWERS,
+        not_found=["edu_officer", "street_a", "street_b"],
+    ),
+    "complaints:complaint_action": Case(
+        _u("complaints:complaint_action", pk=lambda d: d.complaints["a"].pk, action="note"),
+        ["lead", "fire_officer"],
+        method="post",
+        ok=302,
+        data={"note-note": "电话联系机构负责人核实"},
+        not_found=["edu_officer", "street_a", "street_b"],
+    ),
+    "complaints:photo": Case(
+        _u("complaints:photo", pk=_complaint_photo),
+        COMPLAINT_A_VIEWERS,
+        not_found=["edu_officer", "street_a", "street_b"],
+    ),
     "portal:mark_list": Case(_u("portal:mark_list"), ["admin", "lead"]),
     "portal:mark_withdraw": Case(_u("portal:mark_withdraw", pk=999999), ["admin", "lead"], ok=404, method="post"),
+    "articles:article_list": Case(_u("articles:article_list"), ["admin", "lead"]),
+    "articles:article_create": Case(_u("articles:article_create"), ["admin", "lead"]),
+    "articles:article_edit": Case(_u("articles:article_edit", pk=_article), ["admin", "lead"]),
+    "articles:article_publish": Case(
+        _u("articles:article_publish", pk=_article), ["admin", "lead"], method="post", ok=302
+    ),
+    "articles:article_unpublish": Case(
+        _u("articles:article_unpublish", pk=_article), ["admin", "lead"], method="post", ok=302
+    ),
     "notifications:inbox": Case(_u("notifications:inbox"), SIGNED_IN),
     "notifications:mark_read": Case(_u("notifications:mark_read"), SIGNED_IN, method="post", ok=302),
 }
@@ -307,8 +364,15 @@ SEPARATELY_TESTED = {
     "set_language",
     "portal:search",  # public, no login: portal/tests/test_portal.py
     "portal:institution",
+    "public_complaints:new",  # public: complaints/tests/test_public.py
+    "public_complaints:pick",
+    "public_complaints:done",
+    "public_complaints:track",
     "portal:institution_qr",  # public: portal/tests/test_plate.py
     "portal:institution_plate",
+    # public, no login; drafts and unpublished articles answer 404: articles/tests/test_public.py
+    "public_articles:article_list",
+    "public_articles:article_detail",
 }
 
 

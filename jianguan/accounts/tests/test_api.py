@@ -67,9 +67,12 @@ OPERATIONS = [
     ("post", "/api/v1/ledger/items/{ledger_a}/decide-extension", LEDGER_SUPERVISORS, 403),
     ("post", "/api/v1/ledger/items/{ledger_a}/escalate", LEDGER_SUPERVISORS, 403),
     ("get", "/api/v1/documents/{document}", [p for p in SIGNED_IN if p != "street_b"], 404),
+    ("get", "/api/v1/complaints", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/complaints/{complaint_a}", ["admin", "lead", "leader", "legal", "fire_officer"], 403),
 ]
 # Who may not see the object at all gets 404 for it, not 403.
 NOT_FOUND = {
+    ("get", "/api/v1/complaints/{complaint_a}"): {"edu_officer", "street_a", "street_b"},
     ("patch", "/api/v1/institutions/{inst_a}"): {"street_b"},
     ("post", "/api/v1/inspections/{planned}/start"): {"street_b", "institution"},
     **{
@@ -115,6 +118,7 @@ def _path(template: str, district) -> str:
         on_site_item=on_site.checklist_version.items.first().pk,
         document=district.documents["a"].pk,
         ledger_a=district.ledger["a"].pk,
+        complaint_a=district.complaints["a"].pk,
     )
 
 
@@ -152,6 +156,7 @@ def test_every_api_operation_is_in_the_matrix(client):
         "{inst_a}": "{institution_id}", "{inst_b}": "{institution_id}", "{campaign}": "{campaign_id}",
         "{planned}": "{inspection_id}", "{done}": "{inspection_id}", "{on_site}": "{inspection_id}",
         "{on_site_item}": "{item_id}", "{document}": "{document_id}", "{ledger_a}": "{item_id}",
+        "{complaint_a}": "{complaint_id}",
     }  # fmt: skip
 
     def documented_path(path: str) -> str:
@@ -163,6 +168,10 @@ def test_every_api_operation_is_in_the_matrix(client):
     covered.add(("delete", "/api/v1/tokens/{token_id}"))  # test_token_revoke_by_owner_only
     # Public, without authentication: portal/tests/test_portal.py
     covered |= {("get", "/api/v1/public/institutions"), ("get", "/api/v1/public/institutions/{institution_id}")}
+    # Public articles, published ones only: articles/tests/test_public.py
+    covered |= {("get", "/api/v1/public/articles"), ("get", "/api/v1/public/articles/{article_id}")}
+    # Complaints from the public, without authentication: complaints/tests/test_public.py
+    covered |= {("post", "/api/v1/public/complaints"), ("post", "/api/v1/public/complaints/track")}
     assert documented == covered
 
 

@@ -1,0 +1,141 @@
+"""Reads for complaints: who may handle one, who may read the reporter's identity, overdue, the public tracking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from jianguan.accounts.choices import Role
+from jianguan.accounts.models import User
+from jianguan.accounts.permissions import allowed
+from jianguan.complaints.choices import PUBLIC_STATUS, ComplaintStatus
+from jianguan.complaints.models import Complaint
+
+
+def handlers_for(*, department: Any = None, street: Any = None) -> QuerySet[User]:
+    """Who may be named handler: active officers of the department, or street officers of the street."""
+    users = User.objects.filter(is_active=True)
+    if department is not None:
+        return users.filter(role=Role.DEPARTMENT_OFFICER, department=department)
+    if street is not None:
+        return users.filter(role=Role.STREET_OFFICER, streets=street)
+    return users.none()
+
+
+def may_triage(user: Any) -> bool:
+    return allowed(user, "complaints.triage")
+
+
+def may_handle(user: Any, complaint: Complaint) -> bool:
+    """The lead coordinator, and the officers of the unit it was assigned to (the handler's colleagues help)."""
+    if not allowed(user, "complaints.view"):
+        return False
+    if user.role == Role.LEAD or complaint.handler_id == user.pk:
+        return True
+    if user.role == Role.DEPARTMENT_OFFICER:
+        return complaint.assigned_department_id is not None and complaint.assigned_department_id == user.department_id
+    if user.role == Role.STREET_OFFICER:
+        return (
+            complaint.assigned_street_id is not None and user.streets.filter(pk=complaint.assigned_street_id).exists()
+        )
+    return False
+
+
+def may_see_reporter(user: Any, complaint: Complaint) -> bool:
+    """The reporter's name and phone: the lead coordinator and the named handler only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role == Role.LEAD or (complaint.handler_id is not None and complaint.handler_id == user.pk)
+
+
+def pick_rows(q: str, limit: int = 8) -> list[dict[str, Any]]:
+    """Registry matches for the public form (the portal's search; public columns only)."""
+    from jianguan.portal.selectors import search
+
+    if len(q or "") < 2:
+        return []
+    return list(search(q).order_by("name", "pk").values("pk", "name", "address")[:limit])
+
+
+def overdue_q(today: date) -> Q:
+    return Q(status=ComplaintStatus.ASSIGNED, deadline__lt=today)
+
+
+def complaints_for(user: Any) -> QuerySet[Complaint]:
+    """The list: what the user may see, with what each row shows (no reporter fields are read)."""
+    return (
+        Complaint.objects.visible_to(user)
+        .select_related("institution", "street", "assigned_department", "assigned_street", "handler")
+        .defer("reporter_name", "reporter_phone", "tracking_hash")
+    )
+
+
+def filtered(queryset: QuerySet[Complaint], params: Any, today: date) -> QuerySet[Complaint]:
+    if (status := params.get("status")) == "overdue":
+        queryset = queryset.filter(overdue_q(today))
+    elif status in ComplaintStatus.values:
+        queryset = queryset.filter(status=status)
+    elif status == "open":
+        queryset = queryset.filter(status__in=(ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED))
+    if category := params.get("category"):
+        queryset = queryset.filter(category=category)
+    if (street := params.get("street")) and str(street).isdigit():
+        queryset = queryset.filter(street_id=int(street))
+    if (department := params.get("department")) and str(department).isdigit():
+        queryset = queryset.filter(assigned_department_id=int(department))
+    if q := (params.get("q") or "").strip()[:50]:
+        queryset = queryset.filter(
+            Q(number__icontains=q) | Q(institution__name__icontains=q) | Q(typed_name__icontains=q)
+        )
+    return queryset
+
+
+@dataclass
+class Tracking:
+    """All the tracking page shows: no institution handling details, no handler, no internal notes."""
+
+    number: str
+    received_at: datetime
+    category: str
+    status: str
+    status_label: str
+    public_reply: str
+    replied_at: datetime | None
+
+
+def track(code: str) -> Tracking | None:
+    from jianguan.complaints.services import tracking_hash
+
+    complaint = (
+        Complaint.objects.filter(tracking_hash=tracking_hash(code))
+        .only("number", "received_at", "category", "status", "public_reply", "replied_at")
+        .first()
+    )
+    if complaint is None:
+        return None
+    return Tracking(
+        number=complaint.number or "",
+        received_at=complaint.received_at,
+        category=str(complaint.get_category_display()),
+        status=complaint.status,
+        status_label=str(PUBLIC_STATUS[complaint.status]),
+        public_reply=complaint.public_reply
+        if complaint.status in (ComplaintStatus.REPLIED, ComplaintStatus.CLOSED, ComplaintStatus.REJECTED)
+        else "",
+        replied_at=complaint.replied_at,
+    )
+
+
+def counts(user: Any, today: date) -> dict[str, int]:
+    """For the home page: waiting for triage, in hand, overdue (of what the user may see)."""
+    from django.db.models import Count
+
+    qs = Complaint.objects.visible_to(user)
+    return qs.aggregate(
+        received=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED)),
+        assigned=Count("pk", filter=Q(status=ComplaintStatus.ASSIGNED)),
+        overdue=Count("pk", filter=overdue_q(today)),
+    )
