@@ -225,3 +225,25 @@ def test_a_huge_upload_is_refused_before_it_is_read(district, settings):
     html = _submit(Client(), typed_name="x", typed_address="y", photos=[big]).content.decode()
     assert "照片不能超过" in html
     assert io is not None
+
+
+def test_what_the_public_types_comes_out_escaped(district, client_for):
+    from jianguan.complaints import services
+
+    attack = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    complaint, code = services.complaint_submit(
+        typed_name=attack[:90], typed_address="某路", category="other", content=f"内容{attack}", anonymous=True
+    )
+    services.complaint_assign(
+        actor=district.users["lead"], complaint=complaint, department=district.departments["edu"],
+        handler=district.users["edu_officer"],
+    )  # fmt: skip
+    services.complaint_reply(actor=district.users["edu_officer"], complaint=complaint, reply=f"答复{attack}")
+    pages = [
+        client_for("lead").get(f"/complaints/{complaint.pk}/").content.decode(),
+        client_for("lead").get("/complaints/").content.decode(),
+        Client().post("/public/complaints/track/", {"code": code}).content.decode(),
+    ]
+    for html in pages:
+        assert "<script>alert(1)" not in html and 'onerror="alert(2)"' not in html
+        assert "&lt;script&gt;" in html
