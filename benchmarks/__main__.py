@@ -3,6 +3,8 @@
 Uses a temporary SQLite file unless BENCH_DATABASE_URL points elsewhere (e.g. a scratch PostgreSQL database: it is
 migrated and filled, so never point it at real data). Results also go to var/bench/latest.json.
 BENCH_CASES=registry,home_page runs only the cases whose function name contains one of those words.
+A case that misses its target prints MISS; one that fails outright (a throughput run with errors) prints FAIL; either
+makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ def main() -> int:
         result = case()
         results.append(result)
         ok = result["value"] <= result["target"] if result["better"] == "lower" else result["value"] >= result["target"]
+        # A case may also fail outright (e.g. a throughput run with errors), whatever its value.
+        ok &= not result.get("failed", False)
         failed |= not ok
-        mark = "ok " if ok else "MISS"
+        mark = "FAIL" if result.get("failed") else "ok " if ok else "MISS"
         print(
             f"{mark} {result['name']:<48} {result['value']:>12.2f} {result['unit']:<10} target {result['better']} "
             f"than {result['target']} {result.get('note', '')}"

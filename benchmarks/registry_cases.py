@@ -96,7 +96,7 @@ def _ensure_data() -> None:
     _state.update(admin=admin, client=client)
 
 
-def _capture(url: str) -> list[tuple[str, Any]]:
+def _capture(url: str, client: Client | None = None) -> list[tuple[str, Any]]:
     """The (sql, params) of every query one request runs."""
     captured: list[tuple[str, Any]] = []
 
@@ -105,14 +105,14 @@ def _capture(url: str) -> list[tuple[str, Any]]:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
-        response = _state["client"].get(url)
+        response = (client or _state["client"]).get(url)
     assert response.status_code == 200, (url, response.status_code)
     return captured
 
 
-def _get_ms(url: str) -> float:
+def _get_ms(url: str, client: Client | None = None) -> float:
     start = time.perf_counter()
-    response = _state["client"].get(url)
+    response = (client or _state["client"]).get(url)
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, (url, response.status_code)
     return elapsed
@@ -127,30 +127,43 @@ def _replay_ms(cursor: Any, queries: list[tuple[str, Any]]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _page_case(name: str, urls: list[str], describe: Callable[[], str] = lambda: "", target_ms: float = 0) -> dict:
+def _page_case(
+    name: str,
+    urls: list[str],
+    describe: Callable[[], str] = lambda: "",
+    target_ms: float = 0,
+    *,
+    client: Client | None = None,
+    floor_url: str = FLOOR_URL,
+    urlconf: str = __name__,
+) -> dict:
     """p50/p95 of GETting `urls` (cycling through them) against the floor measured beside it.
 
     Page, minimal view and SQL replay are interleaved request by request, so that load from other processes on the
     machine falls on the page and on its floor alike. The target is PAGE_TARGET_RATIO × floor unless `target_ms`.
+    `client` (default: the logged-in admin), `floor_url` and `urlconf` (a module whose urlpatterns serve the project
+    plus that minimal view) let the public portal's cases use an anonymous client and a public minimal view.
     """
     _ensure_data()
-    with override_settings(ROOT_URLCONF=__name__):
+    with override_settings(ROOT_URLCONF=urlconf):
         for url in urls[:2]:
-            _get_ms(url)  # warm the template cache and the database pages
-        _get_ms(FLOOR_URL)
-        floor_view_sql = {sql for sql, _params in _capture(FLOOR_URL)}
+            _get_ms(url, client)  # warm the template cache and the database pages
+        _get_ms(floor_url, client)
+        floor_view_sql = {sql for sql, _params in _capture(floor_url, client)}
         # The page's own queries: everything it runs that the minimal view does not (session, user).
         page_queries = {}
         for url in dict.fromkeys(urls):
-            page_queries[url] = [(sql, p) for sql, p in _capture(url) if sql not in floor_view_sql]
+            page_queries[url] = [(sql, p) for sql, p in _capture(url, client) if sql not in floor_view_sql]
         page, floor_view, floor_sql = [], [], []
         with connection.cursor() as cursor:
-            round_s = (_get_ms(urls[0]) + _get_ms(FLOOR_URL) + _replay_ms(cursor, page_queries[urls[0]])) / 1000
+            round_s = (
+                _get_ms(urls[0], client) + _get_ms(floor_url, client) + _replay_ms(cursor, page_queries[urls[0]])
+            ) / 1000
             n = max(MIN_REQUESTS, min(REQUESTS, int(PAGE_CASE_BUDGET_S / max(round_s, 1e-6))))
             for i in range(n):
                 url = urls[i % len(urls)]
-                page.append(_get_ms(url))
-                floor_view.append(_get_ms(FLOOR_URL))
+                page.append(_get_ms(url, client))
+                floor_view.append(_get_ms(floor_url, client))
                 floor_sql.append(_replay_ms(cursor, page_queries[url]))
     p50, p95 = statistics.median(page), _p95(page)
     floor = _p95(floor_view) + _p95(floor_sql)
