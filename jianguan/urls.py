@@ -15,6 +15,7 @@ urlpatterns = [
     path("inspections/", include("jianguan.inspections.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
     path("notifications/", include("jianguan.notifications.urls")),
+    path("reports/", include("jianguan.reports.urls")),
     path("articles/", include("jianguan.articles.urls")),
     path("public/articles/", include("jianguan.articles.public_urls")),
     path("public/complaints/", include("jianguan.complaints.public_urls")),

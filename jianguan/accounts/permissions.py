@@ -40,6 +40,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # lead coordinator triages; handling is decided per complaint (complaints/selectors.may_handle).
     "complaints.view": frozenset(set(Role) - {Role.INSTITUTION}),
     "complaints.triage": frozenset({Role.LEAD}),
+    # Campaign statistics and the work briefing: district-wide figures and the overdue list by name (street officers,
+    # who see one street's institutions, are not given them).
+    "reports.campaign": frozenset({Role.ADMIN, Role.LEAD, Role.LEADER, Role.LEGAL_REVIEWER, Role.DEPARTMENT_OFFICER}),
     # Public articles on the portal (政策法规, 通知公告, 典型案例 …): write, publish, unpublish.
     "articles.manage": frozenset({Role.ADMIN, Role.LEAD}),
 }

@@ -79,6 +79,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets": campaign_targets(campaign),
         "can_manage": allowed(request.user, "campaigns.manage"),
         "can_plan": allowed(request.user, "inspections.plan"),
+        "can_report": allowed(request.user, "reports.campaign"),
         "copy_form": CampaignCopyForm(),
         "target_form": TargetForm(),
     }

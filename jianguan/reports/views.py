@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from jianguan.accounts.choices import Role
+from jianguan.accounts.permissions import require
+from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.documents.rendering import render_docx, render_pdf
+from jianguan.inspections.models import Campaign
+from jianguan.reports.briefing import briefing_content, narrative
 from jianguan.reports.selectors import calendar_warnings, home_figures
+from jianguan.reports.statistics import campaign_statistics
 
 
 @login_required
@@ -18,3 +27,39 @@ def home(request: HttpRequest) -> HttpResponse:
         "warnings": calendar_warnings(timezone.localdate()) if user.role in (Role.ADMIN, Role.LEAD) else [],
     }
     return render(request, "reports/home.html", context)
+
+
+def _campaign_and_day(request: HttpRequest, pk: int) -> tuple[Campaign, date]:
+    require(request.user, "reports.campaign")
+    campaign = get_visible_or_404(Campaign.objects.select_related("lead_department"), request.user, pk=pk)
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return campaign, min(day, timezone.localdate())
+
+
+@login_required
+def campaign_statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, day = _campaign_and_day(request, pk)
+    stats = campaign_statistics(campaign, day)
+    context = {"campaign": campaign, "stats": stats, "day": day, "narrative": narrative(stats)}
+    return render(request, "reports/campaign_statistics.html", context)
+
+
+@login_required
+def campaign_briefing(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The briefing as PDF or DOCX, rendered on request (it is a snapshot of the records, not a filed document)."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    campaign, day = _campaign_and_day(request, pk)
+    content = briefing_content(campaign, day)
+    if fmt == "pdf":
+        data, mime = render_pdf(content), "application/pdf"
+    else:
+        data, mime = render_docx(content), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(data, content_type=mime)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'工作简报-{campaign.name}-{day:%Y%m%d}.{fmt}')}"
+    )
+    return response

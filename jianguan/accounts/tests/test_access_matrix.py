@@ -21,6 +21,7 @@ CAMPAIGN_VIEWERS = [p for p in SIGNED_IN if p != "institution"]
 CAMPAIGN_MANAGERS = ["admin", "lead"]
 TEAM = ["edu_officer", "fire_officer"]
 LEDGER_A_VIEWERS = ["admin", "lead", "leader", "legal", "fire_officer", "street_a", "institution"]
+REPORT_READERS = ["admin", "lead", "leader", "legal", "edu_officer", "fire_officer"]
 COMPLAINT_A_VIEWERS = ["admin", "lead", "leader", "legal", "fire_officer"]  # assigned to the fire department
 HIDDEN_PLANNED = ["street_b", "institution"]  # institution users see only completed inspections of their own
 
@@ -321,6 +322,8 @@ CASES: dict[str, Case] = {
     "ledger:attachment_file": Case(
         _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
+    "reports:campaign_statistics": Case(_u("reports:campaign_statistics", pk=_campaign), REPORT_READERS),
+    "reports:campaign_briefing": Case(_u("reports:campaign_briefing", pk=_campaign, fmt="docx"), REPORT_READERS),
     "complaints:complaint_list": Case(_u("complaints:complaint_list"), CAMPAIGN_VIEWERS),
     "complaints:complaint_export": Case(_u("complaints:complaint_export"), CAMPAIGN_VIEWERS),
     "complaints:complaint_detail": Case(

@@ -154,5 +154,35 @@ def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-d
     assert xiangyang.status == "in_progress" and xiangyang.deadline < date(2026, 11, 26)
     assert xiangyang.rechecks.get().passed is False
     assert Referral.objects.filter(item__institution__name="南湖佳苑家庭托管点").exists()
+    _the_speechs_figures_come_from_the_statistics(campaign)
     notice = documents.filter(kind="rectification_notice").order_by("serial").first()
     assert notice.number == "青教责改〔2026〕1号" and notice.issued_at.date() < date(2026, 11, 1)
+
+
+def _the_speechs_figures_come_from_the_statistics(campaign):  # type: ignore[no-untyped-def]
+    """Issue 7: the campaign statistics (and `campaign_stats --json`, and the briefing) say what section 二 says —
+    5/3/4/6 institutions with problems per category, of which 3/2/3/4 rectified — with the problem counts beside."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from jianguan.reports.briefing import briefing_content
+    from jianguan.reports.statistics import campaign_statistics
+
+    stats = campaign_statistics(campaign, date(2026, 11, 26))
+    speech = {"qualification": (5, 3), "teaching": (3, 2), "food_safety": (4, 3), "fire_safety": (6, 4)}
+    assert {c.category: (c.institutions, c.rectified_institutions) for c in stats.categories} == speech
+    assert (stats.targets, stats.inspected, stats.with_problems) == (22, 22, 18)
+    assert all(
+        c.findings >= c.institutions and c.rectified_findings >= c.rectified_institutions for c in stats.categories
+    )
+    out = io.StringIO()
+    call_command("campaign_stats", campaign.pk, "--json", "--date", "2026-11-26", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert {c["category"]: (c["institutions"], c["rectified_institutions"]) for c in printed["categories"]} == speech
+    assert printed["findings"] == stats.findings and printed["overdue_findings"] == stats.overdue_findings
+    text = " ".join(briefing_content(campaign, date(2026, 11, 26)).sections[0].paragraphs)
+    assert (
+        f"共检查培训点{stats.inspected}家" in text and "办学资质方面5家" in text and "消防安全方面4家已整改到位" in text
+    )
