@@ -13,11 +13,13 @@ from jianguan.accounts.permissions import allowed
 # (label, url name, permission or None for every signed-in user)
 NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("首页"), "home", None),
+    (_("驾驶舱"), "reports:dashboard", "reports.dashboard"),
     (_("机构名录"), "registry:institution_list", "institutions.view"),
     (_("专项行动"), "inspections:campaign_list", "campaigns.view"),
     (_("检查"), "inspections:inspection_list", "inspections.view"),
     (_("整改台账"), "ledger:item_list", "ledger.view"),
     (_("投诉举报"), "complaints:complaint_list", "complaints.view"),
+    (_("预警"), "alerts:alert_list", "alerts.view"),
     (_("检查表"), "checklists:checklist_list", "checklists.view"),
     (_("公示名单"), "portal:mark_list", "portal.lists"),
     (_("政策与公告"), "articles:article_list", "articles.manage"),

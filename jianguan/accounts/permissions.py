@@ -42,9 +42,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "complaints.triage": frozenset({Role.LEAD}),
     # Campaign statistics and the work briefing: district-wide figures and the overdue list by name (street officers,
     # who see one street's institutions, are not given them).
+    # The dashboard (领导驾驶舱): every staff role, each within its scope.
+    "reports.dashboard": frozenset(set(Role) - {Role.INSTITUTION}),
     "reports.campaign": frozenset({Role.ADMIN, Role.LEAD, Role.LEADER, Role.LEGAL_REVIEWER, Role.DEPARTMENT_OFFICER}),
     # Public articles on the portal (政策法规, 通知公告, 典型案例 …): write, publish, unpublish.
     "articles.manage": frozenset({Role.ADMIN, Role.LEAD}),
+    # Early warnings (预警): everyone, each within their scope (an institution its own licences and ledger items;
+    # complaints and repeated problems are for the supervisors). Acknowledging one clears it from one's own list.
+    "alerts.view": frozenset(set(Role)),
 }
 
 

@@ -14,6 +14,7 @@ from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.selectors import due_soon_q, overdue_q, recheck_due_q
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department
+from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.selectors import streets
 
 # Derived states offered beside the stored ones.
@@ -43,6 +44,10 @@ class LedgerFilter(forms.Form):
         choices=[("", _("全部状态")), *DERIVED.items(), *ItemStatus.choices],
     )
 
+    # The period in which the problem was found (the inspection's completion day): the dashboard links here with it.
+    found_from = forms.DateField(label=_("发现日期自"), required=False, widget=HtmlDateInput())
+    found_to = forms.DateField(label=_("发现日期至"), required=False, widget=HtmlDateInput())
+
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
@@ -58,6 +63,10 @@ class LedgerFilter(forms.Form):
                 queryset = queryset.filter(**{"institution__street" if name == "street" else name: value})
         if category := data.get("category"):
             queryset = queryset.filter(category=category)
+        if found_from := data.get("found_from"):
+            queryset = queryset.filter(inspection__completed_at__date__gte=found_from)
+        if found_to := data.get("found_to"):
+            queryset = queryset.filter(inspection__completed_at__date__lte=found_to)
         status = data.get("status")
         if status == "open":
             queryset = queryset.filter(status__in=("pending", "in_progress", "submitted"))

@@ -3,8 +3,9 @@
 Like the speech, problems are counted per institution (家) per category, with the number of problems (个) beside them.
 A problem counts as rectified on day D when it was fixed on site, or its ledger item was closed out (销号) on or
 before D. An institution counts as rectified in a category when every one of its problems in that category is. A
-problem is overdue on D when it is not rectified by D and its current deadline is before D (an extension moves the
-deadline; the day-by-day history of extensions is not replayed).
+problem is overdue on D when it is not rectified by D, its current deadline is before D and it has not been handed over
+for penalty (移交处罚 items are counted there, as the ledger does; an extension moves the deadline, and the day-by-day
+history of extensions is not replayed).
 
 Everything comes from one query over the campaign's findings (a campaign has at most thousands of them), so the
 number of queries does not grow with the campaign's size; the briefing and the command use the same figures."""
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from jianguan.inspections.choices import InspectionStatus
 from jianguan.inspections.models import Campaign, Finding, Inspection
+from jianguan.ledger.choices import ItemStatus
 from jianguan.org.choices import CheckCategory
 
 
@@ -90,6 +92,7 @@ def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> Campai
     rows = Finding.objects.filter(inspection__in=completed).values_list(
         "category", "inspection__institution_id", "inspection__institution__name", "description", "fixed_on_site",
         "ledger_item__closed_on", "ledger_item__deadline", "ledger_item__department__name", "department__name",
+        "ledger_item__status",
     )  # fmt: skip
     per_category: dict[str, CategoryStats] = {}
     open_by_category: dict[str, set[int]] = defaultdict(set)
@@ -104,7 +107,7 @@ def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> Campai
         streets[street] = StreetStats(street)
     for street in inspected.values():
         streets[street].inspected += 1
-    for category, inst, name, description, on_site, closed_on, deadline, item_department, department in rows:
+    for category, inst, name, description, on_site, closed_on, deadline, item_department, department, status in rows:
         cat = per_category.setdefault(category, CategoryStats(category, labels.get(category, category)))
         street = streets[inspected[inst]]
         rectified = on_site or (closed_on is not None and closed_on <= as_of)
@@ -119,7 +122,7 @@ def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> Campai
             street.rectified_findings += 1
         else:
             open_by_category[category].add(inst)
-            if deadline is not None and deadline < as_of:
+            if deadline is not None and deadline < as_of and status != ItemStatus.ESCALATED:
                 cat.overdue_findings += 1
                 stats.overdue_findings += 1
                 stats.overdue.append(

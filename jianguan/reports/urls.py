@@ -4,6 +4,8 @@ from jianguan.reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("dashboard/<slug:key>.xlsx", views.dashboard_export, name="dashboard_export"),
     path("campaigns/<int:pk>/", views.campaign_statistics_page, name="campaign_statistics"),
     path("campaigns/<int:pk>/briefing.<str:fmt>", views.campaign_briefing, name="campaign_briefing"),
 ]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,7 +15,10 @@ from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
+from jianguan.lib.excel import temp_xlsx_path, write_table
 from jianguan.reports.briefing import briefing_content, narrative
+from jianguan.reports.dashboard import dashboard
+from jianguan.reports.forms import DashboardForm
 from jianguan.reports.selectors import calendar_warnings, home_figures
 from jianguan.reports.statistics import campaign_statistics
 
@@ -62,4 +67,38 @@ def campaign_briefing(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote(f'工作简报-{campaign.name}-{day:%Y%m%d}.{fmt}')}"
     )
+    return response
+
+
+def _dashboard(request: HttpRequest) -> tuple[DashboardForm, list, list]:
+    require(request.user, "reports.dashboard")
+    form = DashboardForm(request.GET or None, user=request.user)
+    headlines, sections = dashboard(request.user, form.filters())
+    return form, headlines, sections
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    form, headlines, sections = _dashboard(request)
+    query = request.GET.urlencode()
+    context = {"form": form, "headlines": headlines, "sections": sections, "query": query}
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
+    """One chart's table as Excel, with the same filters (numbers only, no links)."""
+    _form, _headlines, sections = _dashboard(request)
+    section = next((s for s in sections if s.key == key), None)
+    if section is None:
+        raise Http404
+    path = temp_xlsx_path()
+    name = re.sub(r"[\[\]:*?/\\]", "", section.title.split("（")[0])
+    write_table(
+        path, title=name[:31], headers=section.headers, widths=[24] + [14] * (len(section.headers) - 1),
+        rows=([c.value for c in row] for row in section.rows),
+    )  # fmt: skip
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=f"{name}-{stamp}.xlsx")  # noqa: SIM115
+    Path(path).unlink()
     return response

@@ -322,6 +322,8 @@ CASES: dict[str, Case] = {
     "ledger:attachment_file": Case(
         _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
+    "reports:dashboard": Case(_u("reports:dashboard"), CAMPAIGN_VIEWERS),
+    "reports:dashboard_export": Case(_u("reports:dashboard_export", key="categories"), CAMPAIGN_VIEWERS),
     "reports:campaign_statistics": Case(_u("reports:campaign_statistics", pk=_campaign), REPORT_READERS),
     "reports:campaign_briefing": Case(_u("reports:campaign_briefing", pk=_campaign, fmt="docx"), REPORT_READERS),
     "complaints:complaint_list": Case(_u("complaints:complaint_list"), CAMPAIGN_VIEWERS),

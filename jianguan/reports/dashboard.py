@@ -1,0 +1,310 @@
+"""The supervision dashboard (领导驾驶舱): what a leader reads without asking anyone, within the reader's scope.
+
+Every section is a table (rows of cells, each number with the URL of the list behind it) from which the template
+draws the chart, shows the table and offers the Excel export — so the chart, the table and the file never disagree.
+All figures are database aggregates: about ten queries whatever the number of institutions and items."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jianguan.inspections.choices import InspectionStatus
+from jianguan.inspections.models import Campaign, Inspection
+from jianguan.ledger.choices import OPEN_STATUSES
+from jianguan.ledger.models import LedgerItem
+from jianguan.org.choices import CheckCategory
+from jianguan.org.models import Department, Region
+from jianguan.registry.choices import InstitutionKind, LicenceStatus, OperatingStatus
+from jianguan.registry.models import Institution
+from jianguan.registry.selectors import licence_state_q
+
+
+@dataclass
+class Filters:
+    campaign: Campaign | None = None
+    street: Region | None = None
+    department: Department | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def ledger_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.campaign:
+            params["campaign"] = self.campaign.pk
+        if self.street:
+            params["street"] = self.street.pk
+        if self.department:
+            params["department"] = self.department.pk
+        if self.date_from:
+            params["found_from"] = self.date_from.isoformat()
+        if self.date_to:
+            params["found_to"] = self.date_to.isoformat()
+        return params
+
+
+@dataclass
+class Cell:
+    value: Any
+    url: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    chart: str  # "bar", "stacked", "line"
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    series: list[int] = field(default_factory=list)  # which columns the chart draws
+    percent: list[int] = field(default_factory=list)  # columns holding percentages
+
+    def option(self) -> dict[str, Any]:
+        """An ECharts option (drawn by static/js/dashboard.js; locale ZH; animation off when motion is reduced)."""
+        labels = [str(r[0].value) for r in self.rows]
+        kind = "line" if self.chart == "line" else "bar"
+        series = [
+            {
+                "name": self.headers[c],
+                "type": kind,
+                "data": [r[c].value for r in self.rows],
+                **({"stack": "total"} if self.chart == "stacked" else {}),
+                **({"yAxisIndex": 1} if c in self.percent and len(self.series) > 1 else {}),
+            }
+            for c in self.series
+        ]
+        y_axes: list[dict[str, Any]] = [{"type": "value", "minInterval": 1}]
+        if self.percent and len(self.series) > 1:
+            y_axes.append({"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}})
+        elif self.percent:
+            y_axes = [{"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}]
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 40, "right": 40 if len(y_axes) > 1 else 16, "top": 36, "bottom": 56},
+            "xAxis": {
+                "type": "category",
+                "data": labels,
+                "axisLabel": {"interval": 0, "rotate": 30 if len(labels) > 6 else 0},
+            },
+            "yAxis": y_axes,
+            "series": series,
+        }
+
+
+# Rectified on time: closed out, and either closed or the rectification submitted by the deadline (a recheck may come
+# a few working days after a deadline the institution met).
+ON_TIME = Q(status="closed") & (Q(closed_on__lte=F("deadline")) | Q(submitted_on__lte=F("deadline")))
+
+
+def _url(name: str, **params: Any) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 1) if whole else 0.0
+
+
+def _items(user: Any, f: Filters) -> QuerySet[LedgerItem]:
+    items = LedgerItem.objects.visible_to(user)
+    if f.campaign:
+        items = items.filter(campaign=f.campaign)
+    if f.street:
+        items = items.filter(institution__street=f.street)
+    if f.department:
+        items = items.filter(department=f.department)
+    if f.date_from:
+        items = items.filter(inspection__completed_at__date__gte=f.date_from)
+    if f.date_to:
+        items = items.filter(inspection__completed_at__date__lte=f.date_to)
+    return items
+
+
+def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
+    institutions = Institution.objects.visible_to(user)
+    return institutions.filter(street=f.street) if f.street else institutions
+
+
+def institutions_by_kind(user: Any, f: Filters) -> Section:
+    counts = _institutions(user, f).values_list("kind", "status").annotate(n=Count("pk")).order_by()
+    grid: dict[str, dict[str, int]] = defaultdict(dict)
+    for kind, status, n in counts:
+        grid[kind][status] = n
+    statuses = [s for s in OperatingStatus.values if any(s in row for row in grid.values())] or [OperatingStatus.NORMAL]
+    labels = dict(OperatingStatus.choices)
+    street = f.street.pk if f.street else None
+    section = Section(
+        "institutions", _("机构类型与经营状态"), "stacked",
+        [_("类型"), *[str(labels[s]) for s in statuses], _("合计")], series=list(range(1, len(statuses) + 1)),
+    )  # fmt: skip
+    listing = "registry:institution_list"
+    for kind, label in InstitutionKind.choices:
+        row = grid.get(kind, {})
+        section.rows.append(
+            [Cell(str(label))]
+            + [Cell(row.get(s, 0), _url(listing, kind=kind, status=s, street=street)) for s in statuses]
+            + [Cell(sum(row.values()), _url(listing, kind=kind, street=street))]
+        )
+    return section
+
+
+def campaign_coverage(user: Any, f: Filters) -> Section:
+    campaigns = Campaign.objects.visible_to(user)
+    campaigns = campaigns.filter(pk=f.campaign.pk) if f.campaign else campaigns.order_by("-starts_on", "-pk")[:6]
+    inspected = Inspection.objects.filter(status=InspectionStatus.COMPLETED, campaign__in=[c.pk for c in campaigns])
+    if f.street:
+        inspected = inspected.filter(institution__street=f.street)
+    done = dict(inspected.values_list("campaign").annotate(n=Count("institution", distinct=True)).order_by())
+    targets = Campaign.objects.filter(pk__in=[c.pk for c in campaigns])
+    target_filter = Q(targets__institution__street=f.street) if f.street else Q()
+    totals = dict(targets.annotate(n=Count("targets", filter=target_filter)).values_list("pk", "n"))
+    section = Section(
+        "campaigns", _("专项行动覆盖"), "bar", [_("专项行动"), _("检查对象"), _("已检查"), _("覆盖率 %")], series=[1, 2]
+    )
+    for c in sorted(campaigns, key=lambda c: (c.starts_on, c.pk)):
+        url = reverse("inspections:campaign_detail", args=[c.pk])
+        n_targets, n_done = totals.get(c.pk, 0), done.get(c.pk, 0)
+        section.rows.append([Cell(c.name), Cell(n_targets, url), Cell(n_done, url), Cell(_pct(n_done, n_targets))])
+    section.percent = [3]
+    return section
+
+
+def _rectification(user: Any, f: Filters, key: str, title: str, group: str) -> Section:
+    """Problems, closed, rectification rate, on-time rate (closed by the deadline, of those closed), overdue."""
+    today = timezone.localdate()
+    rows = (
+        _items(user, f)
+        .values_list(group)
+        .annotate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status="closed")),
+            on_time=Count("pk", filter=ON_TIME),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        )
+        .order_by()
+    )
+    found = {r[0]: r[1:] for r in rows}
+    if group == "category":
+        groups = [(v, str(label)) for v, label in CheckCategory.choices if v in found]
+        param = "category"
+    elif group == "institution__street":
+        streets = Region.objects.filter(pk__in=[k for k in found if k]).order_by("code")
+        groups, param = [(s.pk, s.name) for s in streets], "street"
+    else:
+        departments = Department.objects.filter(pk__in=[k for k in found if k]).order_by("pk")
+        groups, param = [(d.pk, d.name) for d in departments], "department"
+    section = Section(
+        key, title, "bar",
+        [title.split("（")[0], _("问题个数"), _("已销号"), _("整改率 %"), _("按期整改率 %"), _("逾期")],
+        series=[3, 4], percent=[3, 4],
+    )  # fmt: skip
+    base = f.ledger_params()
+    for value, label in groups:
+        total, closed, on_time, overdue = found[value]
+        params = {**base, param: value}
+        section.rows.append([
+            Cell(label),
+            Cell(total, _url("ledger:item_list", **params)),
+            Cell(closed, _url("ledger:item_list", **params, status="closed")),
+            Cell(_pct(closed, total)),
+            Cell(_pct(on_time, closed)),
+            Cell(overdue, _url("ledger:item_list", **params, status="overdue")),
+        ])  # fmt: skip
+    return section
+
+
+def _week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def trends(user: Any, f: Filters) -> tuple[Section, Section]:
+    """Problems found (inspection completed) and closed out, per week (12) and per month (12), up to the period's end."""
+    end = min(f.date_to or timezone.localdate(), timezone.localdate())
+    first_week = _week_start(end) - timedelta(weeks=11)
+    first_month = date(end.year - (1 if end.month < 12 else 0), end.month % 12 + 1, 1)
+    start = min(first_week, first_month)
+    if f.date_from:
+        start = max(start, f.date_from)
+    items = _items(user, Filters(f.campaign, f.street, f.department))
+    found = (
+        items.filter(inspection__completed_at__date__gte=start, inspection__completed_at__date__lte=end)
+        .annotate(day=TruncDate("inspection__completed_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    closed = items.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("pk"))
+    weekly: dict[date, list[int]] = {first_week + timedelta(weeks=i): [0, 0] for i in range(12)}
+    monthly: dict[date, list[int]] = {}
+    m = first_month
+    while m <= end:
+        monthly[m] = [0, 0]
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    for column, rows in ((0, found), (1, closed.order_by())):
+        for day, n in rows:
+            if day is None:
+                continue
+            if (w := _week_start(day)) in weekly:
+                weekly[w][column] += n
+            if (mo := day.replace(day=1)) in monthly:
+                monthly[mo][column] += n
+    headers = [_("周"), _("发现问题"), _("销号")]
+    week = Section("weekly", _("每周趋势"), "line", headers, series=[1, 2])
+    week.rows = [[Cell(f"{w:%m-%d}"), Cell(a), Cell(b)] for w, (a, b) in weekly.items()]
+    month = Section("monthly", _("每月趋势"), "line", [_("月份"), headers[1], headers[2]], series=[1, 2])
+    month.rows = [[Cell(f"{mo:%Y-%m}"), Cell(a), Cell(b)] for mo, (a, b) in monthly.items()]
+    return week, month
+
+
+@dataclass
+class Headline:
+    label: str
+    value: Any
+    url: str = ""
+
+
+def headlines(user: Any, f: Filters, sections: dict[str, Section]) -> list[Headline]:
+    today = timezone.localdate()
+    institutions = _institutions(user, f)
+    street = f.street.pk if f.street else None
+    by_category = sections["categories"].rows
+    total = sum(r[1].value for r in by_category)
+    closed = sum(r[2].value for r in by_category)
+    overdue = sum(r[5].value for r in by_category)
+    expiring = institutions.filter(licence_state_q(LicenceStatus.EXPIRING, today)).count()
+    base = f.ledger_params()
+    return [
+        Headline(_("机构"), sum(r[-1].value for r in sections["institutions"].rows),
+                 _url("registry:institution_list", street=street)),
+        Headline(_("证照30天内到期"), expiring, _url("registry:institution_list", licence="expiring", street=street)),
+        Headline(_("发现问题"), total, _url("ledger:item_list", **base)),
+        Headline(_("整改率"), f"{_pct(closed, total)}%", _url("ledger:item_list", **base, status="closed")),
+        Headline(_("逾期未整改"), overdue, _url("ledger:item_list", **base, status="overdue")),
+    ]  # fmt: skip
+
+
+def dashboard(user: Any, f: Filters) -> tuple[list[Headline], list[Section]]:
+    weekly, monthly = trends(user, f)
+    sections = {
+        s.key: s
+        for s in (
+            institutions_by_kind(user, f),
+            campaign_coverage(user, f),
+            _rectification(user, f, "categories", _("问题类别（整改率、按期整改率）"), "category"),
+            _rectification(user, f, "streets", _("街道/乡镇（整改率、按期整改率）"), "institution__street"),
+            _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department"),
+            weekly,
+            monthly,
+        )
+    }
+    return headlines(user, f, sections), list(sections.values())

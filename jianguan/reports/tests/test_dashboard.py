@@ -1,0 +1,113 @@
+"""The dashboard: scoped numbers, each linking to the list that holds exactly that many rows, the Excel export of
+each chart's table, constant queries, and the same figures as the campaign statistics and briefing."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jianguan.ledger.filters import LedgerFilter
+from jianguan.ledger.models import LedgerItem
+from jianguan.reports.dashboard import Filters, dashboard
+
+
+def _ledger_cells(sections):  # type: ignore[no-untyped-def]
+    for section in sections:
+        for row in section.rows:
+            for cell in row:
+                if cell.url.startswith("/ledger/"):
+                    yield section.key, cell
+
+
+@pytest.mark.parametrize("persona", ["lead", "fire_officer", "street_a", "street_b", "leader"])
+def test_every_ledger_number_is_the_count_of_the_list_it_links_to(district, persona):
+    user = district.users[persona]
+    _headlines, sections = dashboard(user, Filters())
+    checked = 0
+    for key, cell in _ledger_cells(sections):
+        params = {k: v[0] for k, v in parse_qs(urlparse(cell.url).query).items()}
+        form = LedgerFilter(params, user=user)
+        assert form.is_valid(), form.errors
+        assert form.apply(LedgerItem.objects.visible_to(user)).count() == cell.value, (key, cell)
+        checked += 1
+    assert checked or persona == "street_b"
+
+
+def test_scope_street_officers_see_their_street_only(district):
+    lead = dashboard(district.users["lead"], Filters())[1]
+    street_b = dashboard(district.users["street_b"], Filters())[1]
+    total = {s.key: s for s in lead}["institutions"].rows
+    mine = {s.key: s for s in street_b}["institutions"].rows
+    assert sum(r[-1].value for r in mine) < sum(r[-1].value for r in total)
+    assert {s.key: s for s in street_b}["categories"].rows == []  # the district's problem is in street a
+
+
+def test_the_page_and_who_may_open_it(client_for, district):
+    html = client_for("lead").get("/reports/dashboard/").content.decode()
+    assert "监管驾驶舱" in html and 'data-chart="categories"' in html and "echarts.min.js" in html
+    assert client_for("institution").get("/reports/dashboard/").status_code == 403
+    assert client_for("lead").get("/reports/dashboard/", {"street": "nonsense"}).status_code == 200
+
+
+def test_each_chart_exports_its_table(client_for, district, tmp_path):
+    client = client_for("lead")
+    _headlines, sections = dashboard(district.users["lead"], Filters())
+    for section in sections:
+        response = client.get(f"/reports/dashboard/{section.key}.xlsx")
+        assert response.status_code == 200, section.key
+        path = tmp_path / f"{section.key}.xlsx"
+        path.write_bytes(b"".join(response.streaming_content))
+        rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+        assert list(rows[0]) == [str(h) for h in section.headers]
+        assert [list(r) for r in rows[1:]] == [[c.value for c in row] for row in section.rows]
+    assert client.get("/reports/dashboard/nothing.xlsx").status_code == 404
+
+
+def test_queries_do_not_grow_with_the_data(district):
+    from jianguan.inspections.models import Finding
+    from jianguan.registry.models import Institution
+
+    user = district.users["lead"]
+    with CaptureQueriesContext(connection) as before:
+        dashboard(user, Filters())
+    item = district.ledger["a"]
+    for i in range(25):
+        finding = Finding.objects.get(pk=item.finding_id)
+        finding.pk, finding.description = None, f"复制 {i}"
+        finding.save()
+        copy = LedgerItem.objects.get(pk=item.pk)
+        copy.pk, copy.finding = None, finding
+        copy.status = "closed" if i % 2 else "pending"
+        copy.closed_on = timezone.localdate() if i % 2 else None
+        copy.save()
+        inst = Institution.objects.get(pk=district.institutions["b"].pk)
+        inst.pk, inst.name, inst.credit_code = None, f"复制机构{i}", None
+        inst.save()
+    with CaptureQueriesContext(connection) as after:
+        _h, sections = dashboard(user, Filters())
+    assert len(before.captured_queries) == len(after.captured_queries) <= 15
+    assert sum(r[1].value for r in {s.key: s for s in sections}["categories"].rows) >= 26
+
+
+def test_campaign_figures_equal_the_briefing(district):
+    from jianguan.inspections.models import Inspection
+    from jianguan.reports.statistics import campaign_statistics
+
+    campaign = district.campaigns["a"]
+    problem = district.ledger["a"].inspection_id
+    Inspection.objects.filter(pk=problem).update(campaign=campaign)
+    LedgerItem.objects.filter(inspection_id=problem).update(campaign=campaign)
+    user = district.users["lead"]
+    stats = campaign_statistics(campaign)
+    _h, sections = dashboard(user, Filters(campaign=campaign))
+    by_category = {
+        r[0].value: (r[1].value, r[2].value, r[5].value) for r in {s.key: s for s in sections}["categories"].rows
+    }
+    assert by_category == {c.label: (c.findings, c.rectified_findings, c.overdue_findings) for c in stats.categories}
+    coverage = {s.key: s for s in sections}["campaigns"].rows
+    assert [(r[1].value, r[2].value) for r in coverage] == [(stats.targets, stats.inspected)]
