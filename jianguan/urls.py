@@ -19,6 +19,7 @@ urlpatterns = [
     path("articles/", include("jianguan.articles.urls")),
     path("public/articles/", include("jianguan.articles.public_urls")),
     path("public/complaints/", include("jianguan.complaints.public_urls")),
+    path("public/open-data/", include("jianguan.reports.public_urls")),
     path("complaints/", include("jianguan.complaints.urls")),
     path("public/", include("jianguan.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -16,6 +16,8 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
 from jianguan.lib.excel import temp_xlsx_path, write_table
+from jianguan.portal.views import too_many
+from jianguan.reports import opendata
 from jianguan.reports.briefing import briefing_content, narrative
 from jianguan.reports.dashboard import dashboard
 from jianguan.reports.forms import DashboardForm
@@ -102,3 +104,17 @@ def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=f"{name}-{stamp}.xlsx")  # noqa: SIM115
     Path(path).unlink()
     return response
+
+
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    """Public: what the open data holds and its layout, with the download."""
+    if (refused := too_many(request)) is not None:
+        return refused
+    return render(request, "reports/open_data.html", {"readme": opendata.README.format(day=timezone.localdate())})
+
+
+def open_data_download(request: HttpRequest) -> FileResponse | HttpResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
+    path = opendata.open_data_zip()
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115

@@ -373,6 +373,8 @@ SEPARATELY_TESTED = {
     "public_complaints:pick",
     "public_complaints:done",
     "public_complaints:track",
+    "open_data:page",  # public: reports/tests/test_opendata.py
+    "open_data:download",
     "portal:institution_qr",  # public: portal/tests/test_plate.py
     "portal:institution_plate",
     # public, no login; drafts and unpublished articles answer 404: articles/tests/test_public.py
