@@ -32,10 +32,11 @@ def _secrets() -> set[str]:
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(db, settings, tmp_path):
     settings.JIANGUAN_PUBLIC_RATE_LIMIT = 100_000
     settings.JIANGUAN_COMPLAINT_RATE_LIMIT = 100_000
     settings.JIANGUAN_FORM_MIN_SECONDS = 0
+    settings.MEDIA_ROOT = tmp_path
     cache.clear()
     load_demo(today=timezone.localdate(), log=lambda *a, **k: None)
     yield
@@ -90,6 +91,14 @@ def test_no_personal_field_reaches_any_public_page_or_answer(demo):
     page("/public/complaints/pick/", q="城东")
     texts["track"] = client.post("/public/complaints/track/", {"code": receipt["tracking_code"]}).content.decode()
     api("post", "/api/v1/public/complaints/track", {"code": receipt["tracking_code"]})
+
+    page("/public/open-data/")
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/public/open-data/download/").streaming_content)))
+    for name in archive.namelist():
+        texts[f"open data {name}"] = archive.read(name).decode("utf-8-sig")
 
     assert len(texts) > 100
     leaks = [(url, s) for url, text in texts.items() for s in secrets if s in text]
