@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from jianguan.inspections.models import Campaign
 from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.selectors import due_soon_q, overdue_q, recheck_due_q
+from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department
-from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.selectors import streets
 
 # Derived states offered beside the stored ones.
@@ -47,6 +47,8 @@ class LedgerFilter(forms.Form):
     # The period in which the problem was found (the inspection's completion day): the dashboard links here with it.
     found_from = forms.DateField(label=_("发现日期自"), required=False, widget=HtmlDateInput())
     found_to = forms.DateField(label=_("发现日期至"), required=False, widget=HtmlDateInput())
+    closed_from = forms.DateField(label=_("销号日期自"), required=False, widget=HtmlDateInput())
+    closed_to = forms.DateField(label=_("销号日期至"), required=False, widget=HtmlDateInput())
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +69,10 @@ class LedgerFilter(forms.Form):
             queryset = queryset.filter(inspection__completed_at__date__gte=found_from)
         if found_to := data.get("found_to"):
             queryset = queryset.filter(inspection__completed_at__date__lte=found_to)
+        if closed_from := data.get("closed_from"):
+            queryset = queryset.filter(closed_on__gte=closed_from)
+        if closed_to := data.get("closed_to"):
+            queryset = queryset.filter(closed_on__lte=closed_to)
         status = data.get("status")
         if status == "open":
             queryset = queryset.filter(status__in=("pending", "in_progress", "submitted"))

@@ -258,12 +258,27 @@ def trends(user: Any, f: Filters) -> tuple[Section, Section]:
                 weekly[w][column] += n
             if (mo := day.replace(day=1)) in monthly:
                 monthly[mo][column] += n
+    base = {k: v for k, v in f.ledger_params().items() if k not in ("found_from", "found_to")}
+
+    def cells(first: date, last: date, found_n: int, closed_n: int) -> list[Cell]:
+        span = {"found_from": first.isoformat(), "found_to": last.isoformat()}
+        closed_span = {"closed_from": first.isoformat(), "closed_to": last.isoformat()}
+        return [
+            Cell(found_n, _url("ledger:item_list", **base, **span)),
+            Cell(closed_n, _url("ledger:item_list", **base, **closed_span)),
+        ]
+
     headers = [_("周"), _("发现问题"), _("销号")]
     week = Section("weekly", _("每周趋势"), "line", headers, series=[1, 2])
-    week.rows = [[Cell(f"{w:%m-%d}"), Cell(a), Cell(b)] for w, (a, b) in weekly.items()]
+    week.rows = [[Cell(f"{w:%m-%d}"), *cells(w, w + timedelta(days=6), a, b)] for w, (a, b) in weekly.items()]
     month = Section("monthly", _("每月趋势"), "line", [_("月份"), headers[1], headers[2]], series=[1, 2])
-    month.rows = [[Cell(f"{mo:%Y-%m}"), Cell(a), Cell(b)] for mo, (a, b) in monthly.items()]
+    month.rows = [[Cell(f"{mo:%Y-%m}"), *cells(mo, _month_end(mo), a, b)] for mo, (a, b) in monthly.items()]
     return week, month
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 @dataclass
