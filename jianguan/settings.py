@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -56,9 +57,11 @@ INSTALLED_APPS = [
     "jianguan.portal",
     "jianguan.complaints",
     "jianguan.articles",
+    "jianguan.risk",
     "django_tasks",
     "django_tasks_db",
     "jianguan.reports",
+    "jianguan.alerts",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +205,44 @@ JIANGUAN_FORM_MIN_SECONDS = env_int("JIANGUAN_FORM_MIN_SECONDS", 3)
 JIANGUAN_RECHECK_WORKING_DAYS = env_int("JIANGUAN_RECHECK_WORKING_DAYS", 3)
 # A licence counts as "expiring" this many days before its valid-until date.
 JIANGUAN_LICENCE_EXPIRING_DAYS = env_int("JIANGUAN_LICENCE_EXPIRING_DAYS", 30)
+# Risk rating (风险评级, see jianguan/risk/scoring.py and the README): points per counted fact, and the lowest score of
+# levels B, C and D (below B is A). JSON in the environment is merged onto these defaults, e.g.
+# JIANGUAN_RISK_WEIGHTS='{"complaint": 5}'; `manage.py check` refuses unknown codes and thresholds out of order.
+JIANGUAN_RISK_WEIGHTS: dict[str, int] = {
+    "licence_missing": 25,  # per required licence kind with no licence at all
+    "licence_expired": 20,  # per required licence kind whose licences have all run out
+    "open_minor": 2,  # per open ledger item, by the severity of its finding (一般 / 较重 / 严重)
+    "open_major": 5,
+    "open_severe": 10,
+    "overdue_minor": 5,  # per open item past its deadline, on top of the above
+    "overdue_major": 10,
+    "overdue_severe": 20,
+    "recheck_failed": 8,  # per failed recheck in the window
+    "complaint": 3,  # per complaint in the window, not refused, not yet found true or untrue
+    "complaint_partly": 6,  # … found partly true (部分属实)
+    "complaint_substantiated": 10,  # … found true (属实); untrue ones count nothing
+    "referral": 30,  # per escalation to penalty (移交处罚) in the window
+    "status_stop_enrolling": 60,  # operating status: each of these alone makes level D
+    "status_suspended": 60,
+    "status_licence_revoked": 60,
+    "status_unregistered": 60,
+    "status_banned": 0,  # no longer operating: rated on their records, with a note
+    "status_deregistered": 0,
+    **json.loads(os.environ.get("JIANGUAN_RISK_WEIGHTS") or "{}"),
+}
+JIANGUAN_RISK_LEVELS: dict[str, int] = {
+    "D": 60,  # D 高 from 60 points
+    "C": 30,  # C 较高 from 30
+    "B": 10,  # B 中 from 10; below that A 低
+    **json.loads(os.environ.get("JIANGUAN_RISK_LEVELS") or "{}"),
+}
+# Rechecks, complaints and referrals count for this many days back; the daily re-rating runs at this hour.
+JIANGUAN_RISK_WINDOW_DAYS = env_int("JIANGUAN_RISK_WINDOW_DAYS", 365)
+JIANGUAN_RISK_HOUR = env_int("JIANGUAN_RISK_HOUR", 6)
+# Early warnings (同类问题反复出现): problems of one category at one institution in at least JIANGUAN_REPEAT_MIN
+# distinct completed inspections within the last JIANGUAN_REPEAT_WINDOW_DAYS days.
+JIANGUAN_REPEAT_WINDOW_DAYS = env_int("JIANGUAN_REPEAT_WINDOW_DAYS", 365)
+JIANGUAN_REPEAT_MIN = env_int("JIANGUAN_REPEAT_MIN", 2)
 # Official documents: the font family (fontconfig name; WeasyPrint embeds the subset used) and kind codes (文种代字).
 JIANGUAN_DOCUMENT_FONT = os.environ.get("JIANGUAN_DOCUMENT_FONT", "Noto Serif CJK SC")
 JIANGUAN_DOCUMENT_KIND_CODES: dict[str, str] = {}

@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("首页"), "home", None),
     (_("驾驶舱"), "reports:dashboard", "reports.dashboard"),
     (_("机构名录"), "registry:institution_list", "institutions.view"),
+    (_("风险评级"), "risk:rating_list", "risk.view"),
     (_("专项行动"), "inspections:campaign_list", "campaigns.view"),
     (_("检查"), "inspections:inspection_list", "inspections.view"),
     (_("整改台账"), "ledger:item_list", "ledger.view"),

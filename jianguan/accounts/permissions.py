@@ -40,6 +40,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # lead coordinator triages; handling is decided per complaint (complaints/selectors.may_handle).
     "complaints.view": frozenset(set(Role) - {Role.INSTITUTION}),
     "complaints.triage": frozenset({Role.LEAD}),
+    # Risk ratings (风险评级): staff, each within their scope. Not institutions, not even their own: the rating counts
+    # complaints they are not told about and is a supervision tool whose factors should not be gamed.
+    "risk.view": frozenset(set(Role) - {Role.INSTITUTION}),
     # Campaign statistics and the work briefing: district-wide figures and the overdue list by name (street officers,
     # who see one street's institutions, are not given them).
     # The dashboard (领导驾驶舱): every staff role, each within its scope.

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "article.update": _("修改文章"),
     "article.publish": _("发布文章"),
     "article.unpublish": _("撤下文章"),
+    "alert.acknowledge": _("确认预警"),
     "notification.send": _("发送站内通知"),
     "ledger.create": _("建立整改台账"),
     "ledger.close_on_site": _("当场整改销号"),
@@ -79,6 +80,7 @@ ACTION_LABELS = {
     "licence.update": _("修改证照"),
     "licence.delete": _("删除证照"),
     "licence_requirement.set": _("调整证照要求"),
+    "risk.refresh": _("更新风险评级"),
 }
 
 OBJECT_TYPE_LABELS = {
@@ -102,6 +104,8 @@ OBJECT_TYPE_LABELS = {
     "portal.publicmark": _("公示名单"),
     "articles.article": _("文章"),
     "complaints.complaint": _("投诉举报"),
+    "risk.riskrating": _("风险评级"),
+    "alerts.alertack": _("预警确认"),
     "checklists.checklistversion": _("检查表版本"),
     "checklists.checklistitem": _("检查项"),
 }

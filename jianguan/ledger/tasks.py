@@ -5,20 +5,19 @@ sent twice a day."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
 from jianguan.ledger.reminders import send_reminders
+from jianguan.lib.tasks import next_daily_run, schedule_daily
 
 
 def next_run(now: datetime | None = None) -> datetime:
     """Tomorrow at JIANGUAN_REMIND_HOUR (local time)."""
-    now = timezone.localtime(now)
-    tomorrow = now.date() + timedelta(days=1)
-    return timezone.make_aware(datetime.combine(tomorrow, time(settings.JIANGUAN_REMIND_HOUR)))
+    return next_daily_run(settings.JIANGUAN_REMIND_HOUR, now)
 
 
 @task()
@@ -31,7 +30,4 @@ def send_ledger_reminders(reschedule: bool = True) -> int:
 
 def schedule() -> bool:
     """Queue the next run; False when the backend cannot defer (then cron runs `ledger_remind`)."""
-    if not default_task_backend.supports_defer:
-        return False
-    send_ledger_reminders.using(run_after=next_run()).enqueue()
-    return True
+    return schedule_daily(send_ledger_reminders, settings.JIANGUAN_REMIND_HOUR)

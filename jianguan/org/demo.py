@@ -24,6 +24,7 @@ from jianguan.registry import demo_data
 from jianguan.registry import services as registry_services
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
+from jianguan.risk.services import risk_refresh_all
 
 DEMO_PASSWORD = "Jianguan#2026"
 
@@ -209,6 +210,8 @@ def load_demo(*, today: date, log: Any = print, inspections: bool = True) -> dic
         created["ledger"] = load_demo_ledger(today=today, log=log)
         created["complaints"] = load_demo_complaints(today=today, log=log)
     created["articles"] = load_demo_articles(today=today, log=log)
+    # Every institution rated as of `today` (derived data, not counted as created records).
+    risk_refresh_all(today=today)
     return created
 
 

@@ -24,6 +24,7 @@ from jianguan.org.selectors import streets
 from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution, InstitutionStatusChange, Licence, LicenceRequirement
 from jianguan.registry.selectors import licence_cover, licence_requirements, same_name_in_street
+from jianguan.registry.signals import institutions_bulk_changed
 
 INSTITUTION_FIELDS = {
     "name", "credit_code", "kind", "sub_kind", "street", "address", "legal_representative", "contact_person",
@@ -53,6 +54,8 @@ def refresh_licence_cover(institution_ids: Iterable[int]) -> int:
                 inst.licence_missing, inst.licence_cover_until = missing, until
                 changed_rows.append(inst)
     Institution.objects.bulk_update(changed_rows, ["licence_missing", "licence_cover_until"], batch_size=1000)
+    if changed_rows:
+        institutions_bulk_changed.send(sender=Institution, ids=[i.pk for i in changed_rows])
     return len(changed_rows)
 
 
@@ -203,6 +206,7 @@ def institution_create_many(*, actor: Any, rows: list[dict[str, Any]]) -> list[I
     _refuse_batch_duplicates(results)
     new = [r for r in results if isinstance(r, Institution)]
     Institution.objects.bulk_create(new, batch_size=1000)
+    institutions_bulk_changed.send(sender=Institution, ids=[i.pk for i in new])
     audit_record_many(
         actor=actor,
         entries=[Entry(action="institution.create", obj=i, after=snapshot(i), institution=i) for i in new],

@@ -27,6 +27,7 @@ from jianguan.registry.selectors import (
     licence_requirements,
     licence_summary,
 )
+from jianguan.risk.selectors import rating_for
 
 
 def _filtered(request: HttpRequest) -> tuple[InstitutionFilter, object]:
@@ -82,7 +83,11 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (not request.user.scope.street_ids or institution.street_id in request.user.scope.street_ids),
         "can_change_status": allowed(request.user, "institutions.status"),
         "status_form": StatusChangeForm(initial={"effective_date": today}),
+        # The risk rating and its factors, for staff only (institutions do not see their own: permissions.py).
+        "show_risk": allowed(request.user, "risk.view"),
     }
+    if context["show_risk"]:
+        context["risk_rating"] = rating_for(institution)
     return render(request, "registry/institution_detail.html", context)
 
 

@@ -94,7 +94,7 @@ class Section:
             "xAxis": {
                 "type": "category",
                 "data": labels,
-                "axisLabel": {"interval": 0, "rotate": 30 if len(labels) > 6 else 0},
+                "axisLabel": {"interval": 0, "rotate": 30 if len(labels) > 6 or sum(map(len, labels)) > 30 else 0},
             },
             "yAxis": y_axes,
             "series": series,
@@ -308,6 +308,44 @@ def headlines(user: Any, f: Filters, sections: dict[str, Section]) -> list[Headl
     ]  # fmt: skip
 
 
+def risk_levels(user: Any, f: Filters) -> Section:
+    """Institutions per risk level (A 低 … D 高) within scope; the rating list behind each number."""
+    from jianguan.risk.choices import RiskLevel
+    from jianguan.risk.models import RiskRating
+
+    ratings = RiskRating.objects.visible_to(user)
+    if f.street:
+        ratings = ratings.filter(institution__street=f.street)
+    counts = dict(ratings.order_by().values_list("level").annotate(n=Count("pk")))
+    section = Section("risk", _("风险评级"), "bar", [_("等级"), _("机构数")], series=[1])
+    section.rows = [
+        [Cell(str(label)), Cell(counts.get(level, 0), _url("risk:rating_list", level=level))]
+        for level, label in RiskLevel.choices
+    ]
+    return section
+
+
+def alert_section(user: Any, f: Filters) -> Section:
+    """Current early warnings per kind (not yet acknowledged by the reader), each linked to the warning list."""
+    from jianguan.alerts.choices import AlertKind
+    from jianguan.alerts.selectors import alert_counts
+
+    counts = alert_counts(user)
+    section = Section("alerts", _("预警"), "bar", [_("预警类型"), _("待确认")], series=[1])
+    section.rows = [
+        [Cell(str(label)), Cell(counts.get(kind, 0), _url("alerts:alert_list", kind=kind))]
+        for kind, label in AlertKind.choices
+    ]
+    return section
+
+
+def riskiest(user: Any, f: Filters, limit: int = 10) -> list[Any]:
+    """The riskiest institutions still operating (risk.selectors.riskiest), within the street filter."""
+    from jianguan.risk.selectors import riskiest as top
+
+    return top(user, limit, street=f.street)
+
+
 def dashboard(user: Any, f: Filters) -> tuple[list[Headline], list[Section]]:
     weekly, monthly = trends(user, f)
     sections = {
@@ -320,6 +358,8 @@ def dashboard(user: Any, f: Filters) -> tuple[list[Headline], list[Section]]:
             _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department"),
             weekly,
             monthly,
+            risk_levels(user, f),
+            alert_section(user, f),
         )
     }
     return headlines(user, f, sections), list(sections.values())

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jianguan.accounts.choices import Role
-from jianguan.accounts.permissions import require
+from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
@@ -19,7 +19,7 @@ from jianguan.lib.excel import temp_xlsx_path, write_table
 from jianguan.portal.views import too_many
 from jianguan.reports import opendata
 from jianguan.reports.briefing import briefing_content, narrative
-from jianguan.reports.dashboard import dashboard
+from jianguan.reports.dashboard import dashboard, riskiest
 from jianguan.reports.forms import DashboardForm
 from jianguan.reports.selectors import calendar_warnings, home_figures
 from jianguan.reports.statistics import campaign_statistics
@@ -83,7 +83,9 @@ def _dashboard(request: HttpRequest) -> tuple[DashboardForm, list, list]:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     form, headlines, sections = _dashboard(request)
     query = request.GET.urlencode()
-    context = {"form": form, "headlines": headlines, "sections": sections, "query": query}
+    context = {"form": form, "headlines": headlines, "sections": sections, "query": query, "riskiest": []}
+    if allowed(request.user, "risk.view"):
+        context["riskiest"] = riskiest(request.user, form.filters())
     return render(request, "reports/dashboard.html", context)
 
 

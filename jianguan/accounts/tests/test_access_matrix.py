@@ -95,6 +95,21 @@ def _article(d: object) -> int:
     return article.pk
 
 
+def _alert_key() -> str:
+    """A warning only the district-wide roles see: a complaint about a site outside the registry, not yet assigned."""
+    from django.utils import timezone
+
+    from jianguan.alerts.selectors import object_key
+    from jianguan.complaints.services import complaint_submit
+
+    complaint, _code = complaint_submit(
+        typed_name="矩阵无名班", typed_address="乙街道 9 号", category="unlicensed", content="有人无证办班。",
+        anonymous=True,
+    )  # fmt: skip
+    day = timezone.localtime(complaint.received_at).date()
+    return object_key("complaint_unregistered", "complaints.complaint", complaint.pk, day)
+
+
 @dataclass
 class Case:
     url: Callable[[object], str]
@@ -346,6 +361,8 @@ CASES: dict[str, Case] = {
         COMPLAINT_A_VIEWERS,
         not_found=["edu_officer", "street_a", "street_b"],
     ),
+    # Risk ratings: staff within their scope; institutions are never shown a rating, not even their own.
+    "risk:rating_list": Case(_u("risk:rating_list"), [p for p in SIGNED_IN if p != "institution"]),
     "portal:mark_list": Case(_u("portal:mark_list"), ["admin", "lead"]),
     "portal:mark_withdraw": Case(_u("portal:mark_withdraw", pk=999999), ["admin", "lead"], ok=404, method="post"),
     "articles:article_list": Case(_u("articles:article_list"), ["admin", "lead"]),
@@ -359,6 +376,10 @@ CASES: dict[str, Case] = {
     ),
     "notifications:inbox": Case(_u("notifications:inbox"), SIGNED_IN),
     "notifications:mark_read": Case(_u("notifications:mark_read"), SIGNED_IN, method="post", ok=302),
+    "alerts:alert_list": Case(_u("alerts:alert_list"), SIGNED_IN),
+    # Everyone is sent back to the list; a warning outside one's scope is refused there with a message and nothing is
+    # written (alerts/tests/test_pages.py).
+    "alerts:acknowledge": Case(_u("alerts:acknowledge"), SIGNED_IN, method="post", ok=302, data={"key": _alert_key}),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
 SEPARATELY_TESTED = {

@@ -69,10 +69,16 @@ OPERATIONS = [
     ("get", "/api/v1/documents/{document}", [p for p in SIGNED_IN if p != "street_b"], 404),
     ("get", "/api/v1/complaints", [p for p in SIGNED_IN if p != "institution"], 403),
     ("get", "/api/v1/complaints/{complaint_a}", ["admin", "lead", "leader", "legal", "fire_officer"], 403),
+    ("get", "/api/v1/risk/institutions", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/risk/institutions/{inst_a}", [p for p in SIGNED_IN if p not in ("institution", "street_b")], 403),
+    ("get", "/api/v1/alerts", SIGNED_IN, None),
+    # The key names a complaint about an unregistered site, not yet assigned: only the district-wide roles see it.
+    ("post", "/api/v1/alerts/acknowledge", ["admin", "lead", "leader", "legal"], 400),
 ]
 # Who may not see the object at all gets 404 for it, not 403.
 NOT_FOUND = {
     ("get", "/api/v1/complaints/{complaint_a}"): {"edu_officer", "street_a", "street_b"},
+    ("get", "/api/v1/risk/institutions/{inst_a}"): {"street_b"},
     ("patch", "/api/v1/institutions/{inst_a}"): {"street_b"},
     ("post", "/api/v1/inspections/{planned}/start"): {"street_b", "institution"},
     **{
@@ -103,6 +109,7 @@ BODIES = {
     "/api/v1/ledger/items/{ledger_a}/request-extension": {"requested_deadline": "2099-01-01", "reason": "订货"},
     "/api/v1/ledger/items/{ledger_a}/decide-extension": {"approve": True},
     "/api/v1/ledger/items/{ledger_a}/escalate": {"reason": "拒不整改"},
+    "/api/v1/alerts/acknowledge": {"key": "{alert_key}", "note": "已知悉"},
 }
 
 
@@ -122,6 +129,21 @@ def _path(template: str, district) -> str:
     )
 
 
+def _alert_key() -> str:
+    """A warning only the district-wide roles see: a complaint about a site outside the registry, not yet assigned."""
+    from django.utils import timezone
+
+    from jianguan.alerts.selectors import object_key
+    from jianguan.complaints.services import complaint_submit
+
+    complaint, _code = complaint_submit(
+        typed_name="接口无名班", typed_address="乙街道 9 号", category="unlicensed", content="有人无证办班。",
+        anonymous=True,
+    )  # fmt: skip
+    day = timezone.localtime(complaint.received_at).date()
+    return object_key("complaint_unregistered", "complaints.complaint", complaint.pk, day)
+
+
 def _body(template: str, district) -> str:
     from django.utils import timezone
 
@@ -131,6 +153,8 @@ def _body(template: str, district) -> str:
         "{now}": timezone.now().isoformat(),
         "{team}": [district.users[p].pk for p in TEAM],
     }
+    if "{alert_key}" in BODIES[template].values():
+        values["{alert_key}"] = _alert_key()
     body = {k: values.get(v, v) if isinstance(v, str) else v for k, v in BODIES[template].items()}
     return json.dumps(body)
 

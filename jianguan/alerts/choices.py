@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertKind(models.TextChoices):
+    """The kinds of early warning (预警), in the order the page lists them."""
+
+    LICENCE_EXPIRING = "licence_expiring", _("证照即将到期")
+    ITEM_DUE_SOON = "item_due_soon", _("整改即将到期")
+    ITEM_OVERDUE = "item_overdue", _("整改逾期")
+    COMPLAINT_UNREGISTERED = "complaint_unregistered", _("疑似无证办学投诉")
+    REPEATED_PROBLEM = "repeated_problem", _("同类问题反复出现")

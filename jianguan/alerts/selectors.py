@@ -1,0 +1,365 @@
+"""Early warnings (预警), derived from the records on every read: nothing is copied, so a warning goes as soon as its
+facts go (a licence renewed, an item closed, a complaint closed).
+
+Each kind is one query over the underlying model's `visible_to(user)` (Licence, LedgerItem, Complaint, Institution),
+so the page, the counts and the API show what the user may see, in a fixed number of queries however many warnings
+there are. A warning's key names its facts, including the day it arose (the deadline, the licence's valid-until
+date, the day the complaint came in, the last inspection that found the problem): when the facts change the key
+changes, and a warning someone acknowledged comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jianguan.accounts.choices import Role
+from jianguan.accounts.scoping import Scope
+from jianguan.alerts.choices import AlertKind
+from jianguan.alerts.models import AlertAck
+from jianguan.complaints.choices import ComplaintCategory, ComplaintStatus
+from jianguan.complaints.models import Complaint
+from jianguan.inspections.choices import InspectionStatus
+from jianguan.inspections.models import Finding
+from jianguan.ledger.models import LedgerItem
+from jianguan.ledger.selectors import due_soon_q, overdue_q
+from jianguan.org.choices import CheckCategory
+from jianguan.registry.choices import LicenceKind, OperatingStatus
+from jianguan.registry.models import Institution, Licence
+
+# Institutions that no longer operate: their licences running out is no longer anyone's concern.
+CLOSED_INSTITUTION_STATUSES = (
+    OperatingStatus.LICENCE_REVOKED,
+    OperatingStatus.BANNED,
+    OperatingStatus.DEREGISTERED,
+)
+# A complaint about a site that is not in the registry, or is there as 未登记, and says it is unlicensed or gives
+# academic tutoring: possibly 无证办学. Open until closed or rejected (an answered complaint is still being handled).
+UNLICENSED_CATEGORIES = (ComplaintCategory.UNLICENSED, ComplaintCategory.TUTORING)
+COMPLAINT_OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED, ComplaintStatus.REPLIED)
+KIND_ORDER = {kind: n for n, kind in enumerate(AlertKind.values)}
+MAX_PK = 2**63 - 1  # a key's number beyond any database integer cannot name a row
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One warning: what it is about, where, since when, and where to act on it."""
+
+    kind: str
+    key: str
+    object_type: str
+    object_id: int
+    label: str
+    institution_id: int | None
+    institution_name: str
+    street_id: int | None
+    street_name: str
+    message: str
+    day: date
+    url: str
+    acknowledged_at: datetime | None = None
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def kind_label(self) -> str:
+        return str(AlertKind(self.kind).label)
+
+
+def object_key(kind: str, object_type: str, object_id: int, day: date) -> str:
+    """e.g. item_overdue:ledger.ledgeritem:12:2026-11-20 (the deadline)."""
+    return f"{kind}:{object_type}:{object_id}:{day.isoformat()}"
+
+
+def repeated_key(institution_id: int, category: str, day: date) -> str:
+    """repeated_problem:<institution id>:<category>:<day of the latest inspection that found it>."""
+    return f"{AlertKind.REPEATED_PROBLEM}:{institution_id}:{category}:{day.isoformat()}"
+
+
+# Each source: (user, today, only, street_id) → that kind's warnings. `only` narrows to one object (a pk, or an
+# (institution id, category) pair for repeated problems) when a single key is checked.
+Source = Callable[[Any, date, Any, int | None], list[Alert]]
+
+
+def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+    """Licences whose valid-until date falls within JIANGUAN_LICENCE_EXPIRING_DAYS (the window of
+    Licence.status_on), unless a licence of the same kind runs longer (renewed) or the institution has closed."""
+    until = today + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS)
+    renewed = Licence.objects.filter(institution=OuterRef("institution"), kind=OuterRef("kind")).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until"))
+    )
+    qs = (
+        Licence.objects.visible_to(user)
+        .filter(valid_until__gte=today, valid_until__lte=until)
+        .exclude(institution__status__in=CLOSED_INSTITUTION_STATUSES)
+        .exclude(Exists(renewed))
+        .select_related("institution__street")
+        .only("pk", "kind", "number", "valid_until", "institution__name", "institution__street__name")
+    )
+    if only is not None:
+        qs = qs.filter(pk=only)
+    if street_id is not None:
+        qs = qs.filter(institution__street_id=street_id)
+    kinds = dict(LicenceKind.choices)
+    alerts = []
+    for lic in qs:
+        inst = lic.institution
+        day: date = lic.valid_until  # type: ignore[assignment]
+        alerts.append(
+            Alert(
+                kind=AlertKind.LICENCE_EXPIRING,
+                key=object_key(AlertKind.LICENCE_EXPIRING, "registry.licence", lic.pk, day),
+                object_type="registry.licence",
+                object_id=lic.pk,
+                label=f"{kinds.get(lic.kind, lic.kind)} {lic.number}",
+                institution_id=inst.pk,
+                institution_name=inst.name,
+                street_id=inst.street_id,
+                street_name=inst.street.name,
+                message=_("%(licence)s（%(number)s）有效期至 %(day)s，即将到期。")
+                % {"licence": kinds.get(lic.kind, lic.kind), "number": lic.number, "day": day.isoformat()},
+                day=day,
+                url=reverse("registry:institution_detail", args=[inst.pk]),
+            )
+        )
+    return alerts
+
+
+def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None) -> list[Alert]:
+    qs = (
+        LedgerItem.objects.visible_to(user)
+        .filter(q)
+        .select_related("institution__street")
+        .only("pk", "category", "description", "deadline", "institution__name", "institution__street__name")
+    )
+    if only is not None:
+        qs = qs.filter(pk=only)
+    if street_id is not None:
+        qs = qs.filter(institution__street_id=street_id)
+    categories = dict(CheckCategory.choices)
+    if kind == AlertKind.ITEM_OVERDUE:
+        text = _("整改期限 %(day)s 已过，尚未销号：%(description)s")
+    else:
+        text = _("整改期限为 %(day)s，即将到期：%(description)s")
+    alerts = []
+    for item in qs:
+        inst = item.institution
+        description = item.description[:60]
+        alerts.append(
+            Alert(
+                kind=kind,
+                key=object_key(kind, "ledger.ledgeritem", item.pk, item.deadline),
+                object_type="ledger.ledgeritem",
+                object_id=item.pk,
+                label=f"{categories.get(item.category, item.category)}：{item.description[:40]}",
+                institution_id=inst.pk,
+                institution_name=inst.name,
+                street_id=inst.street_id,
+                street_name=inst.street.name,
+                message=text % {"day": item.deadline.isoformat(), "description": description},
+                day=item.deadline,
+                url=reverse("ledger:item_detail", args=[item.pk]),
+            )
+        )
+    return alerts
+
+
+def _item_due_soon(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+    """Open, not yet submitted, due within JIANGUAN_DUE_SOON_WORKING_DAYS working days (the ledger's own rule)."""
+    return _items(AlertKind.ITEM_DUE_SOON, due_soon_q(today), user, only, street_id)
+
+
+def _item_overdue(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+    """Open and past the deadline (the ledger's own rule: a submitted item waiting for its recheck counts too)."""
+    return _items(AlertKind.ITEM_OVERDUE, overdue_q(today), user, only, street_id)
+
+
+def _complaint_unregistered(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+    """Open complaints of an unlicensed kind about a site outside the registry or registered as 未登记."""
+    qs = (
+        Complaint.objects.visible_to(user)
+        .filter(status__in=COMPLAINT_OPEN_STATUSES, category__in=UNLICENSED_CATEGORIES)
+        .filter(Q(institution__isnull=True) | Q(institution__status=OperatingStatus.UNREGISTERED))
+        .select_related("institution__street", "street")
+        .only(
+            "pk", "number", "category", "received_at", "typed_name", "institution__name", "institution__street__name",
+            "street__name",
+        )
+    )  # fmt: skip
+    if only is not None:
+        qs = qs.filter(pk=only)
+    if street_id is not None:
+        qs = qs.filter(Q(street_id=street_id) | Q(institution__street_id=street_id))
+    categories = dict(ComplaintCategory.choices)
+    alerts = []
+    for c in qs:
+        inst = c.institution
+        street = inst.street if inst is not None else c.street
+        name = inst.name if inst is not None else c.typed_name
+        day = timezone.localtime(c.received_at).date()
+        number = c.number or f"#{c.pk}"
+        alerts.append(
+            Alert(
+                kind=AlertKind.COMPLAINT_UNREGISTERED,
+                key=object_key(AlertKind.COMPLAINT_UNREGISTERED, "complaints.complaint", c.pk, day),
+                object_type="complaints.complaint",
+                object_id=c.pk,
+                label=number,
+                institution_id=inst.pk if inst is not None else None,
+                institution_name=name,
+                street_id=street.pk if street is not None else None,
+                street_name=street.name if street is not None else "",
+                message=_("投诉 %(number)s 反映“%(name)s”%(category)s，该场所未在机构库登记，疑似无证办学。")
+                % {"number": number, "name": name, "category": categories.get(c.category, c.category)},
+                day=day,
+                url=reverse("complaints:complaint_detail", args=[c.pk]),
+            )
+        )
+    return alerts
+
+
+def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+    """An institution with problems of one category in JIANGUAN_REPEAT_MIN or more distinct completed inspections
+    within the last JIANGUAN_REPEAT_WINDOW_DAYS days. Within the institutions the user may see; a department officer
+    counts the problems their department supervises. Institution users are not shown this kind: it is the
+    supervisors' judgement about where to look harder, not a task of the institution's."""
+    scope = Scope.for_user(user)
+    if scope.is_anonymous or scope.role == Role.INSTITUTION:
+        return []
+    window = settings.JIANGUAN_REPEAT_WINDOW_DAYS
+    since = timezone.now() - timedelta(days=window)
+    findings = Finding.objects.filter(
+        inspection__status=InspectionStatus.COMPLETED,
+        inspection__completed_at__gte=since,
+        inspection__institution__in=Institution.objects.visible_to(user).values("pk"),
+    )
+    if scope.role == Role.DEPARTMENT_OFFICER:
+        findings = findings.filter(department_id=scope.department_id)
+    if only is not None:
+        findings = findings.filter(inspection__institution_id=only[0], category=only[1])
+    if street_id is not None:
+        findings = findings.filter(inspection__institution__street_id=street_id)
+    rows = (
+        findings.values(
+            "category",
+            "inspection__institution_id",
+            "inspection__institution__name",
+            "inspection__institution__street_id",
+            "inspection__institution__street__name",
+        )
+        .annotate(times=Count("inspection_id", distinct=True), last=Max("inspection__completed_at"))
+        .filter(times__gte=settings.JIANGUAN_REPEAT_MIN)
+        .order_by()
+    )
+    categories = dict(CheckCategory.choices)
+    alerts = []
+    for row in rows:
+        inst_id, category = row["inspection__institution_id"], row["category"]
+        day = timezone.localtime(row["last"]).date()
+        category_label = categories.get(category, category)
+        alerts.append(
+            Alert(
+                kind=AlertKind.REPEATED_PROBLEM,
+                key=repeated_key(inst_id, category, day),
+                object_type="registry.institution",
+                object_id=inst_id,
+                label=f"{row['inspection__institution__name']}：{category_label}",
+                institution_id=inst_id,
+                institution_name=row["inspection__institution__name"],
+                street_id=row["inspection__institution__street_id"],
+                street_name=row["inspection__institution__street__name"],
+                message=_("近 %(days)s 天内 %(times)s 次检查发现“%(category)s”问题。")
+                % {"days": window, "times": row["times"], "category": category_label},
+                day=day,
+                url=reverse("registry:institution_detail", args=[inst_id]),
+            )
+        )
+    return alerts
+
+
+SOURCES: dict[str, Source] = {
+    AlertKind.LICENCE_EXPIRING: _licence_expiring,
+    AlertKind.ITEM_DUE_SOON: _item_due_soon,
+    AlertKind.ITEM_OVERDUE: _item_overdue,
+    AlertKind.COMPLAINT_UNREGISTERED: _complaint_unregistered,
+    AlertKind.REPEATED_PROBLEM: _repeated_problem,
+}
+
+
+def _acknowledged(user: Any) -> dict[str, datetime]:
+    """key → when the user acknowledged it (one query; acknowledgements are personal)."""
+    return dict(AlertAck.objects.visible_to(user).values_list("key", "acknowledged_at"))
+
+
+def alerts_for(
+    user: Any,
+    kinds: Iterable[str] | None = None,
+    include_acknowledged: bool = False,
+    limit: int | None = None,
+    *,
+    street_id: int | None = None,
+    today: date | None = None,
+) -> list[Alert]:
+    """The user's current warnings, by kind (in AlertKind's order) and then by day; acknowledged ones only when asked
+    for. One query per kind asked for, plus one for the user's acknowledgements."""
+    today = today or timezone.localdate()
+    wanted = [k for k in AlertKind.values if kinds is None or k in set(kinds)]
+    found: list[Alert] = []
+    for kind in wanted:
+        found.extend(SOURCES[kind](user, today, None, street_id))
+    acks = _acknowledged(user) if found else {}
+    alerts = [replace(a, acknowledged_at=acks.get(a.key)) for a in found]
+    if not include_acknowledged:
+        alerts = [a for a in alerts if not a.acknowledged]
+    alerts.sort(key=lambda a: (KIND_ORDER[a.kind], a.day, a.key))
+    return alerts if limit is None else alerts[:limit]
+
+
+def count_by_kind(alerts: Iterable[Alert]) -> dict[str, int]:
+    """kind → how many, with every kind present (zero when none)."""
+    counts = dict.fromkeys(AlertKind.values, 0)
+    for alert in alerts:
+        counts[alert.kind] += 1
+    return counts
+
+
+def alert_counts(user: Any, include_acknowledged: bool = False, *, today: date | None = None) -> dict[str, int]:
+    """Current warnings per kind (not yet acknowledged by the user, unless asked), for the home page and the
+    dashboard: the same rules as the list, in the same fixed number of queries."""
+    return count_by_kind(alerts_for(user, include_acknowledged=include_acknowledged, today=today))
+
+
+def alert_by_key(user: Any, key: str, today: date | None = None) -> Alert | None:
+    """The warning with this key if it is current and the user may see it; None for anything else (a malformed key,
+    facts that have changed, or an object outside the user's scope all look the same)."""
+    parts = (key or "").split(":")
+    if len(parts) != 4 or parts[0] not in AlertKind.values:
+        return None
+    kind = parts[0]
+    try:
+        date.fromisoformat(parts[3])
+        pk = int(parts[1] if kind == AlertKind.REPEATED_PROBLEM else parts[2])
+    except ValueError:
+        return None
+    if not 0 < pk <= MAX_PK:
+        return None
+    only: Any = (pk, parts[2]) if kind == AlertKind.REPEATED_PROBLEM else pk
+    today = today or timezone.localdate()
+    found = [a for a in SOURCES[kind](user, today, only, None) if a.key == key]
+    if not found:
+        return None
+    return replace(found[0], acknowledged_at=_acknowledged_one(user, key))
+
+
+def _acknowledged_one(user: Any, key: str) -> datetime | None:
+    return AlertAck.objects.visible_to(user).filter(key=key).values_list("acknowledged_at", flat=True).first()
