@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.permissions import allowed
 
-# (label, url name, permission or None for every signed-in user)
+# (label, url name, permission or None for every signed-in user). The first MAIN entries stand in the bar; the rest
+# (reference and administration pages) sit in its 更多 menu, so the bar fits one line at 1280 px.
 NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("首页"), "home", None),
     (_("驾驶舱"), "reports:dashboard", "reports.dashboard"),
@@ -32,15 +33,16 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("证照要求"), "registry:requirement_list", "registry.configure"),
     (_("审计"), "audit:event_list", "audit.view"),
 ]
+MAIN = 9
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = []
-    for label, name, permission in NAVIGATION:
+        return {"nav_items": [], "nav_more": []}
+    items: list[list[dict[str, Any]]] = [[], []]
+    for n, (label, name, permission) in enumerate(NAVIGATION):
         if permission is None or allowed(user, permission):
             url = reverse(name)
-            items.append({"label": label, "url": url, "active": request.path == url})
-    return {"nav_items": items}
+            items[n >= MAIN].append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_items": items[0], "nav_more": items[1], "nav_more_active": any(i["active"] for i in items[1])}

@@ -179,7 +179,7 @@ def campaign_coverage(user: Any, f: Filters) -> Section:
     return section
 
 
-def _rectification(user: Any, f: Filters, key: str, title: str, group: str) -> Section:
+def _rectification(user: Any, f: Filters, key: str, title: str, group: str, heading: str) -> Section:
     """Problems, closed, rectification rate, on-time rate (closed by the deadline, of those closed), overdue."""
     today = timezone.localdate()
     rows = (
@@ -205,7 +205,7 @@ def _rectification(user: Any, f: Filters, key: str, title: str, group: str) -> S
         groups, param = [(d.pk, d.name) for d in departments], "department"
     section = Section(
         key, title, "bar",
-        [title.split("（")[0], _("问题个数"), _("已销号"), _("整改率 %"), _("按期整改率 %"), _("逾期")],
+        [heading, _("问题个数"), _("已销号"), _("整改率 %"), _("按期整改率 %"), _("逾期")],
         series=[3, 4], percent=[3, 4],
     )  # fmt: skip
     base = f.ledger_params()
@@ -353,9 +353,11 @@ def dashboard(user: Any, f: Filters) -> tuple[list[Headline], list[Section]]:
         for s in (
             institutions_by_kind(user, f),
             campaign_coverage(user, f),
-            _rectification(user, f, "categories", _("问题类别（整改率、按期整改率）"), "category"),
-            _rectification(user, f, "streets", _("街道/乡镇（整改率、按期整改率）"), "institution__street"),
-            _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department"),
+            _rectification(user, f, "categories", _("问题类别（整改率、按期整改率）"), "category", _("问题类别")),
+            _rectification(
+                user, f, "streets", _("街道/乡镇（整改率、按期整改率）"), "institution__street", _("街道/乡镇")
+            ),
+            _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department", _("监管部门")),
             weekly,
             monthly,
             risk_levels(user, f),

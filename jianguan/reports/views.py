@@ -97,7 +97,11 @@ def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
     if section is None:
         raise Http404
     path = temp_xlsx_path()
-    name = re.sub(r"[\[\]:*?/\\]", "", section.title.split("（")[0])
+    name = re.sub(
+        r"[\[\]:*?/\\]",
+        "",
+        section.headers[0] if section.key in ("categories", "streets", "departments") else section.title,
+    )
     write_table(
         path, title=name[:31], headers=section.headers, widths=[24] + [14] * (len(section.headers) - 1),
         rows=([c.value for c in row] for row in section.rows),
