@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks import document_cases, ledger_cases, portal_cases, registry_cases
+from benchmarks import dashboard_cases, document_cases, ledger_cases, portal_cases, registry_cases
 from jianguan.audit.selectors import audit_chain_verify
 from jianguan.audit.services import audit_batch, audit_record
 from jianguan.lib import workdays
@@ -112,4 +112,6 @@ ALL = [
     *portal_cases.ALL,
     registry_cases.registry_import_xlsx,
     *ledger_cases.ALL,
+    # After the ledger's cases: the dashboard's data adds ~30,000 ledger items (its campaigns' findings).
+    *dashboard_cases.ALL,
 ]
