@@ -88,10 +88,11 @@ def repeated_key(institution_id: int, category: str, day: date) -> str:
 
 # Each source: (user, today, only, street_id) → that kind's warnings. `only` narrows to one object (a pk, or an
 # (institution id, category) pair for repeated problems) when a single key is checked.
-Source = Callable[[Any, date, Any, int | None], list[Alert]]
+# (user, today, only, street_id, count) → the warnings, or with count=True only how many there are (one COUNT query)
+Source = Callable[..., Any]
 
 
-def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
     """Licences whose valid-until date falls within JIANGUAN_LICENCE_EXPIRING_DAYS (the window of
     Licence.status_on), unless a licence of the same kind runs longer (renewed) or the institution has closed."""
     until = today + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS)
@@ -110,6 +111,8 @@ def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None) 
         qs = qs.filter(pk=only)
     if street_id is not None:
         qs = qs.filter(institution__street_id=street_id)
+    if count:
+        return qs.count()
     kinds = dict(LicenceKind.choices)
     alerts = []
     for lic in qs:
@@ -135,7 +138,7 @@ def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None) 
     return alerts
 
 
-def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None) -> list[Alert]:
+def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None, count: bool = False) -> Any:
     qs = (
         LedgerItem.objects.visible_to(user)
         .filter(q)
@@ -146,6 +149,8 @@ def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None) -> list
         qs = qs.filter(pk=only)
     if street_id is not None:
         qs = qs.filter(institution__street_id=street_id)
+    if count:
+        return qs.count()
     categories = dict(CheckCategory.choices)
     if kind == AlertKind.ITEM_OVERDUE:
         text = _("整改期限 %(day)s 已过，尚未销号：%(description)s")
@@ -174,17 +179,17 @@ def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None) -> list
     return alerts
 
 
-def _item_due_soon(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+def _item_due_soon(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
     """Open, not yet submitted, due within JIANGUAN_DUE_SOON_WORKING_DAYS working days (the ledger's own rule)."""
-    return _items(AlertKind.ITEM_DUE_SOON, due_soon_q(today), user, only, street_id)
+    return _items(AlertKind.ITEM_DUE_SOON, due_soon_q(today), user, only, street_id, count)
 
 
-def _item_overdue(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+def _item_overdue(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
     """Open and past the deadline (the ledger's own rule: a submitted item waiting for its recheck counts too)."""
-    return _items(AlertKind.ITEM_OVERDUE, overdue_q(today), user, only, street_id)
+    return _items(AlertKind.ITEM_OVERDUE, overdue_q(today), user, only, street_id, count)
 
 
-def _complaint_unregistered(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+def _complaint_unregistered(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
     """Open complaints of an unlicensed kind about a site outside the registry or registered as 未登记."""
     qs = (
         Complaint.objects.visible_to(user)
@@ -200,6 +205,8 @@ def _complaint_unregistered(user: Any, today: date, only: Any, street_id: int | 
         qs = qs.filter(pk=only)
     if street_id is not None:
         qs = qs.filter(Q(street_id=street_id) | Q(institution__street_id=street_id))
+    if count:
+        return qs.count()
     categories = dict(ComplaintCategory.choices)
     alerts = []
     for c in qs:
@@ -228,14 +235,14 @@ def _complaint_unregistered(user: Any, today: date, only: Any, street_id: int | 
     return alerts
 
 
-def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None) -> list[Alert]:
+def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
     """An institution with problems of one category in JIANGUAN_REPEAT_MIN or more distinct completed inspections
     within the last JIANGUAN_REPEAT_WINDOW_DAYS days. Within the institutions the user may see; a department officer
     counts the problems their department supervises. Institution users are not shown this kind: it is the
     supervisors' judgement about where to look harder, not a task of the institution's."""
     scope = Scope.for_user(user)
     if scope.is_anonymous or scope.role == Role.INSTITUTION:
-        return []
+        return 0 if count else []
     window = settings.JIANGUAN_REPEAT_WINDOW_DAYS
     since = timezone.now() - timedelta(days=window)
     findings = Finding.objects.filter(
@@ -261,6 +268,8 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None) 
         .filter(times__gte=settings.JIANGUAN_REPEAT_MIN)
         .order_by()
     )
+    if count:
+        return rows.count()
     categories = dict(CheckCategory.choices)
     alerts = []
     for row in rows:
@@ -337,6 +346,13 @@ def alert_counts(user: Any, include_acknowledged: bool = False, *, today: date |
     """Current warnings per kind (not yet acknowledged by the user, unless asked), for the home page and the
     dashboard: the same rules as the list, in the same fixed number of queries."""
     return count_by_kind(alerts_for(user, include_acknowledged=include_acknowledged, today=today))
+
+
+def alert_totals(user: Any, street_id: int | None = None, *, today: date | None = None) -> dict[str, int]:
+    """How many current warnings of each kind the user may see, acknowledged or not, by COUNT queries only — for the
+    dashboard, where a district holds tens of thousands of them (the list, `state=all`, shows the same rows)."""
+    today = today or timezone.localdate()
+    return {kind: SOURCES[kind](user, today, None, street_id, count=True) for kind in AlertKind.values}
 
 
 def alert_by_key(user: Any, key: str, today: date | None = None) -> Alert | None:

@@ -326,14 +326,16 @@ def risk_levels(user: Any, f: Filters) -> Section:
 
 
 def alert_section(user: Any, f: Filters) -> Section:
-    """Current early warnings per kind (not yet acknowledged by the reader), each linked to the warning list."""
+    """Current early warnings per kind within scope and the street filter (COUNT queries: a district holds tens of
+    thousands), each linked to the warning list showing exactly those (acknowledged ones included)."""
     from jianguan.alerts.choices import AlertKind
-    from jianguan.alerts.selectors import alert_counts
+    from jianguan.alerts.selectors import alert_totals
 
-    counts = alert_counts(user)
-    section = Section("alerts", _("预警"), "bar", [_("预警类型"), _("待确认")], series=[1])
+    street = f.street.pk if f.street else None
+    counts = alert_totals(user, street)
+    section = Section("alerts", _("预警"), "bar", [_("预警类型"), _("当前预警")], series=[1])
     section.rows = [
-        [Cell(str(label)), Cell(counts.get(kind, 0), _url("alerts:alert_list", kind=kind))]
+        [Cell(str(label)), Cell(counts.get(kind, 0), _url("alerts:alert_list", kind=kind, street=street, state="all"))]
         for kind, label in AlertKind.choices
     ]
     return section

@@ -73,6 +73,7 @@ def test_queries_do_not_grow_with_the_data(district):
     from jianguan.registry.models import Institution
 
     user = district.users["lead"]
+    dashboard(user, Filters())  # the first call of a process also reads the holiday calendar once (then cached)
     with CaptureQueriesContext(connection) as before:
         dashboard(user, Filters())
     item = district.ledger["a"]
@@ -111,3 +112,14 @@ def test_campaign_figures_equal_the_briefing(district):
     assert by_category == {c.label: (c.findings, c.rectified_findings, c.overdue_findings) for c in stats.categories}
     coverage = {s.key: s for s in sections}["campaigns"].rows
     assert [(r[1].value, r[2].value) for r in coverage] == [(stats.targets, stats.inspected)]
+
+
+@pytest.mark.parametrize("persona", ["lead", "fire_officer", "street_a", "institution"])
+def test_warning_totals_equal_the_warning_lists_they_link_to(district, persona):
+    from jianguan.alerts.selectors import alert_totals, alerts_for
+
+    user = district.users[persona]
+    listed = alerts_for(user, include_acknowledged=True)
+    totals = alert_totals(user)
+    for kind, n in totals.items():
+        assert n == sum(1 for a in listed if a.kind == kind), kind
