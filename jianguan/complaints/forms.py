@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.complaints.choices import ComplaintCategory, ComplaintResult
 from jianguan.lib.bottrap import BotTrapForm
-from jianguan.lib.forms import HtmlDateInput, MultipleFileField
+from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 
@@ -48,10 +48,6 @@ class TrackForm(forms.Form):
         label=_("查询码"), max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )  # fmt: skip
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class AssignForm(VersionForm):

@@ -32,7 +32,7 @@ from jianguan.complaints.forms import (
 )
 from jianguan.complaints.models import Complaint, ComplaintPhoto
 from jianguan.inspections.forms import SiteReportForm
-from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.forms import add_service_errors, form_errors_text, paginate
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 from jianguan.portal.views import too_many
@@ -221,14 +221,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     extra = {"complaint": complaint} if action == "link" else {}
     form = FORMS[action](request.POST, request.FILES, prefix=action, **extra)
     if not form.is_valid():
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
-                for name, errors in form.errors.items()
-                for e in errors
-            ),
-        )
+        messages.error(request, form_errors_text(form))
         return redirect("complaints:complaint_detail", pk=complaint.pk)
     data = dict(form.cleaned_data)
     version = data.pop("version", None)

@@ -5,13 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.ledger.choices import GuidanceMethod
-from jianguan.lib.forms import HtmlDateInput, MultipleFileField
+from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
 
 DATE = HtmlDateInput()
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(VersionForm):

@@ -30,7 +30,7 @@ from jianguan.ledger.forms import (
 )
 from jianguan.ledger.models import Attachment, LedgerItem
 from jianguan.ledger.selectors import ledger_rows, overdue_q, recheck_due_by
-from jianguan.lib.forms import paginate
+from jianguan.lib.forms import form_errors_text, paginate
 
 
 def _filtered(request: HttpRequest) -> tuple[LedgerFilter, Any]:
@@ -143,14 +143,7 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # Each action's form has its own prefix: several forms share the item page, and their fields must not share ids.
     form = FORMS[action](request.POST, request.FILES, prefix=action)
     if not form.is_valid():
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
-                for name, errors in form.errors.items()
-                for e in errors
-            ),
-        )
+        messages.error(request, form_errors_text(form))
         return redirect(item.get_absolute_url())
     data = dict(form.cleaned_data)
     version = data.pop("version", None)

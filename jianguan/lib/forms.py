@@ -66,3 +66,18 @@ class MultipleFileField(forms.FileField):
                 super(MultipleFileField, self).clean(d, initial) for d in data if d
             ]  # (a comprehension: no bare super)
         return [super().clean(data, initial)] if data else []
+
+
+class VersionForm(forms.Form):
+    """The version of the object the page showed: a service compares it to refuse a stale form (conflict)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def form_errors_text(form: forms.BaseForm) -> str:
+    """A refused action form as one message line: "label：error；…" (for forms posted from a detail page)."""
+    return "；".join(
+        f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
+        for name, errors in form.errors.items()
+        for e in errors
+    )
