@@ -230,7 +230,7 @@ def _build() -> dict[str, Any]:
                 submitted = min(submitted, today)
             if status == "closed":
                 closed = min(submitted + timedelta(days=rng.randrange(0, 6)), today)
-            plans.append((institution, campaign_id, department, deadline, status, submitted, closed, completed))
+            plans.append((institution, campaign_id, department, found, deadline, status, submitted, closed, completed))
         Finding.objects.bulk_create(findings, batch_size=BATCH)
         LedgerItem.objects.bulk_create(
             (
@@ -244,6 +244,7 @@ def _build() -> dict[str, Any]:
                     measure="按要求整改到位",
                     responsible_person="合成",
                     department=department,
+                    found_on=found,
                     deadline=deadline,
                     status=status,
                     submitted_on=submitted,
@@ -254,6 +255,7 @@ def _build() -> dict[str, Any]:
                     institution,
                     campaign_id,
                     department,
+                    found,
                     deadline,
                     status,
                     submitted,

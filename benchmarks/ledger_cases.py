@@ -96,6 +96,7 @@ def _ensure_items() -> None:
                         measure="按要求整改到位",
                         responsible_person="合成",
                         department=f.department,
+                        found_on=timezone.localtime(f.inspection.completed_at).date(),
                         deadline=f.deadline,
                         status=status,
                         closed_on=f.deadline if status == "closed" else None,

@@ -248,32 +248,41 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
     findings = Finding.objects.filter(
         inspection__status=InspectionStatus.COMPLETED,
         inspection__completed_at__gte=since,
-        inspection__institution__in=Institution.objects.visible_to(user).values("pk"),
     )
+    # The institution's own scope; None (district-wide roles and departments) means every institution, and then a
+    # subquery over the whole registry would only slow the grouping down.
+    if (visible := Institution.objects.scope_q(scope)) is not None:
+        findings = findings.filter(inspection__institution__in=Institution.objects.filter(visible).values("pk"))
     if scope.role == Role.DEPARTMENT_OFFICER:
         findings = findings.filter(department_id=scope.department_id)
     if only is not None:
         findings = findings.filter(inspection__institution_id=only[0], category=only[1])
     if street_id is not None:
         findings = findings.filter(inspection__institution__street_id=street_id)
+    # Grouped by ids only; names are read for the groups that qualify (one more query), not carried through the
+    # grouping of every finding in the window.
     rows = (
-        findings.values(
-            "category",
-            "inspection__institution_id",
-            "inspection__institution__name",
-            "inspection__institution__street_id",
-            "inspection__institution__street__name",
-        )
+        findings.values("category", "inspection__institution_id")
         .annotate(times=Count("inspection_id", distinct=True), last=Max("inspection__completed_at"))
         .filter(times__gte=settings.JIANGUAN_REPEAT_MIN)
         .order_by()
     )
     if count:
         return rows.count()
+    rows = list(rows)
+    # in_bulk reads in batches where the database limits a query's parameters (SQLite).
+    institutions = (
+        Institution.objects.select_related("street")
+        .only("name", "street__name")
+        .in_bulk({row["inspection__institution_id"] for row in rows})
+        if rows
+        else {}
+    )
     categories = dict(CheckCategory.choices)
     alerts = []
     for row in rows:
         inst_id, category = row["inspection__institution_id"], row["category"]
+        inst = institutions[inst_id]
         day = timezone.localtime(row["last"]).date()
         category_label = categories.get(category, category)
         alerts.append(
@@ -282,11 +291,11 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
                 key=repeated_key(inst_id, category, day),
                 object_type="registry.institution",
                 object_id=inst_id,
-                label=f"{row['inspection__institution__name']}：{category_label}",
+                label=f"{inst.name}：{category_label}",
                 institution_id=inst_id,
-                institution_name=row["inspection__institution__name"],
-                street_id=row["inspection__institution__street_id"],
-                street_name=row["inspection__institution__street__name"],
+                institution_name=inst.name,
+                street_id=inst.street_id,
+                street_name=inst.street.name,
                 message=_("近 %(days)s 天内 %(times)s 次检查发现“%(category)s”问题。")
                 % {"days": window, "times": row["times"], "category": category_label},
                 day=day,
@@ -320,7 +329,8 @@ def alerts_for(
     today: date | None = None,
 ) -> list[Alert]:
     """The user's current warnings, by kind (in AlertKind's order) and then by day; acknowledged ones only when asked
-    for. One query per kind asked for, plus one for the user's acknowledgements."""
+    for. One query per kind asked for (repeated problems one more, for the institutions' names), plus one for the
+    user's acknowledgements."""
     today = today or timezone.localdate()
     wanted = [k for k in AlertKind.values if kinds is None or k in set(kinds)]
     found: list[Alert] = []

@@ -66,9 +66,9 @@ class LedgerFilter(forms.Form):
         if category := data.get("category"):
             queryset = queryset.filter(category=category)
         if found_from := data.get("found_from"):
-            queryset = queryset.filter(inspection__completed_at__date__gte=found_from)
+            queryset = queryset.filter(found_on__gte=found_from)
         if found_to := data.get("found_to"):
-            queryset = queryset.filter(inspection__completed_at__date__lte=found_to)
+            queryset = queryset.filter(found_on__lte=found_to)
         if closed_from := data.get("closed_from"):
             queryset = queryset.filter(closed_on__gte=closed_from)
         if closed_to := data.get("closed_to"):

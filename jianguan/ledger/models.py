@@ -56,6 +56,9 @@ class LedgerItem(models.Model):
         "accounts.User", verbose_name=_("监管人员"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="supervised_items",
     )  # fmt: skip
+    # The day the problem was found: the inspection's completion day (local time), stored because the dashboard's
+    # trends and the ledger's found-from/to filter group and range over it (an inspection is frozen once completed).
+    found_on = models.DateField(_("发现日期"))
     deadline = models.DateField(_("整改时限"))
     status = models.CharField(_("整改状态"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
@@ -73,6 +76,7 @@ class LedgerItem(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["category", "status"]),
+            models.Index(fields=["found_on"]),
         ]
         verbose_name = _("台账事项")
         verbose_name_plural = _("整改台账")

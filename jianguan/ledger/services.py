@@ -46,6 +46,7 @@ def _measure(finding: Finding) -> str:
 def _new_item(finding: Finding, inspection: Inspection) -> LedgerItem:
     institution = inspection.institution
     officer = next((o.user for o in inspection.officers.all() if o.department_id == finding.department_id), None)
+    found_on = timezone.localtime(inspection.completed_at).date()
     return LedgerItem(
         finding=finding,
         inspection=inspection,
@@ -58,7 +59,8 @@ def _new_item(finding: Finding, inspection: Inspection) -> LedgerItem:
         responsible_phone=institution.contact_phone,
         department=finding.department,
         officer=officer,
-        deadline=finding.deadline or timezone.localtime(inspection.completed_at).date(),
+        found_on=found_on,
+        deadline=finding.deadline or found_on,
     )
 
 

@@ -7,13 +7,13 @@ All figures are database aggregates: about ten queries whatever the number of in
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,9 +124,9 @@ def _items(user: Any, f: Filters) -> QuerySet[LedgerItem]:
     if f.department:
         items = items.filter(department=f.department)
     if f.date_from:
-        items = items.filter(inspection__completed_at__date__gte=f.date_from)
+        items = items.filter(found_on__gte=f.date_from)
     if f.date_to:
-        items = items.filter(inspection__completed_at__date__lte=f.date_to)
+        items = items.filter(found_on__lte=f.date_to)
     return items
 
 
@@ -236,13 +236,7 @@ def trends(user: Any, f: Filters) -> tuple[Section, Section]:
     if f.date_from:
         start = max(start, f.date_from)
     items = _items(user, Filters(f.campaign, f.street, f.department))
-    found = (
-        items.filter(inspection__completed_at__date__gte=start, inspection__completed_at__date__lte=end)
-        .annotate(day=TruncDate("inspection__completed_at"))
-        .values_list("day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    found = items.filter(found_on__gte=start, found_on__lte=end).values_list("found_on").annotate(n=Count("pk"))
     closed = items.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("pk"))
     weekly: dict[date, list[int]] = {first_week + timedelta(weeks=i): [0, 0] for i in range(12)}
     monthly: dict[date, list[int]] = {}
@@ -250,7 +244,7 @@ def trends(user: Any, f: Filters) -> tuple[Section, Section]:
     while m <= end:
         monthly[m] = [0, 0]
         m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    for column, rows in ((0, found), (1, closed.order_by())):
+    for column, rows in ((0, found.order_by()), (1, closed.order_by())):
         for day, n in rows:
             if day is None:
                 continue
@@ -348,22 +342,44 @@ def riskiest(user: Any, f: Filters, limit: int = 10) -> list[Any]:
     return top(user, limit, street=f.street)
 
 
+def _categories(user: Any, f: Filters) -> Section:
+    return _rectification(user, f, "categories", _("问题类别（整改率、按期整改率）"), "category", _("问题类别"))
+
+
+def _streets(user: Any, f: Filters) -> Section:
+    return _rectification(
+        user, f, "streets", _("街道/乡镇（整改率、按期整改率）"), "institution__street", _("街道/乡镇")
+    )
+
+
+def _departments(user: Any, f: Filters) -> Section:
+    return _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department", _("监管部门"))
+
+
+# The sections in the page's order; weekly and monthly come together from `trends` (one pair of queries).
+BUILDERS: dict[str, Callable[[Any, Filters], Section]] = {
+    "institutions": institutions_by_kind,
+    "campaigns": campaign_coverage,
+    "categories": _categories,
+    "streets": _streets,
+    "departments": _departments,
+    "weekly": lambda user, f: trends(user, f)[0],
+    "monthly": lambda user, f: trends(user, f)[1],
+    "risk": risk_levels,
+    "alerts": alert_section,
+}
+
+
+def section(user: Any, f: Filters, key: str) -> Section | None:
+    """One section alone, with only its own queries (the Excel export of one chart); None for an unknown key."""
+    build = BUILDERS.get(key)
+    return build(user, f) if build is not None else None
+
+
 def dashboard(user: Any, f: Filters) -> tuple[list[Headline], list[Section]]:
     weekly, monthly = trends(user, f)
     sections = {
-        s.key: s
-        for s in (
-            institutions_by_kind(user, f),
-            campaign_coverage(user, f),
-            _rectification(user, f, "categories", _("问题类别（整改率、按期整改率）"), "category", _("问题类别")),
-            _rectification(
-                user, f, "streets", _("街道/乡镇（整改率、按期整改率）"), "institution__street", _("街道/乡镇")
-            ),
-            _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department", _("监管部门")),
-            weekly,
-            monthly,
-            risk_levels(user, f),
-            alert_section(user, f),
-        )
+        key: weekly if key == "weekly" else monthly if key == "monthly" else build(user, f)
+        for key, build in BUILDERS.items()
     }
     return headlines(user, f, sections), list(sections.values())

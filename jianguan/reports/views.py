@@ -20,6 +20,7 @@ from jianguan.portal.views import too_many
 from jianguan.reports import opendata
 from jianguan.reports.briefing import briefing_content, narrative
 from jianguan.reports.dashboard import dashboard, riskiest
+from jianguan.reports.dashboard import section as dashboard_section
 from jianguan.reports.forms import DashboardForm
 from jianguan.reports.selectors import calendar_warnings, home_figures
 from jianguan.reports.statistics import campaign_statistics
@@ -72,16 +73,15 @@ def campaign_briefing(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _dashboard(request: HttpRequest) -> tuple[DashboardForm, list, list]:
+def _dashboard_form(request: HttpRequest) -> DashboardForm:
     require(request.user, "reports.dashboard")
-    form = DashboardForm(request.GET or None, user=request.user)
-    headlines, sections = dashboard(request.user, form.filters())
-    return form, headlines, sections
+    return DashboardForm(request.GET or None, user=request.user)
 
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    form, headlines, sections = _dashboard(request)
+    form = _dashboard_form(request)
+    headlines, sections = dashboard(request.user, form.filters())
     query = request.GET.urlencode()
     context = {"form": form, "headlines": headlines, "sections": sections, "query": query, "riskiest": []}
     if allowed(request.user, "risk.view"):
@@ -92,8 +92,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
     """One chart's table as Excel, with the same filters (numbers only, no links)."""
-    _form, _headlines, sections = _dashboard(request)
-    section = next((s for s in sections if s.key == key), None)
+    section = dashboard_section(request.user, _dashboard_form(request).filters(), key)
     if section is None:
         raise Http404
     path = temp_xlsx_path()

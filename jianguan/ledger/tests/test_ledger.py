@@ -4,7 +4,7 @@ deadlines in working days, extensions, rechecks with their opinion document, esc
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,6 +87,23 @@ def test_what_was_fixed_on_the_spot_is_closed_at_the_inspection(district):
     event = item.events.get()
     assert event.action == "close_on_site" and event.data["evidence"]
     assert not Document.objects.filter(source_id=str(done.pk), kind="rectification_notice").exists()
+
+
+def test_an_item_is_found_on_the_local_day_its_inspection_completed(district):
+    from jianguan.ledger.filters import LedgerFilter
+
+    # Completed at 00:10 Beijing time on 28 September: still 27 September in UTC.
+    done = inspect(district, at=timezone.make_aware(datetime(2026, 9, 27, 23, 20)))
+    item = LedgerItem.objects.get(inspection=done)
+    assert done.completed_at.astimezone(UTC).date() == date(2026, 9, 27)
+    assert item.found_on == date(2026, 9, 28)
+
+    def found(**params: str) -> bool:
+        form = LedgerFilter(params, user=district.users["lead"])
+        return form.apply(LedgerItem.objects.filter(pk=item.pk)).exists()
+
+    assert found(found_from="2026-09-28", found_to="2026-09-28")
+    assert not found(found_to="2026-09-27") and not found(found_from="2026-09-29")
 
 
 def test_deadlines_count_working_days_across_the_national_day_holiday(district):

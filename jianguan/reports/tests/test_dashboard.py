@@ -68,6 +68,18 @@ def test_each_chart_exports_its_table(client_for, district, tmp_path):
     assert client.get("/reports/dashboard/nothing.xlsx").status_code == 404
 
 
+def test_an_export_computes_only_its_own_table(client_for, district):
+    client = client_for("lead")
+    client.get("/reports/dashboard/categories.xlsx")  # the session and the holiday calendar, read once
+    with CaptureQueriesContext(connection) as export:
+        response = client.get("/reports/dashboard/categories.xlsx")
+        b"".join(response.streaming_content)
+    sql = " ".join(q["sql"] for q in export.captured_queries)
+    assert "ledger_ledgeritem" in sql
+    for other in ("risk_riskrating", "registry_licence", "inspections_campaigntarget", "complaints_complaint"):
+        assert other not in sql, other
+
+
 def test_queries_do_not_grow_with_the_data(district):
     from jianguan.inspections.models import Finding
     from jianguan.registry.models import Institution
