@@ -1,10 +1,10 @@
 """Early warnings (预警), derived from the records on every read: nothing is copied, so a warning goes as soon as its
 facts go (a licence renewed, an item closed, a complaint closed).
 
-Each kind is one query over the underlying model's `visible_to(user)` (Licence, LedgerItem, Complaint, Institution),
+Each kind is one query over the underlying model's `visible_to(user)` (Licence, LedgerItem, Complaint),
 so the page, the counts and the API show what the user may see, in a fixed number of queries however many warnings
 there are. A warning's key names its facts, including the day it arose (the deadline, the licence's valid-until
-date, the day the complaint came in, the last inspection that found the problem): when the facts change the key
+date, the day the complaint came in, the last day the problem was found): when the facts change the key
 changes, and a warning someone acknowledged comes back.
 """
 
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,6 @@ from jianguan.alerts.choices import AlertKind
 from jianguan.alerts.models import AlertAck
 from jianguan.complaints.choices import ComplaintCategory, ComplaintStatus
 from jianguan.complaints.models import Complaint
-from jianguan.inspections.choices import InspectionStatus
-from jianguan.inspections.models import Finding
 from jianguan.ledger.models import LedgerItem
 from jianguan.ledger.selectors import due_soon_q, overdue_q
 from jianguan.org.choices import CheckCategory
@@ -96,14 +94,20 @@ def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None, 
     """Licences whose valid-until date falls within JIANGUAN_LICENCE_EXPIRING_DAYS (the window of
     Licence.status_on), unless a licence of the same kind runs longer (renewed) or the institution has closed."""
     until = today + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS)
-    renewed = Licence.objects.filter(institution=OuterRef("institution"), kind=OuterRef("kind")).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until"))
+    # Not renewed: this licence runs as long as the longest of its kind at the institution (an open-ended one, with
+    # no valid-until date, counts as the longest). A scalar subquery per licence in the window, read by index — the
+    # equivalent NOT EXISTS is planned as an anti-join hashing every licence of the district.
+    longest = (
+        Licence.objects.filter(institution=OuterRef("institution"), kind=OuterRef("kind"))
+        .order_by(F("valid_until").desc(nulls_first=True))
+        .values("valid_until")[:1]
     )
     qs = (
         Licence.objects.visible_to(user)
         .filter(valid_until__gte=today, valid_until__lte=until)
         .exclude(institution__status__in=CLOSED_INSTITUTION_STATUSES)
-        .exclude(Exists(renewed))
+        .alias(longest=Subquery(longest))
+        .filter(longest=F("valid_until"))
         .select_related("institution__street")
         .only("pk", "kind", "number", "valid_until", "institution__name", "institution__street__name")
     )
@@ -236,34 +240,26 @@ def _complaint_unregistered(user: Any, today: date, only: Any, street_id: int | 
 
 
 def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
-    """An institution with problems of one category in JIANGUAN_REPEAT_MIN or more distinct completed inspections
-    within the last JIANGUAN_REPEAT_WINDOW_DAYS days. Within the institutions the user may see; a department officer
-    counts the problems their department supervises. Institution users are not shown this kind: it is the
-    supervisors' judgement about where to look harder, not a task of the institution's."""
+    """An institution with problems of one category entered in the ledger from JIANGUAN_REPEAT_MIN or more distinct
+    inspections found within the last JIANGUAN_REPEAT_WINDOW_DAYS days. Every problem of a completed inspection has
+    its ledger item (those fixed on the spot closed at once), so the ledger — with the day each problem was found and
+    the reader's scope — is the record to count; a department officer counts the items their department supervises.
+    Institution users are not shown this kind: it is the supervisors' judgement about where to look harder, not a
+    task of the institution's."""
     scope = Scope.for_user(user)
     if scope.is_anonymous or scope.role == Role.INSTITUTION:
         return 0 if count else []
     window = settings.JIANGUAN_REPEAT_WINDOW_DAYS
-    since = timezone.now() - timedelta(days=window)
-    findings = Finding.objects.filter(
-        inspection__status=InspectionStatus.COMPLETED,
-        inspection__completed_at__gte=since,
-    )
-    # The institution's own scope; None (district-wide roles and departments) means every institution, and then a
-    # subquery over the whole registry would only slow the grouping down.
-    if (visible := Institution.objects.scope_q(scope)) is not None:
-        findings = findings.filter(inspection__institution__in=Institution.objects.filter(visible).values("pk"))
-    if scope.role == Role.DEPARTMENT_OFFICER:
-        findings = findings.filter(department_id=scope.department_id)
+    items = LedgerItem.objects.visible_to(user).filter(found_on__gte=today - timedelta(days=window))
     if only is not None:
-        findings = findings.filter(inspection__institution_id=only[0], category=only[1])
+        items = items.filter(institution_id=only[0], category=only[1])
     if street_id is not None:
-        findings = findings.filter(inspection__institution__street_id=street_id)
-    # Grouped by ids only; names are read for the groups that qualify (one more query), not carried through the
-    # grouping of every finding in the window.
+        items = items.filter(institution__street_id=street_id)
+    # Grouped by ids only (read in index order: ledger item (category, institution, inspection, found_on)); names are
+    # read afterwards for the groups that qualify.
     rows = (
-        findings.values("category", "inspection__institution_id")
-        .annotate(times=Count("inspection_id", distinct=True), last=Max("inspection__completed_at"))
+        items.values("category", "institution_id")
+        .annotate(times=Count("inspection_id", distinct=True), last=Max("found_on"))
         .filter(times__gte=settings.JIANGUAN_REPEAT_MIN)
         .order_by()
     )
@@ -274,16 +270,15 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
     institutions = (
         Institution.objects.select_related("street")
         .only("name", "street__name")
-        .in_bulk({row["inspection__institution_id"] for row in rows})
+        .in_bulk({row["institution_id"] for row in rows})
         if rows
         else {}
     )
     categories = dict(CheckCategory.choices)
     alerts = []
     for row in rows:
-        inst_id, category = row["inspection__institution_id"], row["category"]
+        inst_id, category, day = row["institution_id"], row["category"], row["last"]
         inst = institutions[inst_id]
-        day = timezone.localtime(row["last"]).date()
         category_label = categories.get(category, category)
         alerts.append(
             Alert(

@@ -77,6 +77,9 @@ class LedgerItem(models.Model):
             models.Index(fields=["department", "status"]),
             models.Index(fields=["category", "status"]),
             models.Index(fields=["found_on"]),
+            # Repeated problems (alerts): one category at one institution from several inspections, grouped in the
+            # index's order without a sort.
+            models.Index(fields=["category", "institution", "inspection", "found_on"]),
         ]
         verbose_name = _("台账事项")
         verbose_name_plural = _("整改台账")

@@ -24,9 +24,8 @@ from jianguan.ledger.choices import OPEN_STATUSES
 from jianguan.ledger.models import LedgerItem
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department, Region
-from jianguan.registry.choices import InstitutionKind, LicenceStatus, OperatingStatus
+from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
-from jianguan.registry.selectors import licence_state_q
 
 
 @dataclass
@@ -179,12 +178,16 @@ def campaign_coverage(user: Any, f: Filters) -> Section:
     return section
 
 
-def _rectification(user: Any, f: Filters, key: str, title: str, group: str, heading: str) -> Section:
-    """Problems, closed, rectification rate, on-time rate (closed by the deadline, of those closed), overdue."""
+# Problems, closed, on time and overdue per (category, department, street): one pass over the items in scope, from
+# which the three rectification sections are added up.
+Counts = dict[tuple[str, int, int], tuple[int, int, int, int]]
+
+
+def rectification_counts(user: Any, f: Filters) -> Counts:
     today = timezone.localdate()
     rows = (
         _items(user, f)
-        .values_list(group)
+        .values_list("category", "department", "institution__street")
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=Q(status="closed")),
@@ -193,16 +196,33 @@ def _rectification(user: Any, f: Filters, key: str, title: str, group: str, head
         )
         .order_by()
     )
-    found = {r[0]: r[1:] for r in rows}
-    if group == "category":
+    return {(category, department, street): tuple(numbers) for category, department, street, *numbers in rows}
+
+
+# key → (position in the counts' key, the ledger list's parameter)
+RECTIFICATION_GROUPS = {"categories": (0, "category"), "departments": (1, "department"), "streets": (2, "street")}
+
+
+def _rectification(counts: Counts, f: Filters, key: str) -> Section:
+    """Problems, closed, rectification rate, on-time rate (closed by the deadline, of those closed), overdue — by
+    category, department or street."""
+    position, param = RECTIFICATION_GROUPS[key]
+    found: dict[Any, list[int]] = {}
+    for group, numbers in counts.items():
+        totals = found.setdefault(group[position], [0, 0, 0, 0])
+        for i, n in enumerate(numbers):
+            totals[i] += n
+    if key == "categories":
         groups = [(v, str(label)) for v, label in CheckCategory.choices if v in found]
-        param = "category"
-    elif group == "institution__street":
+        title, heading = _("问题类别（整改率、按期整改率）"), _("问题类别")
+    elif key == "streets":
         streets = Region.objects.filter(pk__in=[k for k in found if k]).order_by("code")
-        groups, param = [(s.pk, s.name) for s in streets], "street"
+        groups = [(s.pk, s.name) for s in streets]
+        title, heading = _("街道/乡镇（整改率、按期整改率）"), _("街道/乡镇")
     else:
         departments = Department.objects.filter(pk__in=[k for k in found if k]).order_by("pk")
-        groups, param = [(d.pk, d.name) for d in departments], "department"
+        groups = [(d.pk, d.name) for d in departments]
+        title, heading = _("监管部门（整改率、按期整改率）"), _("监管部门")
     section = Section(
         key, title, "bar",
         [heading, _("问题个数"), _("已销号"), _("整改率 %"), _("按期整改率 %"), _("逾期")],
@@ -282,20 +302,21 @@ class Headline:
     url: str = ""
 
 
-def headlines(user: Any, f: Filters, sections: dict[str, Section]) -> list[Headline]:
-    today = timezone.localdate()
-    institutions = _institutions(user, f)
+def headlines(f: Filters, sections: dict[str, Section]) -> list[Headline]:
+    """Figures read off the sections (no query of their own): the same numbers as the tables below them."""
+    from jianguan.alerts.choices import AlertKind
+
     street = f.street.pk if f.street else None
     by_category = sections["categories"].rows
     total = sum(r[1].value for r in by_category)
     closed = sum(r[2].value for r in by_category)
     overdue = sum(r[5].value for r in by_category)
-    expiring = institutions.filter(licence_state_q(LicenceStatus.EXPIRING, today)).count()
+    expiring = sections["alerts"].rows[list(AlertKind.values).index(AlertKind.LICENCE_EXPIRING)][1]
     base = f.ledger_params()
     return [
         Headline(_("机构"), sum(r[-1].value for r in sections["institutions"].rows),
                  _url("registry:institution_list", street=street)),
-        Headline(_("证照30天内到期"), expiring, _url("registry:institution_list", licence="expiring", street=street)),
+        Headline(_("证照即将到期"), expiring.value, expiring.url),
         Headline(_("发现问题"), total, _url("ledger:item_list", **base)),
         Headline(_("整改率"), f"{_pct(closed, total)}%", _url("ledger:item_list", **base, status="closed")),
         Headline(_("逾期未整改"), overdue, _url("ledger:item_list", **base, status="overdue")),
@@ -342,27 +363,18 @@ def riskiest(user: Any, f: Filters, limit: int = 10) -> list[Any]:
     return top(user, limit, street=f.street)
 
 
-def _categories(user: Any, f: Filters) -> Section:
-    return _rectification(user, f, "categories", _("问题类别（整改率、按期整改率）"), "category", _("问题类别"))
+def _one_rectification(key: str) -> Callable[[Any, Filters], Section]:
+    return lambda user, f: _rectification(rectification_counts(user, f), f, key)
 
 
-def _streets(user: Any, f: Filters) -> Section:
-    return _rectification(
-        user, f, "streets", _("街道/乡镇（整改率、按期整改率）"), "institution__street", _("街道/乡镇")
-    )
-
-
-def _departments(user: Any, f: Filters) -> Section:
-    return _rectification(user, f, "departments", _("监管部门（整改率、按期整改率）"), "department", _("监管部门"))
-
-
-# The sections in the page's order; weekly and monthly come together from `trends` (one pair of queries).
+# The sections in the page's order, each buildable alone (the Excel export of one chart). On the page, weekly and
+# monthly come from one call of `trends` and the three rectification sections from one `rectification_counts`.
 BUILDERS: dict[str, Callable[[Any, Filters], Section]] = {
     "institutions": institutions_by_kind,
     "campaigns": campaign_coverage,
-    "categories": _categories,
-    "streets": _streets,
-    "departments": _departments,
+    "categories": _one_rectification("categories"),
+    "streets": _one_rectification("streets"),
+    "departments": _one_rectification("departments"),
     "weekly": lambda user, f: trends(user, f)[0],
     "monthly": lambda user, f: trends(user, f)[1],
     "risk": risk_levels,
@@ -378,8 +390,13 @@ def section(user: Any, f: Filters, key: str) -> Section | None:
 
 def dashboard(user: Any, f: Filters) -> tuple[list[Headline], list[Section]]:
     weekly, monthly = trends(user, f)
-    sections = {
-        key: weekly if key == "weekly" else monthly if key == "monthly" else build(user, f)
-        for key, build in BUILDERS.items()
-    }
-    return headlines(user, f, sections), list(sections.values())
+    counts = rectification_counts(user, f)
+    sections: dict[str, Section] = {}
+    for key, build in BUILDERS.items():
+        if key in ("weekly", "monthly"):
+            sections[key] = weekly if key == "weekly" else monthly
+        elif key in RECTIFICATION_GROUPS:
+            sections[key] = _rectification(counts, f, key)
+        else:
+            sections[key] = build(user, f)
+    return headlines(f, sections), list(sections.values())

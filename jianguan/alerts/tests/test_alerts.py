@@ -42,10 +42,25 @@ def _unregistered_complaint(district, category: str = "unlicensed", **kwargs):  
 
 
 def _fire_finding(inspection: Inspection, district, category: str = "fire_safety") -> Finding:
-    return Finding.objects.create(
+    """A further problem found at a completed inspection, entered in the ledger as the rectification order does and
+    closed at once (so that it adds no deadline warning of its own)."""
+    inspection.refresh_from_db()
+    finding = Finding.objects.create(
         inspection=inspection, category=category, description="灭火器过期", severity="minor",
         department=district.departments["fire"],
     )  # fmt: skip
+    ledger.items_from_notice(
+        inspection=inspection, findings=[finding], issued_at=inspection.completed_at, actor=district.users["lead"]
+    )
+    LedgerItem.objects.filter(finding=finding).update(status="closed", closed_on=finding.ledger_item.found_on)
+    return finding
+
+
+def _completed(inspection_id: int, days_ago: int, **changes) -> None:  # type: ignore[no-untyped-def]
+    """Moves a completed inspection (and the problems it found) back in time."""
+    at = timezone.now() - timedelta(days=days_ago)
+    Inspection.objects.filter(pk=inspection_id).update(completed_at=at, **changes)
+    LedgerItem.objects.filter(inspection_id=inspection_id).update(found_on=timezone.localtime(at).date())
 
 
 DISTRICT_WIDE = {"admin", "lead", "leader", "legal"}
@@ -219,7 +234,7 @@ def test_two_problems_in_one_inspection_are_not_repeated(district):
 def test_the_repeat_window_and_minimum_are_settings(district, settings):
     done = district.inspections["done"]
     _fire_finding(done, district)
-    Inspection.objects.filter(pk=done.pk).update(completed_at=timezone.now() - timedelta(days=400))
+    _completed(done.pk, 400)
     assert not _keys(district.users["lead"], AlertKind.REPEATED_PROBLEM)
     settings.JIANGUAN_REPEAT_WINDOW_DAYS = 500
     assert _keys(district.users["lead"], AlertKind.REPEATED_PROBLEM)
@@ -230,17 +245,13 @@ def test_the_repeat_window_and_minimum_are_settings(district, settings):
 def test_a_further_inspection_finding_it_again_warns_again(district):
     lead, done = district.users["lead"], district.inspections["done"]
     _fire_finding(done, district)
-    Inspection.objects.filter(pk=done.pk).update(completed_at=timezone.now() - timedelta(days=20))
-    Inspection.objects.filter(pk=district.ledger["a"].inspection_id).update(
-        completed_at=timezone.now() - timedelta(days=10)
-    )
+    _completed(done.pk, 20)
+    _completed(district.ledger["a"].inspection_id, 10)
     [first] = _alerts(lead, AlertKind.REPEATED_PROBLEM)
     alert_acknowledge(actor=lead, key=first.key)
     assert not _keys(lead)
     third = district.inspections["on_site"]
-    Inspection.objects.filter(pk=third.pk).update(
-        institution=district.institutions["a"], status="completed", completed_at=timezone.now()
-    )
+    _completed(third.pk, 0, institution=district.institutions["a"], status="completed")
     _fire_finding(third, district)
     [again] = _alerts(lead, AlertKind.REPEATED_PROBLEM)
     assert again.key != first.key and "3 次检查" in again.message

@@ -50,9 +50,13 @@ def _grow(district, n: int) -> None:
         )
         _complaint(district, i)
         category = CATEGORIES[i % len(CATEGORIES)]
-        Finding.objects.create(
+        again = Finding.objects.create(
             inspection=district.inspections["done"], category=category, description=f"复发{stamp}", severity="minor",
             department=source.department,
+        )  # fmt: skip
+        ledger.items_from_notice(
+            inspection=district.inspections["done"], findings=[again], issued_at=timezone.now(),
+            actor=district.users["lead"],
         )  # fmt: skip
         for days in (0, -2):  # one due today, one overdue
             finding = Finding.objects.create(
