@@ -76,7 +76,9 @@ class LedgerItem(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["category", "status"]),
+            # The dashboard's trends count problems per day found and per day closed from these indexes alone.
             models.Index(fields=["found_on"]),
+            models.Index(fields=["closed_on"]),
             # Repeated problems (alerts): one category at one institution from several inspections, grouped in the
             # index's order without a sort.
             models.Index(fields=["category", "institution", "inspection", "found_on"]),

@@ -120,6 +120,8 @@ class Institution(models.Model):
             # Duplicate-name checks narrow by street and pinyin initials (selectors.same_name_in_street).
             models.Index(fields=["street", "pinyin_initials"]),
             models.Index(fields=["licence_missing", "licence_cover_until"]),
+            # The dashboard's institutions by kind × status, counted from the index alone.
+            models.Index(fields=["kind", "status"]),
         ]
         verbose_name = _("机构")
         verbose_name_plural = _("机构")

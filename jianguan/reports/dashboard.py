@@ -2,7 +2,9 @@
 
 Every section is a table (rows of cells, each number with the URL of the list behind it) from which the template
 draws the chart, shows the table and offers the Excel export — so the chart, the table and the file never disagree.
-All figures are database aggregates: about ten queries whatever the number of institutions and items."""
+All figures are database aggregates: about fifteen queries whatever the number of institutions and items. Plain
+counts are COUNT(*), not COUNT(id), so that PostgreSQL can answer them from an index alone (kind × status, the days
+found and closed, risk levels)."""
 
 from __future__ import annotations
 
@@ -135,7 +137,7 @@ def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
 
 
 def institutions_by_kind(user: Any, f: Filters) -> Section:
-    counts = _institutions(user, f).values_list("kind", "status").annotate(n=Count("pk")).order_by()
+    counts = _institutions(user, f).values_list("kind", "status").annotate(n=Count("*")).order_by()
     grid: dict[str, dict[str, int]] = defaultdict(dict)
     for kind, status, n in counts:
         grid[kind][status] = n
@@ -256,8 +258,8 @@ def trends(user: Any, f: Filters) -> tuple[Section, Section]:
     if f.date_from:
         start = max(start, f.date_from)
     items = _items(user, Filters(f.campaign, f.street, f.department))
-    found = items.filter(found_on__gte=start, found_on__lte=end).values_list("found_on").annotate(n=Count("pk"))
-    closed = items.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("pk"))
+    found = items.filter(found_on__gte=start, found_on__lte=end).values_list("found_on").annotate(n=Count("*"))
+    closed = items.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("*"))
     weekly: dict[date, list[int]] = {first_week + timedelta(weeks=i): [0, 0] for i in range(12)}
     monthly: dict[date, list[int]] = {}
     m = first_month
@@ -331,7 +333,7 @@ def risk_levels(user: Any, f: Filters) -> Section:
     ratings = RiskRating.objects.visible_to(user)
     if f.street:
         ratings = ratings.filter(institution__street=f.street)
-    counts = dict(ratings.order_by().values_list("level").annotate(n=Count("pk")))
+    counts = dict(ratings.order_by().values_list("level").annotate(n=Count("*")))
     section = Section("risk", _("风险评级"), "bar", [_("等级"), _("机构数")], series=[1])
     section.rows = [
         [Cell(str(label)), Cell(counts.get(level, 0), _url("risk:rating_list", level=level))]
