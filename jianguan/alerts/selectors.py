@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -257,11 +257,14 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
         items = items.filter(institution__street_id=street_id)
     # Grouped by ids only (read in index order: ledger item (category, institution, inspection, found_on)); names are
     # read afterwards for the groups that qualify.
-    rows = (
-        items.values("category", "institution_id")
-        .annotate(times=Count("inspection_id", distinct=True), last=Max("found_on"))
-        .filter(times__gte=settings.JIANGUAN_REPEAT_MIN)
-        .order_by()
+    groups = items.values("category", "institution_id").order_by()
+    if count and settings.JIANGUAN_REPEAT_MIN == 2:
+        # Two distinct inspections or more ⇔ the smallest and largest inspection id differ: a plain MIN/MAX, which
+        # PostgreSQL aggregates in the index's order, where COUNT(DISTINCT) sorts every group again (2× slower).
+        groups = groups.annotate(first=Min("inspection_id"), latest=Max("inspection_id"))
+        return groups.filter(first__lt=F("latest")).count()
+    rows = groups.annotate(times=Count("inspection_id", distinct=True), last=Max("found_on")).filter(
+        times__gte=settings.JIANGUAN_REPEAT_MIN
     )
     if count:
         return rows.count()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jianguan.alerts.choices import AlertKind
 from jianguan.alerts.models import AlertAck
-from jianguan.alerts.selectors import alert_by_key, alert_counts, alerts_for
+from jianguan.alerts.selectors import alert_by_key, alert_counts, alert_totals, alerts_for
 from jianguan.alerts.services import alert_acknowledge
 from jianguan.audit.models import AuditEvent
 from jianguan.complaints import services as complaints
@@ -231,15 +231,28 @@ def test_two_problems_in_one_inspection_are_not_repeated(district):
     assert not _keys(district.users["lead"], AlertKind.REPEATED_PROBLEM)
 
 
+def _repeats(user) -> int:  # type: ignore[no-untyped-def]
+    """How many repeated-problem warnings the user has, checked against the dashboard's COUNT (a separate query)."""
+    listed = len(_keys(user, AlertKind.REPEATED_PROBLEM))
+    assert alert_totals(user)[AlertKind.REPEATED_PROBLEM] == listed
+    return listed
+
+
 def test_the_repeat_window_and_minimum_are_settings(district, settings):
-    done = district.inspections["done"]
+    lead, done = district.users["lead"], district.inspections["done"]
     _fire_finding(done, district)
     _completed(done.pk, 400)
-    assert not _keys(district.users["lead"], AlertKind.REPEATED_PROBLEM)
+    assert _repeats(lead) == 0
     settings.JIANGUAN_REPEAT_WINDOW_DAYS = 500
-    assert _keys(district.users["lead"], AlertKind.REPEATED_PROBLEM)
+    assert _repeats(lead) == 1
     settings.JIANGUAN_REPEAT_MIN = 3
-    assert not _keys(district.users["lead"], AlertKind.REPEATED_PROBLEM)
+    assert _repeats(lead) == 0
+    third = district.inspections["on_site"]
+    _completed(third.pk, 0, institution=district.institutions["a"], status="completed")
+    _fire_finding(third, district)
+    assert _repeats(lead) == 1
+    settings.JIANGUAN_REPEAT_MIN = 4
+    assert _repeats(lead) == 0
 
 
 def test_a_further_inspection_finding_it_again_warns_again(district):
