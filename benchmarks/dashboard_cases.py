@@ -92,6 +92,7 @@ def _build() -> dict[str, Any]:
     departments = list(Department.objects.order_by("pk"))
     leads = lead_departments()
     institutions = list(Institution.objects.filter(notes=SYNTHETIC_NOTE).order_by("pk").values_list("pk", "kind"))
+    street_of = dict(Institution.objects.filter(notes=SYNTHETIC_NOTE).values_list("pk", "street_id"))
     rng.shuffle(institutions)
 
     with transaction.atomic():
@@ -239,6 +240,7 @@ def _build() -> dict[str, Any]:
                     inspection_id=finding.inspection_id,
                     campaign_id=campaign_id,
                     institution_id=institution,
+                    street_id=street_of[institution],
                     category=finding.category,
                     description=finding.description,
                     measure="按要求整改到位",

@@ -48,6 +48,7 @@ def _ensure_items() -> None:
         .order_by("pk")
         .values_list("pk", flat=True)[: N_ITEMS // PER_INSPECTION]
     )
+    street_of = dict(Institution.objects.filter(pk__in=institutions).values_list("pk", "street_id"))
     start = time.perf_counter()
     now = timezone.now()
     for chunk in range(0, len(institutions), 1000):
@@ -91,6 +92,7 @@ def _ensure_items() -> None:
                         finding=f,
                         inspection=f.inspection,
                         institution_id=f.inspection.institution_id,
+                        street_id=street_of[f.inspection.institution_id],
                         category=f.category,
                         description=f.description,
                         measure="按要求整改到位",

@@ -152,7 +152,7 @@ def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None, count: 
     if only is not None:
         qs = qs.filter(pk=only)
     if street_id is not None:
-        qs = qs.filter(institution__street_id=street_id)
+        qs = qs.filter(street_id=street_id)
     if count:
         return qs.count()
     categories = dict(CheckCategory.choices)
@@ -254,7 +254,7 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
     if only is not None:
         items = items.filter(institution_id=only[0], category=only[1])
     if street_id is not None:
-        items = items.filter(institution__street_id=street_id)
+        items = items.filter(street_id=street_id)
     # Grouped by ids only (read in index order: ledger item (category, institution, inspection, found_on)); names are
     # read afterwards for the groups that qualify.
     groups = items.values("category", "institution_id").order_by()

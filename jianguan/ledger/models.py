@@ -44,6 +44,11 @@ class LedgerItem(models.Model):
     institution = models.ForeignKey(
         "registry.Institution", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="ledger_items"
     )
+    # The institution's street, kept equal to it (set when the item is made, moved with the institution by
+    # receivers.py): the dashboard groups and filters the ledger by street without joining the registry.
+    street = models.ForeignKey(
+        "org.Region", verbose_name=_("街道/乡镇"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     category = models.CharField(_("问题类别"), max_length=20, choices=CheckCategory.choices)
     description = models.TextField(_("问题描述"))
     measure = models.TextField(_("整改措施"), validators=[validate_plain_text])

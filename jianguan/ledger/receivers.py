@@ -1,5 +1,6 @@
 """The ledger follows the inspections: items when a rectification order is issued, closed items for what was fixed on
-the spot. Connected in LedgerConfig.ready(); runs inside the inspection service's transaction."""
+the spot; and the registry: an institution's items move with it to another street. Connected in
+LedgerConfig.ready(); runs inside the calling service's transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.dispatch import receiver
 
 from jianguan.inspections.signals import inspection_completed, notice_issued
 from jianguan.ledger import services
+from jianguan.ledger.models import LedgerItem
+from jianguan.registry.signals import institution_moved
 
 
 @receiver(notice_issued, dispatch_uid="ledger.items_from_notice")
@@ -19,3 +22,10 @@ def _items_from_notice(sender: Any, inspection: Any, findings: Any, issued_at: A
 @receiver(inspection_completed, dispatch_uid="ledger.items_closed_on_site")
 def _items_closed_on_site(sender: Any, inspection: Any, actor: Any, **kwargs: Any) -> None:
     services.items_closed_on_site(inspection=inspection, actor=actor)
+
+
+@receiver(institution_moved, dispatch_uid="ledger.items_follow_the_institution")
+def _items_follow_the_institution(sender: Any, institution: Any, **kwargs: Any) -> None:
+    LedgerItem.objects.filter(institution=institution).exclude(street_id=institution.street_id).update(
+        street_id=institution.street_id
+    )

@@ -52,6 +52,7 @@ def _new_item(finding: Finding, inspection: Inspection) -> LedgerItem:
         inspection=inspection,
         campaign=inspection.campaign,
         institution=institution,
+        street_id=institution.street_id,
         category=finding.category,
         description=finding.description,
         measure=_measure(finding),
@@ -73,7 +74,7 @@ def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], is
         if finding.pk in existing:
             continue
         item = _new_item(finding, inspection)
-        item.full_clean(exclude=["finding", "inspection", "campaign", "institution", "department", "officer"])
+        item.full_clean(exclude=["finding", "inspection", "campaign", "institution", "street", "department", "officer"])
         item.save()
         _event(item, actor, Action.CREATE, "", ItemStatus.PENDING, at=issued_at, data={"deadline": item.deadline})
         audit_record(

@@ -24,7 +24,7 @@ from jianguan.org.selectors import streets
 from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution, InstitutionStatusChange, Licence, LicenceRequirement
 from jianguan.registry.selectors import licence_cover, licence_requirements, same_name_in_street
-from jianguan.registry.signals import institutions_bulk_changed
+from jianguan.registry.signals import institution_moved, institutions_bulk_changed
 
 INSTITUTION_FIELDS = {
     "name", "credit_code", "kind", "sub_kind", "street", "address", "legal_representative", "contact_person",
@@ -273,6 +273,8 @@ def institution_update(
     old, new = changed(before, snapshot(institution, exclude=("updated_at",)))
     if new:  # an unchanged record is neither saved nor audited
         institution.save()
+        if "street" in new:
+            institution_moved.send(sender=Institution, institution=institution, old_street_id=old["street"])
         if "kind" in new:  # another kind must hold other licences
             refresh_licence_cover([institution.pk])
             institution.refresh_from_db(fields=["licence_missing", "licence_cover_until"])

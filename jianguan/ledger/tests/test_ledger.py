@@ -106,6 +106,25 @@ def test_an_item_is_found_on_the_local_day_its_inspection_completed(district):
     assert not found(found_to="2026-09-27") and not found(found_from="2026-09-29")
 
 
+def test_items_move_with_their_institution_to_another_street(district, item):
+    from jianguan.ledger.filters import LedgerFilter
+    from jianguan.registry import services as registry
+    from jianguan.reports.dashboard import Filters, rectification_counts
+
+    lead, b = district.users["lead"], district.streets["b"]
+    assert item.street == district.streets["a"]
+    registry.institution_update(actor=district.users["admin"], institution=item.institution, street=b)
+    item.refresh_from_db()
+    assert item.street == b
+    # The dashboard (the items' copy of the street) and the ledger list (the institution's street) agree.
+    on_dashboard = sum(n[0] for (_c, _d, street), n in rectification_counts(lead, Filters()).items() if street == b.pk)
+    listed = LedgerFilter({"street": b.pk}, user=lead).apply(LedgerItem.objects.visible_to(lead)).count()
+    assert on_dashboard == listed >= 1
+    assert rectification_counts(lead, Filters(street=b)) == {
+        k: v for k, v in rectification_counts(lead, Filters()).items() if k[2] == b.pk
+    }
+
+
 def test_deadlines_count_working_days_across_the_national_day_holiday(district):
     issued = timezone.make_aware(datetime(2026, 9, 28, 10, 0))
     done = inspect(district, at=issued, extra_period=5)
