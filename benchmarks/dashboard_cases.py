@@ -364,28 +364,25 @@ def _label(sql: str) -> str:
     where = plain[plain.find(" WHERE ") :] if " WHERE " in plain else ""
     grouped = " GROUP BY " in plain
     what = {
-        "registry_licence": "alerts: expiring licences (rows)",
-        "ledger_ledgeritem": "alerts: overdue / due-soon items (rows)",
-        "complaints_complaint": "alerts: complaints (rows)",
+        "registry_licence": "alerts: expiring licences (COUNT)",
+        "ledger_ledgeritem": "alerts: overdue / due-soon items (COUNT)",
+        "complaints_complaint": "alerts: complaints (COUNT)",
         "alerts_alertack": "alerts: acknowledgements",
-        "inspections_finding": "alerts: repeated problems (findings grouped)",
         "risk_riskrating": "risk levels" if grouped else "riskiest institutions",
         "inspections_inspection": "coverage: inspected per campaign",
-        "registry_institution": "institutions kind × status" if grouped else "headline: licences expiring (COUNT)",
+        "inspections_campaigntarget": "coverage: targets per campaign",
+        "registry_institution": "institutions kind × status" if grouped else "institutions",
     }.get(table, table)
-    if table == "ledger_ledgeritem" and grouped:
+    if plain.startswith("SELECT COUNT(*) FROM (SELECT") and "ledger_ledgeritem" in plain:
+        what = "alerts: repeated problems (items grouped)"
+    elif table == "ledger_ledgeritem" and grouped:
         for start, name in (
-            ("category", "items by category"),
-            ("street_id", "items by street"),
-            ("department_id", "items by department"),
+            ("category", "items by category × department × street"),
+            ("found_on", "trend: found per day"),
             ("closed_on", "trend: closed per day"),
         ):
             if select.startswith(start):
                 what = name
-        if "completed_at" in select:
-            what = "trend: found per day (join inspection)"
-    elif table == "inspections_campaign" and "COUNT(" in select:
-        what = "coverage: targets per campaign"
     elif table == "inspections_campaign":
         what = "campaigns"
     scope = "campaign" if "campaign_id = " in where else "street" if "street_id = " in where else ""
