@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import Scope
 from jianguan.audit.services import Entry, audit_record, audit_record_many, changed, snapshot
 from jianguan.lib.creditcode import normalize as normalize_credit_code
+from jianguan.lib.sequences import chunks
 from jianguan.lib.textnorm import normalize_name
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
@@ -220,11 +221,11 @@ def _refuse_batch_duplicates(results: list[Institution | Exception]) -> None:
     pending = {n: r for n, r in enumerate(results) if isinstance(r, Institution)}
     codes = sorted({i.credit_code for i in pending.values() if i.credit_code})
     registered: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(codes, 500):
+    for chunk in chunks(codes, 500):
         rows = Institution.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk", "name")
         registered.update({code: (pk, name) for code, pk, name in rows})
     twins: dict[tuple[int, str], list[Institution]] = {}
-    for chunk in _chunks(sorted({(i.street_id, i.pinyin_initials) for i in pending.values()}), 300):
+    for chunk in chunks(sorted({(i.street_id, i.pinyin_initials) for i in pending.values()}), 300):
         match = Q(pk__in=[])
         for street_id, initials in chunk:
             match |= Q(street_id=street_id, pinyin_initials=initials)
@@ -253,11 +254,6 @@ def _refuse_batch_duplicates(results: list[Institution | Exception]) -> None:
             if inst.credit_code:
                 first_code[inst.credit_code] = n
             first_name[key] = n
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ the numbers, not one per institution."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.audit.services import audit_record
+from jianguan.lib.sequences import chunks
 from jianguan.registry.models import Institution
 from jianguan.registry.selectors import licence_requirements
 from jianguan.risk import scoring
@@ -42,11 +43,6 @@ class RefreshResult:
         self.raised += other.raised
         self.lowered += other.lowered
         return self
-
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def _refresh(
@@ -116,7 +112,7 @@ def risk_refresh(institution_ids: Iterable[int], *, today: date | None = None) -
     ids = sorted({int(pk) for pk in institution_ids})
     weights, levels, required = scoring.risk_weights(), scoring.risk_levels(), licence_requirements()
     result = RefreshResult()
-    for chunk in _chunks(ids, BATCH):
+    for chunk in chunks(ids, BATCH):
         result += _refresh(chunk, today, weights, levels, required)
     _audit(result, "变更涉及的机构")
     return result
