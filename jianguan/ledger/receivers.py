@@ -10,7 +10,6 @@ from django.dispatch import receiver
 
 from jianguan.inspections.signals import inspection_completed, notice_issued
 from jianguan.ledger import services
-from jianguan.ledger.models import LedgerItem
 from jianguan.registry.signals import institution_moved
 
 
@@ -26,6 +25,4 @@ def _items_closed_on_site(sender: Any, inspection: Any, actor: Any, **kwargs: An
 
 @receiver(institution_moved, dispatch_uid="ledger.items_follow_the_institution")
 def _items_follow_the_institution(sender: Any, institution: Any, **kwargs: Any) -> None:
-    LedgerItem.objects.filter(institution=institution).exclude(street_id=institution.street_id).update(
-        street_id=institution.street_id
-    )
+    services.items_follow_institution(institution=institution)

@@ -65,6 +65,14 @@ def _new_item(finding: Finding, inspection: Inspection) -> LedgerItem:
     )
 
 
+def items_follow_institution(*, institution: Any) -> int:
+    """Moves an institution's items to its (new) street; returns how many moved. Run by the registry's
+    `institution_moved` signal inside `institution_update`, which checks the actor and audits the move: the items'
+    street is a copy kept for the dashboard, not a fact of its own, so it gets no event here."""
+    items = LedgerItem.objects.filter(institution=institution).exclude(street_id=institution.street_id)
+    return items.update(street_id=institution.street_id)
+
+
 def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], issued_at: datetime, actor: Any) -> int:
     """One item per problem the rectification order lists (待整改, deadline from the order); returns how many are
     new. Issuing the order again leaves existing items alone."""
