@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jianguan.lib.testing import PERSONAS, make_district, persona_client
+from tests.support.district import PERSONAS, make_district, persona_client
 
 
 def pytest_configure(config):
@@ -26,6 +26,16 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The calendar's process-wide cache is cleared around every test: a test's rolled-back rows never outlive it."""
+    from jianguan.lib import workdays
+
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
 
 
 @pytest.fixture(scope="session")

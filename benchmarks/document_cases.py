@@ -29,7 +29,7 @@ def document_pdf_render() -> dict:
     from jianguan.inspections.models import Inspection
     from jianguan.org.demo import load_demo
 
-    load_demo(today=timezone.localdate(), log=lambda *a, **k: None)
+    load_demo(log=lambda *a, **k: None)
     inspections = list(
         Inspection.objects.filter(status="completed", campaign__isnull=False).select_related(
             "institution", "lead_department", "checklist_version__checklist"

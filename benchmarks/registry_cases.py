@@ -73,7 +73,7 @@ def _ensure_data() -> None:
     from jianguan.org.demo import load_demo
     from jianguan.registry.synthetic import generate, synthetic_count
 
-    load_demo(today=timezone.localdate(), log=_quiet)
+    load_demo(log=_quiet)
     have = synthetic_count()
     if have < N_INSTITUTIONS:
         start = time.perf_counter()

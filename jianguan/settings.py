@@ -173,6 +173,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Production hardening, switched on by JIANGUAN_HTTPS=1 behind TLS.
 if env_bool("JIANGUAN_HTTPS", False):
     SECURE_SSL_REDIRECT = env_bool("JIANGUAN_SSL_REDIRECT", True)
+    # Health checks come from the machine itself or its monitor over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("JIANGUAN_HSTS_SECONDS", 31536000)

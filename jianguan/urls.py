@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from jianguan.api import api
 from jianguan.reports.views import home
+from jianguan.views import healthz, readyz
 
 urlpatterns = [
     path("", home, name="home"),
@@ -26,6 +27,8 @@ urlpatterns = [
     path("public/", include("jianguan.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]
 
 handler400 = "jianguan.views.bad_request"

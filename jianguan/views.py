@@ -1,11 +1,22 @@
-"""Error pages in the platform's own layout, without stack traces or internal details."""
+"""Error pages in the platform's own layout, without stack traces or internal details; health and readiness."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import uuid
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from jianguan.org.selectors import calendar_missing_years
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -29,3 +40,75 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors: the database may be what failed.
     html = loader.get_template("500.html").render()
     return HttpResponse(html, status=500)
+
+
+# --- Health ------------------------------------------------------------------------------------------------------
+# /healthz answers while the process runs (for a process supervisor or a load balancer); /readyz checks what the
+# platform needs to do its work, for monitoring. Neither needs a login, and neither says more than ok or why not.
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return ""
+
+
+def _check_migrations() -> str:
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _("有 %(n)s 个数据库迁移尚未执行。") % {"n": len(pending)} if pending else ""
+
+
+def _check_cache() -> str:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    found = cache.get(key)
+    cache.delete(key)
+    return "" if found == "1" else _("缓存写入后读不回。")
+
+
+def _check_storage() -> str:
+    name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+    return ""
+
+
+READY_CALENDAR_DAYS = 60
+
+
+def _check_calendar() -> str:
+    today = timezone.localdate()
+    missing = calendar_missing_years(today, today + timedelta(days=READY_CALENDAR_DAYS))
+    if not missing:
+        return ""
+    years = "、".join(map(str, missing))
+    return _("今后 %(days)s 天内的期限无法计算：%(years)s年的节假日安排尚未收录。") % {
+        "days": READY_CALENDAR_DAYS,
+        "years": years,
+    }
+
+
+READY_CHECKS = {
+    "database": _check_database,
+    "migrations": _check_migrations,
+    "cache": _check_cache,
+    "storage": _check_storage,
+    "calendar": _check_calendar,
+}
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Each check as {"ok": bool, "detail": why not}; 200 when all pass, 503 otherwise."""
+    checks = {}
+    for name, check in READY_CHECKS.items():
+        try:
+            problem = check()
+        except Exception as exc:  # a failing dependency is the answer here, not an error page
+            problem = f"{type(exc).__name__}: {exc}"[:200]
+        checks[name] = {"ok": not problem, **({"detail": problem} if problem else {})}
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)

@@ -325,7 +325,10 @@ def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("检查已完成，现场检查笔录已生成。"))
     if done.findings.filter(fixed_on_site=False, deadline__isnull=True).exists():
         messages.warning(
-            request, _("责令整改通知书暂未生成：整改期限涉及尚未录入节假日安排的年份，请管理员录入后再生成。")
+            request,
+            _(
+                "责令整改通知书暂未生成：整改期限涉及尚未收录节假日安排的年份。请管理员或牵头协调人导入该年的节假日安排通知后，在本页生成。"
+            ),
         )
     return redirect("inspections:inspection_detail", pk=done.pk)
 

@@ -1,9 +1,12 @@
 """Working-day arithmetic on China's official calendar (statutory holidays and 调休 working weekends).
 
 Legal deadlines such as those under 行政处罚法 第85条 are counted in working days. The calendar comes from
-the ``chinese_calendar`` package, with admin-entered overrides (the “工作日调整” table) layered on top through
-:func:`set_override_provider`. A year that neither source knows raises :class:`UnknownCalendarYear`: a guessed
-deadline is worse than no deadline.
+the ``chinese_calendar`` package, with the days of imported holiday notices and admin-entered overrides (the
+“工作日调整” table) layered on top through :func:`set_override_provider`. A year that neither source declares
+raises :class:`UnknownCalendarYear`: a guessed deadline is worse than no deadline.
+
+Years are cached per process. :func:`set_cache_guard` lets the database layer forbid the cache while a transaction
+holds uncommitted calendar changes, so the cache never keeps (or serves stale data against) what may roll back.
 """
 
 from __future__ import annotations
@@ -19,17 +22,33 @@ import chinese_calendar
 __all__ = [
     "OverrideProvider",
     "UnknownCalendarYear",
+    "YearOverrides",
     "add_working_days",
     "clear_cache",
     "is_working_day",
     "next_working_day",
+    "package_knows",
+    "set_cache_guard",
     "set_override_provider",
     "working_days_between",
     "year_is_known",
 ]
 
-# Takes a year, returns {date: is_working_day} for that year.
-OverrideProvider = Callable[[int], Mapping[date, bool]]
+
+@dataclass(frozen=True, slots=True)
+class YearOverrides:
+    """A year's overrides, and whether its arrangement was declared (a notice or an admin entry for that year).
+
+    A notice's days may spill into a neighbouring year (元旦 2023 began on 2022-12-31): such days apply there, but
+    do not by themselves make that year known.
+    """
+
+    days: Mapping[date, bool]
+    declared: bool
+
+
+# Takes a year, returns its overrides: a YearOverrides, or a plain {date: is_working_day} (declared when non-empty).
+OverrideProvider = Callable[[int], "Mapping[date, bool] | YearOverrides"]
 
 
 class UnknownCalendarYear(Exception):
@@ -37,7 +56,9 @@ class UnknownCalendarYear(Exception):
 
     def __init__(self, year: int) -> None:
         self.year = year
-        super().__init__(f"{year}年的法定节假日安排尚未收录，请在“工作日调整”中补录该年的安排后再计算期限。")
+        super().__init__(
+            f"{year}年的法定节假日安排尚未收录，请导入该年的节假日安排通知（工作日 → 导入节假日安排通知）后再计算期限。"
+        )
 
     def __reduce__(self) -> tuple[type[UnknownCalendarYear], tuple[int]]:
         # args holds the message, not the year, so default pickling would rebuild it with the wrong argument.
@@ -61,9 +82,11 @@ class _YearTable:
 
 
 _provider: OverrideProvider | None = None
+# Returns False while the cache must not be used (uncommitted calendar changes in the current transaction).
+_cache_guard: Callable[[], bool] | None = None
 # Both caches are rebound (not cleared in place) by clear_cache(), so a table being built concurrently from
 # stale data lands in the discarded dict rather than in the fresh one.
-_overrides_cache: dict[int, dict[date, bool]] = {}
+_overrides_cache: dict[int, YearOverrides] = {}
 _tables: dict[int, _YearTable] = {}
 
 
@@ -71,6 +94,13 @@ def set_override_provider(provider: OverrideProvider | None) -> None:
     """Register (or with ``None`` remove) the source of admin overrides; drops all cached years."""
     global _provider
     _provider = provider
+    clear_cache()
+
+
+def set_cache_guard(guard: Callable[[], bool] | None) -> None:
+    """Register (or remove) the check that says whether the process-wide cache may be read and written now."""
+    global _cache_guard
+    _cache_guard = guard
     clear_cache()
 
 
@@ -107,18 +137,22 @@ def _as_date(d: date) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
-def _overrides(year: int) -> dict[date, bool]:
+def _overrides(year: int, *, use_cache: bool) -> YearOverrides:
     cache = _overrides_cache
-    found = cache.get(year)
+    found = cache.get(year) if use_cache else None
     if found is None:
         raw = _provider(year) if _provider is not None else {}
+        if not isinstance(raw, YearOverrides):
+            raw = YearOverrides(days=raw, declared=bool(raw))
         # Entries for other years are ignored so one sloppy row cannot make a neighbouring year look known.
-        found = {_as_date(d): bool(v) for d, v in raw.items() if d.year == year}
-        cache[year] = found
+        days = {_as_date(d): bool(v) for d, v in raw.days.items() if d.year == year}
+        found = YearOverrides(days=days, declared=raw.declared and bool(days))
+        if use_cache:
+            cache[year] = found
     return found
 
 
-def _package_knows(year: int) -> bool:
+def package_knows(year: int) -> bool:
     # Ask the package itself rather than hard-coding its range, so upgrading chinesecalendar extends it.
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
@@ -129,14 +163,16 @@ def _package_knows(year: int) -> bool:
 
 def _table(year: int) -> _YearTable:
     _expire_stale_cache()
+    use_cache = _cache_guard is None or _cache_guard()
     cache = _tables
-    table = cache.get(year)
+    table = cache.get(year) if use_cache else None
     if table is not None:
         return table
 
-    overrides = _overrides(year)
-    from_package = _package_knows(year)
-    if not from_package and not overrides:
+    declared = _overrides(year, use_cache=use_cache)
+    overrides = declared.days
+    from_package = package_knows(year)
+    if not from_package and not declared.declared:
         raise UnknownCalendarYear(year)
 
     start = date(year, 1, 1)
@@ -153,7 +189,8 @@ def _table(year: int) -> _YearTable:
         prefix[i + 1] = running
 
     table = _YearTable(first_ordinal=start.toordinal(), prefix=tuple(prefix))
-    cache[year] = table
+    if use_cache:
+        cache[year] = table
     return table
 
 

@@ -6,8 +6,10 @@ class OrgConfig(AppConfig):
     verbose_name = "组织与职责"
 
     def ready(self) -> None:
-        # The working-day calendar reads the admin-editable override table through this provider.
+        # The working-day calendar reads the override table (imported notices, admin entries) through this provider,
+        # and bypasses its cache while a transaction holds uncommitted calendar changes.
         from jianguan.lib import workdays
-        from jianguan.org.selectors import workday_overrides_for_year
+        from jianguan.org.selectors import calendar_cache_usable, workday_overrides_for_year
 
         workdays.set_override_provider(workday_overrides_for_year)
+        workdays.set_cache_guard(calendar_cache_usable)

@@ -7,8 +7,10 @@ creates nothing. Later capabilities add their part of the demo here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from jianguan.accounts import services as account_services
 from jianguan.accounts.choices import Role
@@ -17,9 +19,11 @@ from jianguan.articles.demo import load_demo_articles
 from jianguan.complaints.demo import load_demo_complaints
 from jianguan.inspections.demo import load_demo_campaign
 from jianguan.ledger.demo import load_demo_ledger
+from jianguan.lib.workdays import UnknownCalendarYear
 from jianguan.org import services as org_services
 from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
 from jianguan.org.models import Department, Region, Responsibility
+from jianguan.org.selectors import calendar_missing_years, countable_day
 from jianguan.registry import demo_data
 from jianguan.registry import services as registry_services
 from jianguan.registry.choices import InstitutionKind
@@ -27,6 +31,21 @@ from jianguan.registry.models import Institution
 from jianguan.risk.services import risk_refresh_all
 
 DEMO_PASSWORD = "Jianguan#2026"
+
+# The demo's history starts about two months before its day and counts deadlines up to three weeks after it (the
+# latest: a complaint assigned two days before, due 15 working days later); its calendar must cover this span.
+DEMO_CALENDAR_BEFORE = timedelta(days=120)
+DEMO_CALENDAR_AFTER = timedelta(days=31)
+
+
+def demo_day(today: date) -> date:
+    """The day the demo's history runs up to: today, or, while next year's holidays are not imported yet (late in
+    the year), the last day whose deadlines the calendar can count. A demo never invents a holiday arrangement."""
+    day = countable_day(today, before=DEMO_CALENDAR_BEFORE, after=DEMO_CALENDAR_AFTER)
+    if day is None:
+        raise UnknownCalendarYear(calendar_missing_years(today - DEMO_CALENDAR_BEFORE, today + DEMO_CALENDAR_AFTER)[0])
+    return day
+
 
 DISTRICT = ("330199", "青岚区")
 STREETS = [
@@ -121,9 +140,12 @@ ACCOUNTS = [
 ]
 
 
-def load_demo(*, today: date, log: Any = print, inspections: bool = True) -> dict[str, int]:
+def load_demo(*, today: date | None = None, log: Any = print, inspections: bool = True) -> dict[str, int]:
     """Create whatever part of the demo district is missing; returns how many records were created by kind.
-    `inspections=False` leaves out the campaign and its documents (the slow part), for tests that do not need them."""
+    Its history runs up to `today` (by default `demo_day` of the local date). `inspections=False` leaves out the
+    campaign and its documents (the slow part), for tests that do not need them."""
+    if today is None:
+        today = demo_day(timezone.localdate())
     created = {
         "regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0,
         "ledger": 0, "articles": 0, "complaints": 0,

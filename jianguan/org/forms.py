@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.lib.forms import HtmlDateInput
+from jianguan.lib.holidaynotice import MAX_CHARS
 from jianguan.org.models import Department, Region, WorkdayOverride
 
 
@@ -51,3 +52,25 @@ class WorkdayOverrideForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class HolidayNoticeForm(forms.Form):
+    text = forms.CharField(
+        label=_("通知正文"),
+        max_length=MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 14, "placeholder": _("一、元旦：1月1日放假……")}),
+        help_text=_("粘贴国务院办公厅关于该年部分节假日安排的通知，连同标题，照原样即可。"),
+    )
+    year = forms.IntegerField(
+        label=_("年份"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("通知文本中没有年份时填写。"),
+    )
+
+
+class CalendarYearForm(forms.Form):
+    """The calendar page's ?year= (the year whose days are shown)."""
+
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,12 +66,36 @@ class Responsibility(models.Model):
         return f"{self.get_category_display()} · {self.department} · {role}"
 
 
+class HolidayNotice(models.Model):
+    """The State Council's holiday arrangement for a year (国务院办公厅关于YYYY年部分节假日安排的通知), as imported."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    text = models.TextField(_("通知原文"))
+    sha256 = models.CharField(_("原文 SHA-256"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("导入时间"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日安排通知")
+        verbose_name_plural = _("节假日安排通知")
+
+    def __str__(self) -> str:
+        return _("%(year)s年节假日安排") % {"year": self.year}
+
+
 class WorkdayOverride(models.Model):
-    """An admin's correction to the official calendar: a day that is (or is not) a working day."""
+    """A day that is (or is not) a working day against the plain week or the package: from a notice or an admin."""
 
     date = models.DateField(_("日期"), unique=True)
     is_working_day = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
+    # Set for the days an imported notice declares; empty for an admin's own entry.
+    notice = models.ForeignKey(
+        HolidayNotice, verbose_name=_("来源通知"), null=True, blank=True, on_delete=models.CASCADE, related_name="days"
+    )
 
     class Meta:
         ordering = ["date"]

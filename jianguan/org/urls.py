@@ -14,4 +14,5 @@ urlpatterns = [
     path("responsibilities/<str:category>/", views.responsibility_edit, name="responsibility_edit"),
     path("calendar/", views.workday_list, name="workday_list"),
     path("calendar/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
+    path("calendar/notice/", views.holiday_notice, name="holiday_notice"),
 ]

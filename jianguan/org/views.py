@@ -5,16 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.permissions import allowed, require
+from jianguan.lib import workdays
 from jianguan.lib.forms import add_service_errors
 from jianguan.org import services
 from jianguan.org.choices import CheckCategory
-from jianguan.org.forms import DepartmentForm, RegionForm, ResponsibilityForm, WorkdayOverrideForm
+from jianguan.org.forms import (
+    CalendarYearForm,
+    DepartmentForm,
+    HolidayNoticeForm,
+    RegionForm,
+    ResponsibilityForm,
+    WorkdayOverrideForm,
+)
 from jianguan.org.models import Department, Region, WorkdayOverride
-from jianguan.org.selectors import responsibility_matrix
+from jianguan.org.selectors import calendar_years, month_grids, responsibility_matrix
+
+WEEKDAY_NAMES = [_lazy("一"), _lazy("二"), _lazy("三"), _lazy("四"), _lazy("五"), _lazy("六"), _lazy("日")]
 
 
 @login_required
@@ -117,7 +130,43 @@ def workday_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("工作日调整已保存。"))
             return redirect("org:workday_list")
-    return render(request, "org/workday_list.html", {"form": form, "overrides": WorkdayOverride.objects.all()})
+    today = timezone.localdate()
+    shown = CalendarYearForm(request.GET)
+    year = (shown.cleaned_data["year"] if shown.is_valid() else None) or today.year
+    context = {
+        "form": form,
+        "overrides": WorkdayOverride.objects.filter(notice=None),
+        "years": calendar_years(today),
+        "year": year,
+        "months": month_grids(year, workdays.is_working_day) if workdays.year_is_known(year) else [],
+        "weekday_names": WEEKDAY_NAMES,
+    }
+    return render(request, "org/workday_list.html", context)
+
+
+@login_required
+def holiday_notice(request: HttpRequest) -> HttpResponse:
+    """Paste the State Council's notice, see the year it makes, then import it (two steps, nothing stored before)."""
+    require(request.user, "calendar.manage")
+    form = HolidayNoticeForm(request.POST or None)
+    parsed = None
+    if request.method == "POST" and form.is_valid():
+        text, year = form.cleaned_data["text"], form.cleaned_data["year"]
+        try:
+            if "import" in request.POST:
+                notice = services.holiday_notice_import(actor=request.user, text=text, year=year)
+                messages.success(request, _("%(year)s年节假日安排已导入，期限将按其计算。") % {"year": notice.year})
+                return redirect(f"{reverse('org:workday_list')}?year={notice.year}")
+            parsed = services.holiday_notice_read(text, year=year)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    context = {
+        "form": form,
+        "parsed": parsed,
+        "months": month_grids(parsed.year, parsed.is_working_day) if parsed else [],
+        "weekday_names": WEEKDAY_NAMES,
+    }
+    return render(request, "org/holiday_notice.html", context)
 
 
 @login_required

@@ -200,7 +200,7 @@ def _ensure_streets(log: Callable[..., Any]) -> list[Region]:
         from jianguan.org.demo import load_demo
 
         log("没有街道/乡镇：先载入示范区（load_demo）。")
-        load_demo(today=timezone.localdate(), log=log)
+        load_demo(log=log)
         found = list(streets().order_by("code"))
     return found
 

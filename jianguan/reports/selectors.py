@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.audit.models import AuditEvent
-from jianguan.lib import workdays
 from jianguan.org.models import Department
 from jianguan.org.selectors import responsibility_problems, streets
 from jianguan.registry.choices import InstitutionKind, LicenceStatus
@@ -27,16 +26,6 @@ class Figure:
     label: str
     value: int
     url: str = ""
-
-
-def calendar_warnings(today: date) -> list[str]:
-    """Deadlines cannot be counted in a year the calendar does not know: say so before it bites."""
-    return [
-        _("%(year)s年的法定节假日安排尚未收录，跨入该年的期限将无法计算。请在“工作日”中录入该年的节假日和调休安排。")
-        % {"year": year}
-        for year in (today.year, today.year + 1)
-        if not workdays.year_is_known(year)
-    ]
 
 
 def ledger_figures(user: Any, today: date) -> list[Figure]:

@@ -16,13 +16,14 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
 from jianguan.lib.excel import temp_xlsx_path, write_table
+from jianguan.org.selectors import calendar_gaps
 from jianguan.portal.views import too_many
 from jianguan.reports import opendata
 from jianguan.reports.briefing import briefing_content, narrative
 from jianguan.reports.dashboard import dashboard, riskiest
 from jianguan.reports.dashboard import section as dashboard_section
 from jianguan.reports.forms import DashboardForm
-from jianguan.reports.selectors import calendar_warnings, home_figures
+from jianguan.reports.selectors import home_figures
 from jianguan.reports.statistics import campaign_statistics
 
 
@@ -32,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "figures": home_figures(user),
         "institution": user.institution if user.role == Role.INSTITUTION else None,
-        "warnings": calendar_warnings(timezone.localdate()) if user.role in (Role.ADMIN, Role.LEAD) else [],
+        "calendar_gaps": calendar_gaps(timezone.localdate()) if allowed(user, "calendar.manage") else [],
     }
     return render(request, "reports/home.html", context)
 

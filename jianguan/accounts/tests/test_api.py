@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from jianguan.accounts.services import api_token_create, api_token_revoke
-from jianguan.lib.testing import PERSONAS, persona_client
+from tests.support.district import PERSONAS, persona_client
 
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
 TEAM = ["edu_officer", "fire_officer"]
@@ -165,7 +165,7 @@ def _request_kwargs(method: str, template: str, district) -> dict:
     if template.endswith("/photos"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from jianguan.lib.testing import tiny_jpeg
+        from tests.support.district import tiny_jpeg
 
         return {"data": {"file": SimpleUploadedFile("a.jpg", tiny_jpeg(), "image/jpeg")}}  # multipart
     if method in ("post", "patch", "put"):

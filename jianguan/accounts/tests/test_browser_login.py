@@ -28,8 +28,8 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.context_processors import MAIN, NAVIGATION
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
-from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount, load_demo
+from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jianguan.accounts.models import LoginAttempt
 from jianguan.audit.models import AuditEvent
-from jianguan.lib.testing import PASSWORD
+from tests.support.district import PASSWORD
 
 
 def _login(client, username, password, ip="10.0.0.1"):

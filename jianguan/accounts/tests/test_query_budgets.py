@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from jianguan.accounts import services as accounts
 from jianguan.accounts.choices import Role
-from jianguan.lib.testing import PASSWORD
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.services import institution_create
+from tests.support.district import PASSWORD
 
 
 def _grow(district, n: int) -> None:

@@ -11,8 +11,8 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.audit.models import AuditEvent
-from jianguan.lib.testing import PASSWORD
 from jianguan.registry.models import Institution
+from tests.support.district import PASSWORD
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, expect
 
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
 from jianguan.articles.models import Article
-from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import DEMO_PASSWORD, load_demo
+from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from jianguan.audit.models import AuditEvent
 from jianguan.checklists import services
 from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
-from jianguan.lib.testing import persona_client
 from jianguan.org.choices import CheckCategory
 from jianguan.registry.choices import InstitutionKind
+from tests.support.district import persona_client
 
 
 def _published(kind: str) -> ChecklistVersion:

@@ -12,7 +12,7 @@ from django.test import Client
 
 from jianguan.complaints.models import Complaint
 from jianguan.lib.bottrap import stamp
-from jianguan.lib.testing import REPORTER_NAME, REPORTER_PHONE, tiny_jpeg
+from tests.support.district import REPORTER_NAME, REPORTER_PHONE, tiny_jpeg
 
 
 def _form(**extra):  # type: ignore[no-untyped-def]

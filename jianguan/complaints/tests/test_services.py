@@ -14,8 +14,8 @@ from jianguan.audit.models import AuditEvent
 from jianguan.complaints import services
 from jianguan.complaints.models import Complaint, ComplaintEvent
 from jianguan.lib import workdays
-from jianguan.lib.testing import REPORTER_NAME, REPORTER_PHONE
 from jianguan.notifications.models import Notification
+from tests.support.district import REPORTER_NAME, REPORTER_PHONE
 
 
 def _new(district, **extra):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jianguan.complaints import services
 from jianguan.complaints.models import Complaint
-from jianguan.lib.testing import REPORTER_NAME, REPORTER_PHONE, persona_client
+from tests.support.district import REPORTER_NAME, REPORTER_PHONE, persona_client
 
 
 @pytest.fixture

@@ -208,7 +208,7 @@ def test_number_take_outside_a_transaction_is_refused(district):
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_download_names_the_file_by_its_number_and_sends_its_hash(district, fmt):
-    from jianguan.lib.testing import persona_client
+    from tests.support.district import persona_client
 
     doc = district.documents["a"]
     response = persona_client(district.users["institution"]).get(f"/documents/{doc.pk}/{fmt}/")

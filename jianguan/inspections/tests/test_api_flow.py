@@ -8,7 +8,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from jianguan.lib.testing import persona_client, tiny_jpeg
+from tests.support.district import persona_client, tiny_jpeg
 
 
 def test_plan_inspect_photograph_complete_and_download(district):

@@ -18,9 +18,9 @@ from playwright.sync_api import Browser, expect
 from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
 from jianguan.inspections import services
-from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import DEMO_PASSWORD, load_demo
 from jianguan.registry.models import Institution
+from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 
 pytestmark = pytest.mark.browser
 

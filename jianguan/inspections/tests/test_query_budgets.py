@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jianguan.inspections import services
-from jianguan.lib.testing import tiny_jpeg
 from jianguan.registry.services import institution_create
+from tests.support.district import tiny_jpeg
 
 
 def _grow(district, n: int) -> None:

@@ -19,8 +19,8 @@ from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
 from jianguan.inspections import services as inspections
 from jianguan.ledger.models import LedgerItem
-from jianguan.lib.browser import SCREENSHOTS, chromium, live_server_settings
 from jianguan.org.demo import DEMO_PASSWORD, load_demo
+from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 
 pytestmark = pytest.mark.browser
 

@@ -19,8 +19,8 @@ from jianguan.ledger import services
 from jianguan.ledger.choices import Action
 from jianguan.ledger.models import LedgerItem, Referral
 from jianguan.ledger.workflow import Conflict, available
-from jianguan.lib.testing import tiny_jpeg
 from jianguan.lib.workdays import add_working_days, is_working_day
+from tests.support.district import tiny_jpeg
 
 PERSONAS = ["admin", "lead", "edu_officer", "fire_officer", "street_a", "street_b", "legal", "leader", "institution"]
 

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from jianguan.ledger.exports import HEADERS
 from jianguan.ledger.models import LedgerItem
-from jianguan.lib.testing import tiny_jpeg
+from tests.support.district import tiny_jpeg
 
 
 def _prefixed(action: str, **fields) -> dict:  # type: ignore[no-untyped-def]

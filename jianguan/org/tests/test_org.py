@@ -62,8 +62,14 @@ def test_only_admin_may_change_org_data(personas, district):
             services.department_save(actor=personas[name], name="x", short_name="x", kind="other")
         with pytest.raises(PermissionDenied):
             services.responsibility_set(actor=personas[name], category="fees", lead=None, supporting=[])
+
+
+def test_only_admin_and_lead_may_change_the_calendar(personas, district):
+    for name in ["edu_officer", "street_a", "leader", "institution", "legal"]:
         with pytest.raises(PermissionDenied):
             services.workday_override_set(actor=personas[name], day=date(2030, 1, 1), is_working_day=False)
+    for name in ["admin", "lead"]:
+        services.workday_override_set(actor=personas[name], day=date(2030, 1, 1), is_working_day=False)
 
 
 def test_bad_department_input_is_refused_in_chinese(client_for):

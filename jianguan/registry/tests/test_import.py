@@ -27,7 +27,7 @@ from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.importer import COLUMNS, import_file, write_template
 from jianguan.registry.models import Institution
 
-# The district's institutions (see jianguan.lib.testing.make_district).
+# The district's institutions (see tests.support.district.make_district).
 CODE_A = "92990100MA00000A1P"  # 甲街道培训学校, street a
 NAME_B = "乙街道小饭桌"  # no credit code, street b
 # Valid codes that nobody holds yet.

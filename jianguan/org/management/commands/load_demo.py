@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.audit.services import audit_batch
-from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, demo_day, load_demo
 
 
 class Command(BaseCommand):
@@ -15,8 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-accounts", action="store_true", help="不打印演示账户")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        today = timezone.localdate()
+        day = demo_day(today)
+        if day != today:
+            self.stdout.write(
+                f"注意：{day.year + 1}年的法定节假日安排尚未收录，演示数据的经过截至 {day:%Y-%m-%d}"
+                "（其后的期限无法计算）。国务院办公厅通知发布后，可在“工作日 → 导入节假日安排通知”中导入。"
+            )
         with transaction.atomic(), audit_batch():
-            created = load_demo(today=timezone.localdate())
+            created = load_demo(today=day)
         total = sum(created.values())
         detail = "，".join(f"{k} {v}" for k, v in created.items() if v)
         self.stdout.write(f"演示数据：新建 {total} 条记录" + (f"（{detail}）" if detail else "（已是最新）"))

@@ -9,6 +9,8 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from tests.support.calendar import enter_calendar_years
+
 PASSWORD = "Persona#Pass2026"
 
 # Every view and endpoint is tested against each of these; None in a test's table means anonymous.
@@ -83,6 +85,9 @@ def make_district() -> District:
     d = District()
     admin = accounts.user_bootstrap_admin(username="p_admin", name="管理员甲", password=PASSWORD)
     d.users["admin"] = admin
+    # Deadlines counted from today may run into next year, whose holidays the package may not know yet.
+    this_year = timezone.localdate().year
+    enter_calendar_years(admin, [this_year - 1, this_year, this_year + 1])
     root = org.region_save(actor=admin, code="990100", name="测试区", level=RegionLevel.DISTRICT, parent=None)
     d.streets["a"] = org.region_save(
         actor=admin, code="990100001", name="甲街道", level=RegionLevel.STREET, parent=root
