@@ -70,9 +70,16 @@ def write_table(
     return count
 
 
+# OWASP's CSV injection rule: a cell starting with any of these may be run as a formula (=1+HYPERLINK(…),
+# -1+cmd|' /C calc'!A0, @SUM(…)), whatever follows; tab and CR (and LF) can hide such a start from a reader's eye.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "@", "+", "-") and not value[1:2].isdigit():
+    """Text a spreadsheet could run as a formula gets a leading apostrophe (CSV injection); numbers stay numbers.
+
+    Every CSV the platform writes passes each cell through here."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -258,6 +258,22 @@ def test_csv_export_rows_match_the_institutions(client_for, district):
     assert row_b["容纳人数"] == ""  # empty, not "None"
 
 
+def test_csv_export_neutralises_formula_cells_even_with_a_digit_after_the_sign(client_for, district):
+    for name in ['=1+HYPERLINK("http://evil.example/","核验")', "-1+cmd|' /C calc'!A0", "+1", "@SUM(1)"]:
+        institution_create(
+            actor=district.users["admin"],
+            name=name,
+            credit_code=None,
+            kind=InstitutionKind.OTHER,
+            street=district.streets["a"],
+            notes="\t=1+1",
+        )
+    rows = _csv_rows(_get(client_for("admin"), CSV))
+    names = {r["机构名称"] for r in rows} - {NAME_A, NAME_B}
+    assert names == {'\'=1+HYPERLINK("http://evil.example/","核验")', "'-1+cmd|' /C calc'!A0", "'+1", "'@SUM(1)"}
+    assert {r["备注"] for r in rows if r["机构名称"] in names} == {"'\t=1+1"}
+
+
 def test_csv_export_streams_many_rows(client_for, district):
     _add(district, 300, notes="说明，含逗号和“引号”")
 

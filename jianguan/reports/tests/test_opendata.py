@@ -54,6 +54,15 @@ def test_no_personal_field_and_no_free_text(district, settings, tmp_path):
         assert secret not in text, secret
 
 
+def test_an_institution_name_cannot_smuggle_a_formula_into_businesses_csv(district, settings, tmp_path):
+    a = district.institutions["a"]
+    Institution.objects.filter(pk=a.pk).update(name='=1+HYPERLINK("http://evil.example/","核验")')
+    businesses = _rows(_download(settings, tmp_path), "businesses.csv")
+    names = {b["name"] for b in businesses}
+    assert '\'=1+HYPERLINK("http://evil.example/","核验")' in names
+    assert not any(n.startswith(("=", "+", "-", "@", "\t", "\r")) for n in names)
+
+
 def test_built_once_a_day_and_the_page_is_public(district, settings, tmp_path):
     from jianguan.reports.opendata import open_data_zip
 
