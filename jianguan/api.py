@@ -14,6 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from jianguan.accounts.services import api_token_authenticate
 from jianguan.ledger.workflow import Conflict
+from jianguan.lib.ratelimit import RateLimited
 
 logger = logging.getLogger("jianguan.api")
 
@@ -68,7 +69,10 @@ HTTP_ERROR_MESSAGES = {
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, HTTP_ERROR_MESSAGES.get(exc.status_code, "请求无法处理。"))
+    response = _error(request, exc.status_code, HTTP_ERROR_MESSAGES.get(exc.status_code, "请求无法处理。"))
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Exception)

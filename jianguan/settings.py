@@ -8,7 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from jianguan.lib.clientip import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,8 +147,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("JIANGUAN_LOCKOUT_MINUTES", 15))
 LOGIN_LOCKOUT_USER_FAILURES = env_int("JIANGUAN_LOCKOUT_USER_FAILURES", 5)
 LOGIN_LOCKOUT_IP_FAILURES = env_int("JIANGUAN_LOCKOUT_IP_FAILURES", 20)
-# Client IP comes from REMOTE_ADDR unless the platform runs behind a proxy that sets X-Forwarded-For.
-TRUST_X_FORWARDED_FOR = env_bool("JIANGUAN_TRUST_X_FORWARDED_FOR", False)
+# The client IP: REMOTE_ADDR, or behind our own reverse proxies the right-most X-Forwarded-For hop that is not one of
+# them (a count of proxies, or their addresses/CIDRs). See lib/clientip.py.
+if "JIANGUAN_TRUST_X_FORWARDED_FOR" in os.environ:
+    raise ImproperlyConfigured(
+        "JIANGUAN_TRUST_X_FORWARDED_FOR 已停用（它信任客户端可伪造的最左侧地址）。请改用 JIANGUAN_TRUSTED_PROXIES："
+        "反向代理的数量（如 1）或其地址/网段（如 127.0.0.1）。"
+    )
+JIANGUAN_TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("JIANGUAN_TRUSTED_PROXIES", ""))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -168,7 +177,20 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds what every worker must share: rate-limit and lockout counters, the open-data build lock. With
+# several processes (gunicorn workers, several servers) point JIANGUAN_REDIS_URL at Redis; without it each process
+# counts on its own, which suits one developer's `make run`.
+REDIS_URL = os.environ.get("JIANGUAN_REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("JIANGUAN_CACHE_PREFIX", "jianguan"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Production hardening, switched on by JIANGUAN_HTTPS=1 behind TLS.
 if env_bool("JIANGUAN_HTTPS", False):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.accounts.services import login_attempt_record, login_is_locked
-from jianguan.audit.context import client_ip
+from jianguan.lib.clientip import client_ip
 from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import streets

@@ -7,9 +7,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.http import HttpRequest
-
 from jianguan.audit.choices import Source
 
 
@@ -33,11 +30,3 @@ def audit_context(*, source: str, ip: str | None = None) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None

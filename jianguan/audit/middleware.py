@@ -5,7 +5,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from jianguan.audit.choices import Source
-from jianguan.audit.context import audit_context, client_ip
+from jianguan.audit.context import audit_context
+from jianguan.lib.clientip import client_ip
 
 
 class RequestContextMiddleware:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.permissions import require
 from jianguan.articles.selectors import latest_published
 from jianguan.lib.forms import add_service_errors, paginate
-from jianguan.lib.ratelimit import over_limit
+from jianguan.lib.ratelimit import retry_after
 from jianguan.org.selectors import streets
 from jianguan.portal import plate, selectors, services
 from jianguan.portal.forms import MarkForm
@@ -30,10 +30,11 @@ def too_many(
 ) -> HttpResponse | None:
     """The public pages' rate limit per client: None while within it, else a Chinese 429 page with Retry-After."""
     limit = settings.JIANGUAN_PUBLIC_RATE_LIMIT if limit is None else limit
-    if over_limit(request, purpose, limit, window):
+    wait = retry_after(request, purpose, limit, window)
+    if wait is not None:
         message = message or _("查询过于频繁，请一分钟后再试。")
         response = render(request, "portal/too_many.html", {"message": message}, status=429)
-        response["Retry-After"] = str(window)
+        response["Retry-After"] = str(wait)
         return response
     return None
 

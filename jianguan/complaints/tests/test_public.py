@@ -125,7 +125,7 @@ def test_submissions_are_rate_limited_per_client(district, settings):
     codes = [client.post("/public/complaints/", _form(typed_name="x", typed_address="y")).status_code for _ in range(3)]
     assert codes == [302, 302, 429]
     response = client.post("/public/complaints/", _form(typed_name="x", typed_address="y"))
-    assert "提交过于频繁" in response.content.decode() and response["Retry-After"] == "3600"
+    assert "提交过于频繁" in response.content.decode() and 1 <= int(response["Retry-After"]) <= 3600
     assert client.get("/public/complaints/").status_code == 200  # reading the form is not a submission
 
 

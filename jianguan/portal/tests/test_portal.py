@@ -74,7 +74,7 @@ def test_rate_limit_answers_429_in_chinese(public, settings):
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
     response = public.get("/public/")
     assert response.status_code == 429 and "查询过于频繁" in response.content.decode()
-    assert response["Retry-After"] == "60"
+    assert 1 <= int(response["Retry-After"]) <= 60  # the seconds until the window turns
 
 
 @pytest.mark.parametrize(
