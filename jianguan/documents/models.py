@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,14 +32,28 @@ class NumberSequence(models.Model):
         return f"{self.department} {self.get_kind_display()} {self.year}: {self.last_number}"
 
 
+# source type ("inspections.inspection") → the source's model; each app that issues documents registers its own
+# (apps.py), so a document is seen by exactly those who may see what it was issued for.
+SOURCES: dict[str, type[models.Model]] = {}
+
+
+def register_source(model: type[models.Model]) -> None:
+    """Documents issued for rows of ``model`` are visible to whoever may see that row (its ``visible_to``)."""
+    SOURCES[model._meta.label_lower] = model
+
+
 class DocumentQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q | None:
-        from jianguan.registry.models import Institution
-
-        q = Institution.objects.scope_q(scope)
-        if q is None:
+        """Whoever may see a document's source (the inspection for its 笔录 and 通知书, the ledger item's recheck for
+        its 复查意见书): not everyone who may see the institution."""
+        if scope.district_wide:
             return None
-        return Q(institution__in=Institution.objects.filter(q))
+        q = Q(pk__in=[])
+        for source_type, model in SOURCES.items():
+            source_q = model.objects.scope_q(scope)  # type: ignore[attr-defined]
+            visible = model.objects.all() if source_q is None else model.objects.filter(source_q)  # type: ignore[attr-defined]
+            q |= Q(source_type=source_type, source_id__in=visible.values(source_key=Cast("pk", CharField())))
+        return q
 
 
 def document_upload_to(instance: Document, filename: str) -> str:

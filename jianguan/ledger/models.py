@@ -121,6 +121,13 @@ class ItemEvent(models.Model):
         return f"{self.item_id} {self.get_action_display()}"
 
 
+class RecheckQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q | None:
+        """A recheck (and its 复查意见书) is seen by whoever may see its ledger item."""
+        q = LedgerItem.objects.scope_q(scope)
+        return None if q is None else Q(item__in=LedgerItem.objects.filter(q))
+
+
 class Recheck(models.Model):
     """复查: the supervising department's (or the lead coordinator's) check of the rectification."""
 
@@ -132,6 +139,8 @@ class Recheck(models.Model):
     new_deadline = models.DateField(_("新的整改时限"), null=True, blank=True)
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = RecheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -74,9 +74,6 @@ class District:
 def make_district() -> District:
     from jianguan.accounts import services as accounts
     from jianguan.accounts.choices import Role
-    from jianguan.documents import services as documents
-    from jianguan.documents.choices import DocumentKind
-    from jianguan.documents.content import DocumentContent
     from jianguan.org import services as org
     from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
     from jianguan.registry import services as registry
@@ -158,15 +155,13 @@ def make_district() -> District:
     user("leader", Role.LEADER)
     user("institution", Role.INSTITUTION, institution=d.institutions["a"])
     d.users["anonymous"] = None
-    d.documents["a"] = documents.document_issue(
-        actor=admin,
-        kind=DocumentKind.INSPECTION_RECORD,
-        department=d.departments["police"],
-        source=d.institutions["a"],
-        institution=d.institutions["a"],
-        build=lambda number: DocumentContent(issuer="测试区公安分局", title="现场检查笔录", number=number),
-    )
     _district_inspections(d)
+    # The 现场检查笔录 of the completed inspection: seen by whoever may open that inspection.
+    from jianguan.documents.models import Document
+
+    d.documents["a"] = Document.objects.get(
+        source_type="inspections.inspection", source_id=str(d.inspections["done"].pk), kind="inspection_record"
+    )
     _district_complaints(d)
     return d
 

@@ -130,7 +130,7 @@ def test_pdf_embeds_a_cjk_font_and_prints_the_number(personas, district, tmp_pat
     assert "595.276 x 841.89 pts (A4)" in pages
 
 
-def test_documents_follow_the_institution_scope(personas, district):
+def test_a_document_of_a_source_no_app_registered_is_seen_only_district_wide(personas, district):
     inst_a, inst_b = district.institutions["a"], district.institutions["b"]
     for inst in (inst_a, inst_b):
         services.document_issue(
@@ -142,10 +142,10 @@ def test_documents_follow_the_institution_scope(personas, district):
             build=_content,
         )
     records = Document.objects.filter(kind="recheck_opinion")
-    assert records.visible_to(personas["lead"]).count() == 2
-    assert [d.institution_id for d in records.visible_to(personas["street_a"])] == [inst_a.pk]
-    own = personas["institution"].institution_id
-    assert [d.institution_id for d in records.visible_to(personas["institution"])] == [own]
+    assert records.visible_to(personas["lead"]).count() == records.visible_to(personas["leader"]).count() == 2
+    # Access follows the source; for a source nobody registered, nobody below the district sees it (fail closed).
+    for name in ("street_a", "institution", "edu_officer", "fire_officer"):
+        assert not records.visible_to(personas[name]).exists(), name
     assert not Document.objects.visible_to(personas["anonymous"]).exists()
 
 
@@ -234,3 +234,53 @@ def test_the_date_under_the_seal_follows_the_setting(settings):
     assert content.date_text == "二〇二六年十一月二十六日"
     html = __import__("jianguan.documents.rendering", fromlist=["render_html"]).render_html(content)
     assert "二〇二六年十一月二十六日" in html
+
+
+def test_a_document_is_seen_by_whoever_may_open_its_source_not_everyone_who_sees_the_institution(district):
+    """A department officer sees every institution of the district, but a 笔录 only of an inspection they may open
+    (the probe: police1 downloaded the record of an inspection it could not see)."""
+    from django.utils import timezone
+
+    from jianguan.accounts import services as accounts
+    from jianguan.accounts.choices import Role
+    from jianguan.documents.models import Document
+    from jianguan.inspections import services as inspections
+    from tests.support.district import PASSWORD, persona_client
+
+    admin, edu = district.users["admin"], district.users["edu_officer"]
+    market = accounts.user_create(
+        actor=admin, username="p_market", name="市监甲", role=Role.DEPARTMENT_OFFICER, password=PASSWORD,
+        department=district.departments["market"],
+    )  # fmt: skip
+    accounts.officer_profile_set(
+        actor=admin, user=market, certificate_number="TEST0099", certificate_valid_until=date(2099, 12, 31)
+    )
+    inspection = inspections.inspection_create(
+        actor=district.users["lead"], institution=district.institutions["a"], scheduled_at=timezone.now(),
+        officers=[edu, market], lead_department=district.departments["edu"],
+    )  # fmt: skip
+    inspections.inspection_start(actor=edu, inspection=inspection)
+    for item in inspection.checklist_version.items.all():
+        inspections.result_record(actor=edu, inspection=inspection, item=item, outcome="pass")
+    inspections.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+    record = Document.objects.get(source_type="inspections.inspection", source_id=str(inspection.pk))
+    fire = persona_client(district.users["fire_officer"])  # not on the team, not the lead department
+    assert fire.get(f"/documents/{record.pk}/pdf/").status_code == 404
+    assert fire.get(f"/api/v1/documents/{record.pk}").status_code == 404
+    assert record.pk not in {d["id"] for d in fire.get("/api/v1/documents").json()["items"]}
+    for name in ("edu_officer", "lead", "street_a", "institution"):
+        assert persona_client(district.users[name]).get(f"/documents/{record.pk}/pdf/").status_code == 200, name
+    assert persona_client(market).get(f"/documents/{record.pk}/pdf/").status_code == 200
+    assert persona_client(district.users["street_b"]).get(f"/documents/{record.pk}/pdf/").status_code == 404
+
+
+def test_a_recheck_opinion_follows_its_ledger_item(district):
+    from jianguan.documents.models import Document
+    from jianguan.ledger import services as ledger
+    from tests.support.district import persona_client
+
+    record = ledger.recheck(actor=district.users["lead"], item=district.ledger["a"], passed=True, note="通道已畅通。")
+    opinion = Document.objects.get(kind="recheck_opinion", source_type="ledger.recheck", source_id=str(record.pk))
+    for name in ("institution", "street_a", "lead", "fire_officer"):
+        assert persona_client(district.users[name]).get(f"/documents/{opinion.pk}/pdf/").status_code == 200, name
+    assert persona_client(district.users["street_b"]).get(f"/documents/{opinion.pk}/pdf/").status_code == 404
