@@ -14,6 +14,12 @@ from tests.support.district import PERSONAS, make_district, persona_client
 
 def pytest_configure(config):
     from django.conf import settings
+    from hypothesis import settings as hypothesis_settings
+
+    # No per-example deadline: speed is measured in benchmarks/, never timed in the unit suite (a cold calendar
+    # cache or a busy CI machine made the first example of a property test "too slow").
+    hypothesis_settings.register_profile("jianguan", deadline=None)
+    hypothesis_settings.load_profile("jianguan")
 
     # PBKDF2's real cost protects production passwords; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

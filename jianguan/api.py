@@ -20,13 +20,17 @@ logger = logging.getLogger("jianguan.api")
 
 
 class TokenAuth(HttpBearer):
-    """Authorization: Bearer jg_… with a personal API token."""
+    """Authorization: Bearer jg_… with a personal API token (a read-only one for safe methods only)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionDenied("只读令牌只能查询，不能提交或修改数据。")
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):

@@ -147,6 +147,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("JIANGUAN_LOCKOUT_MINUTES", 15))
 LOGIN_LOCKOUT_USER_FAILURES = env_int("JIANGUAN_LOCKOUT_USER_FAILURES", 5)
 LOGIN_LOCKOUT_IP_FAILURES = env_int("JIANGUAN_LOCKOUT_IP_FAILURES", 20)
+# A new personal API token lives this many days unless its owner chooses otherwise (30/90/180/365, or never).
+JIANGUAN_API_TOKEN_DAYS = env_int("JIANGUAN_API_TOKEN_DAYS", 180)
 # The client IP: REMOTE_ADDR, or behind our own reverse proxies the right-most X-Forwarded-For hop that is not one of
 # them (a count of proxies, or their addresses/CIDRs). See lib/clientip.py.
 if "JIANGUAN_TRUST_X_FORWARDED_FOR" in os.environ:

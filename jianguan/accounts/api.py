@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
 from jianguan.accounts import services
 from jianguan.accounts.models import ApiToken, OfficerProfile
@@ -76,11 +78,28 @@ class TokenOut(Schema):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+    expires_at: datetime | None
+    read_only: bool
     revoked_at: datetime | None
+    revoked_reason: str
 
 
 class TokenIn(Schema):
-    name: PlainText
+    # The bounds are checked below, after PlainText, so that every refusal comes with a Chinese message.
+    name: PlainText = Field(json_schema_extra={"minLength": 1, "maxLength": 60, "pattern": r"\S"})
+    days: Literal[30, 90, 180, 365, 0] | None = Field(
+        None, description="有效天数：30、90、180、365，0 表示不过期；不填为平台默认（JIANGUAN_API_TOKEN_DAYS，180）"
+    )
+    read_only: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name_length(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("请填写令牌用途。")
+        if len(value) > 60:
+            raise ValueError("令牌用途不能超过 60 个字。")
+        return value
 
 
 class TokenCreatedOut(TokenOut):
@@ -94,7 +113,13 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/tokens", response=responses(TokenCreatedOut, 201), summary="创建 API 令牌（令牌只返回这一次）")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    token, raw = services.api_token_create(actor=request.user, name=payload.name)
+    token, raw = services.api_token_create(
+        actor=request.user,
+        name=payload.name,
+        days=payload.days,
+        read_only=payload.read_only,
+        through_token=getattr(request, "api_token", None) is not None,
+    )
     data = TokenOut.from_orm(token).model_dump()
     return Status(201, {**data, "token": raw})
 

@@ -16,3 +16,12 @@ class Role(models.TextChoices):
 
 # Roles that see the whole district.
 DISTRICT_WIDE_ROLES = frozenset({Role.ADMIN, Role.LEAD, Role.LEADER, Role.LEGAL_REVIEWER})
+
+
+class TokenRevocation(models.TextChoices):
+    """Why an API token stopped working before its time."""
+
+    OWNER = "owner", _("本人吊销")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("管理员重置密码")
+    DEACTIVATED = "deactivated", _("账户停用或变更角色")

@@ -108,3 +108,10 @@ class PasswordResetForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=60, help_text=_("例如：与区数据平台对接。"))
+    days = forms.TypedChoiceField(
+        label=_("有效期"),
+        coerce=int,
+        choices=[(180, _("180 天")), (30, _("30 天")), (90, _("90 天")), (365, _("365 天")), (0, _("不过期"))],
+        initial=180,
+    )
+    read_only = forms.BooleanField(label=_("只读（只能查询，不能提交或修改）"), required=False)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.accounts.choices import Role
+from jianguan.accounts.choices import Role, TokenRevocation
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.lib.validators import validate_plain_text
 
@@ -99,7 +99,11 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    # Empty: never expires (the owner chose so); otherwise the token stops working at this time.
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    read_only = models.BooleanField(_("只读"), default=False, help_text=_("只读令牌只能查询，不能提交或修改。"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("吊销原因"), max_length=20, choices=TokenRevocation.choices, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -113,7 +117,12 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked and not expired: the token still opens the API."""
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 class LoginAttempt(models.Model):

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianguan.accounts.choices import Role
+from jianguan.accounts.choices import Role, TokenRevocation
 from jianguan.accounts.models import ApiToken, LoginAttempt, OfficerProfile, User
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record, changed, snapshot
@@ -94,6 +94,9 @@ def user_update(*, actor: Any, user: User, streets: list[Any] | None = None, **f
     user.streets.set(street_ids if user.role == Role.STREET_OFFICER else [])
     old, new = changed(before, _user_snapshot(user))
     audit_record(actor=actor, action="user.update", obj=user, before=old, after=new)
+    if not user.is_active or before.get("role") != user.role:
+        # A token acts with its owner's rights: it must not outlive the account or carry the old role's reach.
+        _revoke_all_tokens(actor=actor, user=user, reason=TokenRevocation.DEACTIVATED)
     return user
 
 
@@ -105,6 +108,7 @@ def user_password_reset(*, actor: Any, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=actor, action="user.password_reset", obj=user)
+    _revoke_all_tokens(actor=actor, user=user, reason=TokenRevocation.PASSWORD_RESET)
 
 
 @transaction.atomic
@@ -116,6 +120,7 @@ def user_password_change(*, actor: User, old_password: str, new_password: str) -
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
     audit_record(actor=actor, action="user.password_change", obj=actor)
+    _revoke_all_tokens(actor=actor, user=actor, reason=TokenRevocation.PASSWORD_CHANGE)
 
 
 @transaction.atomic
@@ -140,16 +145,35 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# How long a new token may live, in days (0: it does not expire); the first is the default of the form.
+TOKEN_LIFETIMES = (180, 30, 90, 365, 0)
+
+
 @transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token. The raw token is returned once and never stored."""
+def api_token_create(
+    *, actor: User, name: str, days: int | None = None, read_only: bool = False, through_token: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a personal API token, valid for ``days`` (default JIANGUAN_API_TOKEN_DAYS; 0 never expires). The raw
+    token is returned once and never stored. Only a signed-in person creates tokens: a token cannot mint another."""
+    if through_token:
+        raise PermissionDenied(_("API 令牌不能创建新的令牌，请登录后在“API 令牌”页面创建。"))
     if not actor.is_authenticated or not actor.role:
         raise ValidationError(_("该账户不能创建 API 令牌。"))
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("请填写令牌用途。")})
+    days = settings.JIANGUAN_API_TOKEN_DAYS if days is None else days
+    if days not in TOKEN_LIFETIMES and days != settings.JIANGUAN_API_TOKEN_DAYS:
+        raise ValidationError({"days": _("有效期只能选 30、90、180、365 天或不过期。")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=actor, name=name, prefix=raw[:10], token_hash=_token_hash(raw))
+    token = ApiToken(
+        user=actor,
+        name=name,
+        prefix=raw[:10],
+        token_hash=_token_hash(raw),
+        read_only=read_only,
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
     token.full_clean()
     token.save()
     audit_record(actor=actor, action="api_token.create", obj=token, after=snapshot(token, exclude=("token_hash",)))
@@ -163,22 +187,34 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         raise ValidationError(_("只能吊销自己的令牌。"))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_reason = TokenRevocation.OWNER
+        token.save(update_fields=["revoked_at", "revoked_reason"])
         audit_record(actor=actor, action="api_token.revoke", obj=token)
     return token
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """The active user behind a raw token, or None. Touches last_used_at at most once a minute."""
+def _revoke_all_tokens(*, actor: Any, user: User, reason: str) -> int:
+    """Revoke every token of ``user`` still in force (in the caller's transaction); one audit event names them."""
+    live = ApiToken.objects.filter(user=user, revoked_at=None)
+    ids = list(live.values_list("pk", flat=True))
+    if ids:
+        ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now(), revoked_reason=reason)
+        audit_record(actor=actor, action="api_token.revoke_all", obj=user, after={"tokens": ids, "reason": reason})
+    return len(ids)
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The token in force behind a raw token (its owner active), or None. Touches last_used_at at most once a
+    minute."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=_token_hash(raw), revoked_at=None).first()
-    if token is None or not token.user.is_active:
+    if token is None or token.is_expired or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 # --- login lockout -------------------------------------------------------------------------------------------------

@@ -190,7 +190,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            _token, new_token = services.api_token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                read_only=form.cleaned_data["read_only"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

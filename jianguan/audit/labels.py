@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "officer_profile.set": _("登记执法证"),
     "api_token.create": _("创建 API 令牌"),
     "api_token.revoke": _("吊销 API 令牌"),
+    "api_token.revoke_all": _("吊销该账户的全部 API 令牌"),
     "region.create": _("新建行政区划"),
     "region.update": _("修改行政区划"),
     "department.create": _("新建部门"),
