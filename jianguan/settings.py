@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jianguan.middleware.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +148,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("JIANGUAN_LOCKOUT_MINUTES", 15))
 LOGIN_LOCKOUT_USER_FAILURES = env_int("JIANGUAN_LOCKOUT_USER_FAILURES", 5)
 LOGIN_LOCKOUT_IP_FAILURES = env_int("JIANGUAN_LOCKOUT_IP_FAILURES", 20)
+# Longer query strings are answered 414 (JSON on the API). Keep the front proxy's and gunicorn's request-line limits
+# above it (gunicorn --limit-request-line 8190), so that the platform, not the proxy, answers.
+JIANGUAN_MAX_QUERY_STRING = env_int("JIANGUAN_MAX_QUERY_STRING", 4096)
 # A new personal API token lives this many days unless its owner chooses otherwise (30/90/180/365, or never).
 JIANGUAN_API_TOKEN_DAYS = env_int("JIANGUAN_API_TOKEN_DAYS", 180)
 # The client IP: REMOTE_ADDR, or behind our own reverse proxies the right-most X-Forwarded-For hop that is not one of

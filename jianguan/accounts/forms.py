@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
-from jianguan.accounts.services import login_attempt_record, login_is_locked
+from jianguan.accounts.services import LOGIN_INVALID, LOGIN_LOCKED, login_check
 from jianguan.lib.clientip import client_ip
 from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.models import Department, Region
@@ -36,18 +35,15 @@ class LoginForm(forms.Form):
         username, password = data.get("username", ""), data.get("password", "")
         if not username or not password:
             return data
-        ip = client_ip(self.request)
         # The lock is checked before the password, so a locked account cannot be probed; the message is the same
         # whether or not the account exists.
-        if login_is_locked(username=username, ip=ip):
+        outcome = login_check(request=self.request, username=username, password=password, ip=client_ip(self.request))
+        if outcome == LOGIN_LOCKED:
             minutes = int(settings.LOGIN_LOCKOUT_WINDOW.total_seconds() // 60)
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked", params={"minutes": minutes})
-        user = authenticate(self.request, username=username, password=password)
-        if user is None or not getattr(user, "role", ""):
-            login_attempt_record(username=username, ip=ip, user=None)
+        if outcome == LOGIN_INVALID:
             raise forms.ValidationError(INVALID_MESSAGE, code="invalid")
-        login_attempt_record(username=username, ip=ip, user=user)
-        self.user = user
+        self.user = outcome
         return data
 
 

@@ -125,6 +125,17 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
+class LoginGate(models.Model):
+    """One row per account name tried. A sign-in locks it while the lockout is checked, the password verified and
+    the attempt recorded, so concurrent attempts on one account queue and each sees the failures before it: under
+    any concurrency at most JIANGUAN_LOCKOUT_USER_FAILURES passwords are tried."""
+
+    username = models.CharField(max_length=150, unique=True)
+
+    def __str__(self) -> str:
+        return self.username
+
+
 class LoginAttempt(models.Model):
     """A login attempt, kept to lock an account or a client IP after repeated failures."""
 

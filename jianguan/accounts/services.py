@@ -10,12 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role, TokenRevocation
-from jianguan.accounts.models import ApiToken, LoginAttempt, OfficerProfile, User
+from jianguan.accounts.models import ApiToken, LoginAttempt, LoginGate, OfficerProfile, User
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record, changed, snapshot
 
@@ -238,6 +238,33 @@ def login_is_locked(*, username: str, ip: str | None) -> bool:
     if username and _recent_failures(username=username) >= settings.LOGIN_LOCKOUT_USER_FAILURES:
         return True
     return bool(ip) and _recent_failures(ip=ip) >= settings.LOGIN_LOCKOUT_IP_FAILURES
+
+
+LOGIN_LOCKED = "locked"
+LOGIN_INVALID = "invalid"
+
+
+def login_check(*, request: Any, username: str, password: str, ip: str | None) -> User | str:
+    """Sign-in under the account's gate: LOGIN_LOCKED (the password was not even tried), LOGIN_INVALID, or the user.
+    The lock is checked before the password, and the failure recorded before the gate opens for the next attempt."""
+    from django.contrib.auth import authenticate
+
+    key = username.strip().lower()[:150]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                LoginGate.objects.get_or_create(username=key)
+        except IntegrityError:  # created by a concurrent attempt a moment ago
+            pass
+        LoginGate.objects.select_for_update().get(username=key)
+        if login_is_locked(username=key, ip=ip):
+            return LOGIN_LOCKED
+        user = authenticate(request, username=username, password=password)
+        if user is None or not getattr(user, "role", ""):
+            login_attempt_record(username=key, ip=ip, user=None)
+            return LOGIN_INVALID
+        login_attempt_record(username=key, ip=ip, user=user)
+        return user
 
 
 @transaction.atomic

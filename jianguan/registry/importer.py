@@ -336,11 +336,24 @@ def _write(
             "pk", "name", "street_id", "credit_code"
         ):
             by_name.setdefault((normalize_name(name), street_id), (pk, name, code))
+    # A code registered outside the importer's scope is refused with the same words as any code they may not use:
+    # the report must not tell a street officer that (or where) another street holds it.
+    in_scope: set[int] = set()
+    matched = sorted(set(by_code.values()))
+    for start in range(0, len(matched), 500):
+        chunk = matched[start : start + 500]
+        in_scope.update(Institution.objects.visible_to(actor).filter(pk__in=chunk).values_list("pk", flat=True))
     updates: list[tuple[int, int, dict[str, Any], dict[str, Any], str | None]] = []
     creates: list[tuple[int, dict[str, Any], dict[str, Any], str | None]] = []
     for excel_row, data, cells in parsed:
         status = data.pop("status", None)
         existing = by_code.get(data["credit_code"]) if data["credit_code"] else None
+        if existing is not None and existing not in in_scope:
+            report.errors.append(
+                RowError(excel_row, labels.get("credit_code", ""), data["credit_code"], CODE_NOT_YOURS)
+            )
+            bad.add(excel_row)
+            continue
         if existing is None:
             # A known site that now brings its code, or a registered one whose code the sheet left blank.
             twin = by_name.get((normalize_name(data["name"]), data["street"].pk))
@@ -400,6 +413,9 @@ def _write(
                 services.institution_status_change(
                     actor=actor, institution=result, to_status=status, reason="批量导入时登记的经营状态"
                 )
+
+
+CODE_NOT_YOURS = "不能以该统一社会信用代码登记或修改机构：请核对代码；如确属您辖区的机构，请联系区牵头部门处理"
 
 
 @contextmanager

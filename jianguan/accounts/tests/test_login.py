@@ -105,3 +105,44 @@ def test_password_change_validates_and_audits(client_for, personas):
     assert AuditEvent.objects.filter(action="user.password_change", actor=personas["street_a"]).exists()
     # The session survives its own password change.
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_twenty_concurrent_attempts_try_at_most_five_passwords(district, settings):
+    """The probe: 20 parallel wrong passwords on one account all passed the lock check before any failure was
+    recorded. Under the account's gate each attempt sees the failures before it (committed, on own connections).
+
+    PostgreSQL only: SQLite takes its write lock when the sign-in's transaction begins (IMMEDIATE), which serialises
+    attempts by itself, and its in-memory test database cannot hold concurrent connections at all."""
+    import threading
+    import uuid
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent connections need PostgreSQL (CI runs the suite there too)")
+    from django.test import RequestFactory
+
+    from jianguan.accounts.models import LoginAttempt
+    from jianguan.accounts.services import LOGIN_INVALID, LOGIN_LOCKED, login_check
+
+    name = f"race-{uuid.uuid4().hex[:8]}"
+    barrier = threading.Barrier(20)
+    outcomes: list = []
+
+    def attempt(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            request = RequestFactory().post("/accounts/login/")
+            outcomes.append(login_check(request=request, username=name, password="wrong", ip=f"10.0.0.{n}"))
+        except BaseException as exc:  # noqa: BLE001 — handed back to the test
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(map(str, outcomes)) == sorted([LOGIN_INVALID] * 5 + [LOGIN_LOCKED] * 15), outcomes
+    assert LoginAttempt.objects.filter(username=name, succeeded=False).count() == 5

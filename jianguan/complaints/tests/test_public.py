@@ -90,6 +90,28 @@ def test_the_bot_trap_refuses_and_saves_nothing(district, extra, message):
     assert message in html and Complaint.objects.count() == before
 
 
+def test_the_bot_trap_stamp_is_spent_by_the_first_post_that_passes(district):
+    from django.core.cache import cache
+
+    cache.clear()
+    form = _form(typed_name="某无证托管班", typed_address="乙街道 3 号")
+    first = Client().post("/public/complaints/", form, follow=True)
+    assert first.status_code == 200 and Complaint.objects.filter(typed_name="某无证托管班").count() == 1
+    replay = Client().post("/public/complaints/", form, follow=True).content.decode()
+    assert "该表单已经提交过" in replay
+    assert Complaint.objects.filter(typed_name="某无证托管班").count() == 1
+
+
+def test_a_form_refused_for_its_content_keeps_a_usable_stamp(district):
+    from django.core.cache import cache
+
+    cache.clear()
+    html = Client().post("/public/complaints/", _form(content=""), follow=True).content.decode()
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    assert Client().post("/public/complaints/", _form(started=fresh, typed_name="甲", typed_address="乙"), follow=True)
+    assert Complaint.objects.filter(typed_name="甲").exists()
+
+
 def test_the_bot_trap_refuses_a_post_faster_than_a_person(district, settings):
     settings.JIANGUAN_FORM_MIN_SECONDS = 3
     html = _submit(Client(), typed_name="x", typed_address="y").content.decode()

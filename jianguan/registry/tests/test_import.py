@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from jianguan.audit.models import AuditEvent
 from jianguan.lib.creditcode import check_char
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
-from jianguan.registry.importer import COLUMNS, import_file, write_template
+from jianguan.registry.importer import CODE_NOT_YOURS, COLUMNS, import_file, write_template
 from jianguan.registry.models import Institution
 
 # The district's institutions (see tests.support.district.make_district).
@@ -570,7 +570,9 @@ def test_street_officer_cannot_update_an_institution_of_another_street_by_its_co
     assert not report.committed
     assert _counts() == before
     assert [e.row for e in report.errors] == [3]
-    assert report.errors[0].reason == "该机构不在您的权限范围内。"
+    # Neither that the code is registered elsewhere nor where: the same words as for any code one may not use.
+    assert report.errors[0].reason == CODE_NOT_YOURS and report.errors[0].column == "统一社会信用代码"
+    assert "甲街道" not in report.errors[0].reason and "权限范围" not in report.errors[0].reason
     assert report.rejected == 1
     a.refresh_from_db()
     assert (a.street, a.name) == (district.streets["a"], "甲街道培训学校")
