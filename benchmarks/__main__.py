@@ -39,17 +39,20 @@ def main() -> int:
     for case in cases.ALL:
         if only and not any(word in case.__name__ for word in only):
             continue
-        result = case()
-        results.append(result)
-        ok = result["value"] <= result["target"] if result["better"] == "lower" else result["value"] >= result["target"]
-        # A case may also fail outright (e.g. a throughput run with errors), whatever its value.
-        ok &= not result.get("failed", False)
-        failed |= not ok
-        mark = "FAIL" if result.get("failed") else "ok " if ok else "MISS"
-        print(
-            f"{mark} {result['name']:<48} {result['value']:>12.2f} {result['unit']:<10} target {result['better']} "
-            f"than {result['target']} {result.get('note', '')}"
-        )
+        outcome = case()
+        # A case measures one figure, or several (a list) from one setup.
+        for result in outcome if isinstance(outcome, list) else [outcome]:
+            results.append(result)
+            better = result["better"] == "lower"
+            ok = result["value"] <= result["target"] if better else result["value"] >= result["target"]
+            # A case may also fail outright (e.g. a throughput run with errors), whatever its value.
+            ok &= not result.get("failed", False)
+            failed |= not ok
+            mark = "FAIL" if result.get("failed") else "ok " if ok else "MISS"
+            print(
+                f"{mark} {result['name']:<48} {result['value']:>12.2f} {result['unit']:<10} target "
+                f"{result['better']} than {result['target']} {result.get('note', '')}"
+            )
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{django.db.connection.vendor}"

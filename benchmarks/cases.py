@@ -10,7 +10,14 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks import dashboard_cases, document_cases, ledger_cases, portal_cases, registry_cases
+from benchmarks import (
+    dashboard_cases,
+    document_cases,
+    hardening_cases,
+    ledger_cases,
+    portal_cases,
+    registry_cases,
+)
 from jianguan.audit.selectors import audit_chain_verify
 from jianguan.audit.services import audit_batch, audit_record
 from jianguan.lib import workdays
@@ -102,6 +109,7 @@ def home_page_latency() -> dict:
 
 
 ALL = [
+    *hardening_cases.ALL,
     workday_arithmetic,
     audit_write_latency,
     home_page_latency,

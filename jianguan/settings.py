@@ -148,6 +148,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("JIANGUAN_LOCKOUT_MINUTES", 15))
 LOGIN_LOCKOUT_USER_FAILURES = env_int("JIANGUAN_LOCKOUT_USER_FAILURES", 5)
 LOGIN_LOCKOUT_IP_FAILURES = env_int("JIANGUAN_LOCKOUT_IP_FAILURES", 20)
+# Uploads and imports: a file over JIANGUAN_UPLOAD_MAX_MB is refused; a workbook is refused before parsing when its
+# parts would unzip beyond JIANGUAN_IMPORT_MAX_UNZIPPED_MB (a zip bomb), and while reading beyond
+# JIANGUAN_IMPORT_MAX_ROWS rows. Previews of imports not confirmed are deleted after JIANGUAN_IMPORT_KEEP_HOURS.
+JIANGUAN_UPLOAD_MAX_MB = env_int("JIANGUAN_UPLOAD_MAX_MB", 10)
+JIANGUAN_IMPORT_MAX_UNZIPPED_MB = env_int("JIANGUAN_IMPORT_MAX_UNZIPPED_MB", 60)
+JIANGUAN_IMPORT_MAX_ROWS = env_int("JIANGUAN_IMPORT_MAX_ROWS", 20_000)
+JIANGUAN_IMPORT_KEEP_HOURS = env_int("JIANGUAN_IMPORT_KEEP_HOURS", 24)
 # Longer query strings are answered 414 (JSON on the API). Keep the front proxy's and gunicorn's request-line limits
 # above it (gunicorn --limit-request-line 8190), so that the platform, not the proxy, answers.
 JIANGUAN_MAX_QUERY_STRING = env_int("JIANGUAN_MAX_QUERY_STRING", 4096)

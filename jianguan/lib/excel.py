@@ -8,8 +8,11 @@ benchmarks/RESULTS.md). Imports and the import template use openpyxl.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -87,3 +90,51 @@ def csv_safe(value: Any) -> Any:
 def temp_xlsx_path() -> str:
     with tempfile.NamedTemporaryFile(prefix="jianguan-", suffix=".xlsx", delete=False) as tmp:
         return tmp.name
+
+
+# --- Reading uploaded workbooks with bounded memory and time ---------------------------------------------------------
+# What an attacker (or a broken export) can put in a small .xlsx: rows padded to column XFD by the reader, a sheet that
+# unzips to gigabytes, a million rows. The work is bounded by what is real: the package is checked before parsing, the
+# sheet is read row by row in read-only mode up to the columns that matter, and rows are counted as they come.
+
+MAX_ZIP_MEMBERS = 1000
+HEADER_SCAN_COLUMNS = 64
+
+
+class SpreadsheetRefused(ValueError):
+    """The file is refused before or while it is read; the message says why, in Chinese."""
+
+
+def check_xlsx_package(path: str | Path, *, max_bytes: int, max_unzipped_bytes: int) -> None:
+    """Refuse a file too large, not a zip, or whose parts would unzip beyond ``max_unzipped_bytes`` (a zip bomb),
+    from the central directory alone: nothing is decompressed here, and zipfile itself never inflates a part beyond
+    the size recorded for it."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise SpreadsheetRefused(f"文件大小 {size / 1048576:.1f} MB，超过上限 {max_bytes // 1048576} MB。")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SpreadsheetRefused("文件不是有效的 Excel（.xlsx）文件，请用模板另存为 .xlsx 后再导入。") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetRefused("文件结构异常（包含的部件过多），不是正常的 Excel 表格。")
+    unzipped = sum(m.file_size for m in members)
+    if unzipped > max_unzipped_bytes:
+        raise SpreadsheetRefused(
+            f"文件解压后达 {unzipped / 1048576:.0f} MB，超过上限 {max_unzipped_bytes // 1048576} MB："
+            "表格中可能含有异常巨大的内容，请只保留需要导入的数据后另存再试。"
+        )
+
+
+def sheet_rows(path: str | Path, *, prefer: str, min_row: int = 1, max_col: int) -> Iterator[tuple[Any, ...]]:
+    """The rows of the preferred sheet (else the first), as value tuples no wider than ``max_col``, read lazily in
+    openpyxl's read-only mode (a cell far to the right costs nothing)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        sheet = workbook[prefer] if prefer in workbook.sheetnames else workbook.worksheets[0]
+        yield from sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+    finally:
+        workbook.close()

@@ -89,3 +89,15 @@ class RequirementForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     valid_only = forms.BooleanField(label=_("只导入无误的行（有错误的行跳过）"), required=False)
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.JIANGUAN_UPLOAD_MAX_MB
+        if upload.size > limit * 1048576:
+            raise forms.ValidationError(
+                _("文件大小 %(size).1f MB，超过上限 %(limit)s MB。请只保留需要导入的数据，或分成多个文件。"),
+                params={"size": upload.size / 1048576, "limit": limit},
+            )
+        return upload

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,20 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jianguan.audit.services import audit_batch
 from jianguan.lib.creditcode import CreditCodeError
 from jianguan.lib.creditcode import validate as validate_credit_code
-from jianguan.lib.excel import temp_xlsx_path
+from jianguan.lib.excel import (
+    HEADER_SCAN_COLUMNS,
+    SpreadsheetRefused,
+    check_xlsx_package,
+    sheet_rows,
+    temp_xlsx_path,
+)
 from jianguan.lib.textnorm import clean_text, normalize_name, parse_decimal, parse_int
 from jianguan.org.selectors import streets
 from jianguan.registry import services
@@ -68,6 +75,7 @@ ALIASES = {
     "备注": "notes",
 }  # fmt: skip
 HEADER_SCAN_ROWS = 10
+SHEET = "机构名录"
 REQUIRED = ("name", "kind", "street")
 KIND_ALIASES = {
     "学科类": InstitutionKind.ACADEMIC,
@@ -234,43 +242,86 @@ class _Rollback(Exception):
     pass
 
 
-def _read_rows(path: str | Path) -> list[tuple]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+# A cell longer than this is no registry value (the longest field, the notes, is far shorter): refused per row.
+MAX_CELL_CHARS = 2000
+
+
+def _limits() -> tuple[int, int, int]:
+    from django.conf import settings
+
+    return (
+        settings.JIANGUAN_UPLOAD_MAX_MB * 1048576,
+        settings.JIANGUAN_IMPORT_MAX_UNZIPPED_MB * 1048576,
+        settings.JIANGUAN_IMPORT_MAX_ROWS,
+    )
+
+
+def _read(path: str | Path, report: ImportReport) -> tuple[int, dict[int, str], list[tuple[int, tuple]]] | None:
+    """The header row's index, its column mapping and the data rows (Excel row number, values up to the last mapped
+    column), or None with report.fatal set. Memory and time are bounded by the file's real content."""
+    max_bytes, max_unzipped, max_rows = _limits()
     try:
-        sheet = workbook["机构名录"] if "机构名录" in workbook.sheetnames else workbook.worksheets[0]
-        return [tuple(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        check_xlsx_package(path, max_bytes=max_bytes, max_unzipped_bytes=max_unzipped)
+        head = list(islice(sheet_rows(path, prefer=SHEET, max_col=HEADER_SCAN_COLUMNS), HEADER_SCAN_ROWS))
+        found = _find_header(head)
+        if found is None:
+            report.fatal = "没有找到表头：前 10 行中应有一行包含“机构名称”等列名。请使用导入模板。"
+            return None
+        header_index, mapping = found
+        rows: list[tuple[int, tuple]] = []
+        blank = 0
+        width = max(mapping) + 1
+        data = sheet_rows(path, prefer=SHEET, min_row=header_index + 2, max_col=width)
+        for excel_row, row in enumerate(data, start=header_index + 2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                blank += 1
+                if blank > max_rows * 5:  # a sheet formatted far down, or made to be slow
+                    break
+                continue
+            if len(rows) >= max_rows:
+                report.fatal = f"表格超过 {max_rows} 行，请分成多个文件导入（每个不超过 {max_rows} 行）。"
+                return None
+            rows.append((excel_row, row))
+    except SpreadsheetRefused as exc:
+        report.fatal = str(exc)
+        return None
+    except Exception:  # noqa: BLE001 — any damage to the file (zip, XML, compression) is the same answer to the user
+        report.fatal = "文件不是有效的 Excel（.xlsx）文件，请用模板另存为 .xlsx 后再导入。"
+        return None
+    return header_index, mapping, rows
 
 
 def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_only: bool = False) -> ImportReport:
     """Import institutions from an .xlsx file; see the module docstring for the rules."""
     report = ImportReport(dry_run=dry_run)
-    try:
-        rows = _read_rows(path)
-    except Exception:  # noqa: BLE001 — any damage to the file (zip, XML, compression) is the same answer to the user
-        report.fatal = "文件不是有效的 Excel（.xlsx）文件，请用模板另存为 .xlsx 后再导入。"
+    read = _read(path, report)
+    if read is None:
         return report
-    found = _find_header(rows)
-    if found is None:
-        report.fatal = "没有找到表头：前 10 行中应有一行包含“机构名称”等列名。请使用导入模板。"
-        return report
-    header_index, mapping = found
+    header_index, mapping, rows = read
     missing = [label for name, label in COLUMNS if name in REQUIRED and name not in mapping.values()]
     if missing:
         report.fatal = "缺少必需的列：" + "、".join(missing)
         return report
-    header_labels = {name: clean_text(rows[header_index][col]) for col, name in mapping.items()}
+    head = next(islice(sheet_rows(path, prefer=SHEET, min_row=header_index + 1, max_col=max(mapping) + 1), 1))
+    header_labels = {name: clean_text(head[col]) for col, name in mapping.items()}
     parser = _RowParser(header_labels)
 
     parsed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     seen_keys: dict[tuple, int] = {}
     bad_rows: set[int] = set()
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for offset, row in rows:
         cells = {name: row[col] if col < len(row) else None for col, name in mapping.items()}
         if not any(clean_text(v) for v in cells.values()):
             continue  # blank row
         report.rows += 1
+        too_long = [name for name, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
+        if too_long:
+            report.errors += [
+                RowError(offset, header_labels.get(n, n), cells[n][:20] + "…", f"内容过长（超过 {MAX_CELL_CHARS} 字）")
+                for n in too_long
+            ]
+            bad_rows.add(offset)
+            continue
         data, errors = parser.parse(offset, cells)
         if not errors:
             key = (

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import time
 import uuid
 from pathlib import Path
 
@@ -207,8 +209,15 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 def _import_dir() -> Path:
+    """Where uploaded sheets wait between preview and confirmation; those left longer than
+    JIANGUAN_IMPORT_KEEP_HOURS (previews nobody confirmed) are removed on every use."""
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - settings.JIANGUAN_IMPORT_KEEP_HOURS * 3600
+    for old in folder.glob("*.xlsx"):
+        with contextlib.suppress(FileNotFoundError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
     return folder
 
 
@@ -226,11 +235,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("导入文件已失效，请重新上传。"))
             return redirect("registry:import_upload")
         path = _import_dir() / f"{token}.xlsx"
-        report = importer.import_file(
-            path, actor=request.user, dry_run=False, valid_only=stored.get("valid_only", False)
-        )
-        path.unlink(missing_ok=True)
-        request.session.pop("registry_import", None)
+        try:
+            report = importer.import_file(
+                path, actor=request.user, dry_run=False, valid_only=stored.get("valid_only", False)
+            )
+        finally:
+            path.unlink(missing_ok=True)
+            request.session.pop("registry_import", None)
         if report.committed:
             messages.success(request, report.summary)
             return redirect("registry:institution_list")
@@ -242,7 +253,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             for chunk in form.cleaned_data["file"].chunks():
                 out.write(chunk)
         valid_only = form.cleaned_data["valid_only"]
-        report = importer.import_file(path, actor=request.user, dry_run=True, valid_only=valid_only)
+        try:
+            report = importer.import_file(path, actor=request.user, dry_run=True, valid_only=valid_only)
+        except BaseException:
+            path.unlink(missing_ok=True)  # a failed request leaves nothing behind
+            raise
         if report.fatal or (report.errors and not valid_only):
             # Nothing could be imported from this file as it is: no confirm button, no stored copy.
             path.unlink(missing_ok=True)
