@@ -1,21 +1,18 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for Jianguan: Debian packages (as root) and the .venv with pinned Python dependencies.
-# Usage: scripts/bootstrap.sh [--browser] [--office] [--faketime]
+# Usage: scripts/bootstrap.sh [--browser] [--office]
 #   --browser  also installs Chromium for the browser tests
 #   --office   also installs LibreOffice Calc (headless), which CI uses to prove the Excel exports open
-#   --faketime also installs libfaketime, which CI uses to run the suite with the clock set to late December
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
 want_office=0
-want_faketime=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --office) want_office=1 ;;
-    --faketime) want_faketime=1 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -24,7 +21,6 @@ done
 debs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext poppler-utils)
 [ $want_browser = 1 ] && debs+=(chromium)
 [ $want_office = 1 ] && debs+=(libreoffice-calc-nogui)
-[ $want_faketime = 1 ] && debs+=(faketime)
 
 missing=()
 for p in "${debs[@]}"; do

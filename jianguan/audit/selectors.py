@@ -47,6 +47,19 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
     return ChainReport(True, checked)
 
 
+def chain_head() -> tuple[int, str]:
+    """The chain's last sequence number and hash (what an anchor outside the database records)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+
+
+def chain_holds(seq: int, digest: str) -> bool:
+    """Whether the event numbered ``seq`` still has the hash an earlier anchor recorded (0: the empty chain)."""
+    if seq == 0:
+        return digest == GENESIS_HASH
+    return AuditEvent.objects.filter(seq=seq, hash=digest).exists()
+
+
 def audit_events_filter(
     user: Any,
     *,

@@ -33,6 +33,7 @@ from jianguan.complaints.forms import (
 from jianguan.complaints.models import Complaint, ComplaintPhoto
 from jianguan.inspections.forms import SiteReportForm
 from jianguan.lib.forms import add_service_errors, form_errors_text, paginate
+from jianguan.lib.storedfiles import verified_response
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 from jianguan.portal.views import too_many
@@ -244,7 +245,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @login_required
-def photo(request: HttpRequest, pk: int) -> FileResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(ComplaintPhoto, pk=pk)
     _complaint(request, saved.complaint_id)  # 404 unless the user may see the complaint
-    return FileResponse(saved.file.open("rb"), content_type=saved.content_type)
+    return verified_response(saved.file, saved.sha256, content_type=saved.content_type)

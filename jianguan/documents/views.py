@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.models import Document
+from jianguan.lib.storedfiles import verified_response
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -13,13 +14,16 @@ CONTENT_TYPES = {
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The PDF or DOCX of a document the user may see (the institution's scope); named by its number."""
     if fmt not in CONTENT_TYPES:
         raise Http404
     document = get_visible_or_404(Document.objects.all(), request.user, pk=pk)
     name = f"{document.get_kind_display()}-{document.number}.{fmt}"
-    response = FileResponse(getattr(document, fmt).open("rb"), as_attachment=True, filename=name)
-    response["Content-Type"] = CONTENT_TYPES[fmt]
-    response["X-Content-SHA256"] = getattr(document, f"{fmt}_sha256")
-    return response
+    return verified_response(
+        getattr(document, fmt),
+        getattr(document, f"{fmt}_sha256"),
+        content_type=CONTENT_TYPES[fmt],
+        filename=name,
+        as_attachment=True,
+    )

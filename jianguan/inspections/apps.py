@@ -7,6 +7,8 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from jianguan.documents.models import register_source
-        from jianguan.inspections.models import Inspection
+        from jianguan.inspections.models import Evidence, Inspection
+        from jianguan.lib import storedfiles
 
         register_source(Inspection)  # its 笔录 and 通知书 are seen by whoever may open the inspection
+        storedfiles.register(Evidence, "file", "sha256")

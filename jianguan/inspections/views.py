@@ -40,6 +40,7 @@ from jianguan.inspections.selectors import (
     inspection_list as inspection_rows,
 )
 from jianguan.lib.forms import add_service_errors, attempt, paginate
+from jianguan.lib.storedfiles import verified_response
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
 
@@ -386,7 +387,7 @@ def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_file(request: HttpRequest, pk: int, size: str) -> FileResponse:
+def evidence_file(request: HttpRequest, pk: int, size: str) -> HttpResponse:
     """A photo or its thumbnail, to whoever may see its inspection."""
     if size not in ("full", "thumb"):
         raise Http404
@@ -395,7 +396,7 @@ def evidence_file(request: HttpRequest, pk: int, size: str) -> FileResponse:
     get_visible_or_404(Inspection.objects.all(), request.user, pk=evidence.inspection_id)
     if size == "thumb":
         return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
-    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    return verified_response(evidence.file, evidence.sha256, content_type=evidence.content_type)
 
 
 @login_required

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
 from pathlib import Path
 
@@ -213,7 +212,10 @@ def _import_dir() -> Path:
     JIANGUAN_IMPORT_KEEP_HOURS (previews nobody confirmed) are removed on every use."""
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - settings.JIANGUAN_IMPORT_KEEP_HOURS * 3600
+    # "Now" by the storage's own clock (a marker touched here), not this server's: on shared storage the two differ.
+    marker = folder / ".now"
+    marker.touch()
+    cutoff = marker.stat().st_mtime - settings.JIANGUAN_IMPORT_KEEP_HOURS * 3600
     for old in folder.glob("*.xlsx"):
         with contextlib.suppress(FileNotFoundError):
             if old.stat().st_mtime < cutoff:

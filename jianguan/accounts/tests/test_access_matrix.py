@@ -37,14 +37,19 @@ def _photo():  # type: ignore[no-untyped-def]
 
 def _complaint_photo(d: object) -> int:
     """A photo on the district's complaint (saved the first time it is asked for)."""
+    import hashlib
+
     from django.core.files.base import ContentFile
 
     from jianguan.complaints.models import ComplaintPhoto
     from tests.support.district import tiny_jpeg
 
     complaint = d.complaints["a"]  # type: ignore[attr-defined]
-    photo = ComplaintPhoto(complaint=complaint, sha256="0" * 64, content_type="image/jpeg", size=len(tiny_jpeg()))
-    photo.file.save("c.jpg", ContentFile(tiny_jpeg()), save=True)
+    data = tiny_jpeg()
+    photo = ComplaintPhoto(
+        complaint=complaint, sha256=hashlib.sha256(data).hexdigest(), content_type="image/jpeg", size=len(data)
+    )
+    photo.file.save("c.jpg", ContentFile(data), save=True)
     return photo.pk
 
 
