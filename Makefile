@@ -35,7 +35,7 @@ run: db
 	@$(MANAGE) load_demo
 	@echo ""
 	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止)"
-	@$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks
+	@JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 ## make test: set up and run the whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
 test: setup messages

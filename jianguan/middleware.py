@@ -2,12 +2,55 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from jianguan.lib import requestlog
+
+access_log = logging.getLogger("jianguan.request")
+
+
+class RequestLogMiddleware:
+    """Gives each request an id (kept from the proxy's X-Request-ID when sane, returned in the response), makes it,
+    the user and the view known to every log record, counts the request for /metrics and logs one line for it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from jianguan.metrics import observe
+
+        request_id = requestlog.new_request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        token = requestlog.begin(request_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            response["X-Request-ID"] = request_id
+            return response
+        finally:
+            seconds = time.perf_counter() - started
+            info = requestlog.current()
+            match = getattr(request, "resolver_match", None)
+            view = (match.view_name if match else "") or "unresolved"
+            user = getattr(request, "user", None)
+            if info is not None:
+                info.view = view
+                info.user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+            observe(view, request.method or "", status, seconds)
+            access_log.info(
+                "%s %s %s %.0fms", request.method, request.path, status, seconds * 1000,
+                extra={"method": request.method, "path": request.path, "status": status,
+                       "duration_ms": round(seconds * 1000, 1)},
+            )  # fmt: skip
+            requestlog.end(token)
 
 
 class QueryStringLimitMiddleware:

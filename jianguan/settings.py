@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jianguan.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "jianguan.middleware.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -209,7 +210,7 @@ else:
 if env_bool("JIANGUAN_HTTPS", False):
     SECURE_SSL_REDIRECT = env_bool("JIANGUAN_SSL_REDIRECT", True)
     # Health checks come from the machine itself or its monitor over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("JIANGUAN_HSTS_SECONDS", 31536000)
@@ -288,15 +289,41 @@ JIANGUAN_DOCUMENT_DATE_STYLE = os.environ.get("JIANGUAN_DOCUMENT_DATE_STYLE", "a
 # Evidence photos: the largest accepted upload.
 JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 
+# Logs go to stdout, one JSON object a line (JIANGUAN_LOG_FORMAT=json, the default): time, level, logger, message,
+# and the request id, user id and view of the request being served; "jianguan.request" writes one line per request.
+# JIANGUAN_LOG_FORMAT=text for people reading a terminal (`make run`).
+LOG_FORMAT = os.environ.get("JIANGUAN_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "jianguan.lib.requestlog.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s %(view)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u=%(user_id)s %(view)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("JIANGUAN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # The platform's own line per request replaces Django's (and runserver's) request logging.
+        "django.server": {"level": "WARNING"},
         # WeasyPrint reports every rendering step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+# /metrics (Prometheus): readable from these addresses/CIDRs, or with Authorization: Bearer JIANGUAN_METRICS_TOKEN.
+JIANGUAN_METRICS_ALLOW = os.environ.get("JIANGUAN_METRICS_ALLOW", "127.0.0.1,::1")
+JIANGUAN_METRICS_TOKEN = os.environ.get("JIANGUAN_METRICS_TOKEN", "")

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jianguan.api import api
+from jianguan.metrics import metrics_view
 from jianguan.reports.views import home
 from jianguan.views import healthz, readyz
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 handler400 = "jianguan.views.bad_request"

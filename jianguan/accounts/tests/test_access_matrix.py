@@ -397,6 +397,7 @@ SEPARATELY_TESTED = {
     "set_language",
     "healthz",  # no login, the same answer for everyone: org/tests/test_holiday_notice.py
     "readyz",
+    "metrics",  # by address or token, not by role: jianguan/lib/tests/test_operations.py
     "portal:search",  # public, no login: portal/tests/test_portal.py
     "portal:institution",
     "public_complaints:new",  # public: complaints/tests/test_public.py

@@ -111,7 +111,7 @@ def test_the_anchor_catches_a_chain_rewritten_as_a_whole(district, tmp_path):
     call_command("verify_audit", stdout=out)
     head = out.getvalue().strip().splitlines()[-1]
     anchor = tmp_path / "anchor.txt"
-    anchor.write_text(head + "\n")
+    anchor.write_text(f"2026-12-05T03:30:00Z {head}\n")  # as deploy/verify-and-anchor.sh appends it
     call_command("verify_audit", "--anchor", str(anchor), stdout=io.StringIO())
     seq = int(head.split()[1].lstrip("#"))
     # A superuser rewrites the event at the anchored point and re-chains everything after it: the chain verifies,

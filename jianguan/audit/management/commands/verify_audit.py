@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jianguan.audit.selectors import audit_chain_verify, chain_head, chain_holds
 
-ANCHOR_LINE = re.compile(r"^\s*#?(\d+)\s+([0-9a-f]{64})\b")
+# "head #907 bc54…", "907 bc54…", or either after a time stamp (deploy/verify-and-anchor.sh writes one).
+ANCHOR_LINE = re.compile(r"(?:^|\s)#?(\d+)\s+([0-9a-f]{64})\b")
 
 
 class Command(BaseCommand):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise CommandError(f"无法读取锚点文件 {path}：{exc.strerror}") from None
-        anchors = [(int(m[1]), m[2]) for line in lines if (m := ANCHOR_LINE.match(line.replace("head ", "")))]
+        anchors = [(int(m[1]), m[2]) for line in lines if (m := ANCHOR_LINE.search(line))]
         if not anchors:
             raise CommandError(f"锚点文件 {path} 中没有“序号 哈希”形式的链头记录。")
         for seq, digest in anchors:
