@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -84,6 +84,11 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Logged with its traceback for the operators; the caller sees no internals.
     logger.exception("API error on %s %s", request.method, request.path)
     return _error(request, 500, "服务器内部错误，请稍后重试；如问题持续，请联系平台管理员。")
+
+
+@api.exception_handler(BadRequest)
+def on_bad_parameter(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 400, str(exc) or "请求参数有误。")
 
 
 @api.exception_handler(PermissionDenied)

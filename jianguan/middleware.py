@@ -66,7 +66,42 @@ class QueryStringLimitMiddleware:
         if len(request.META.get("QUERY_STRING", "")) > limit:
             message = _("请求地址过长（查询参数超过 %(n)s 个字符），请缩短查询条件。") % {"n": limit}
             if request.path.startswith("/api/"):
-                return JsonResponse({"message": message}, status=414)
+                return JsonResponse({"message": message}, status=414, json_dumps_params={"ensure_ascii": False})
             context = {"status": 414, "title": _("请求地址过长"), "message": message}
             return render(request, "error.html", context, status=414)
+        return self.get_response(request)
+
+
+class RequestParameterGuard:
+    """Refuses (400, in Chinese; JSON on the API) any query or form parameter holding NUL or another control
+    character, before a view parses it: PostgreSQL cannot store NUL, and no field needs the others."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from jianguan.lib.params import CONTROL
+
+        bad = next((name for name, values in request.GET.lists() for v in [name, *values] if CONTROL.search(v)), None)
+        if (
+            bad is None
+            and request.method == "POST"
+            and request.content_type
+            in (
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            )
+        ):
+            bad = next(
+                (name for name, values in request.POST.lists() for v in [name, *values] if CONTROL.search(v)), None
+            )
+        if bad is not None:
+            message = _("参数 %(name)s 含有控制字符，请删除后重试。") % {
+                "name": bad[:30].encode("unicode_escape").decode()
+            }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": message}, status=400, json_dumps_params={"ensure_ascii": False})
+            return render(
+                request, "error.html", {"status": 400, "title": _("请求有误"), "message": message}, status=400
+            )
         return self.get_response(request)

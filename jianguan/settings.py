@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After CSRF: a forged post is refused as forged before its fields are looked at.
+    "jianguan.middleware.RequestParameterGuard",
     "jianguan.audit.middleware.RequestContextMiddleware",
 ]
 

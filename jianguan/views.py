@@ -24,7 +24,13 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, _("请求有误"), _("请求无法处理，请检查后重试。"))
+    from jianguan.lib.params import BadParameter
+
+    # A parameter that did not parse says which and why; other bad requests say nothing about internals.
+    message = str(exception) if isinstance(exception, BadParameter) else _("请求无法处理，请检查后重试。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message}, status=400, json_dumps_params={"ensure_ascii": False})
+    return _error(request, 400, _("请求有误"), message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

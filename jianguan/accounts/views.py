@@ -26,6 +26,7 @@ from jianguan.accounts.models import ApiToken, OfficerProfile, User
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.params import choice_param, text_param
 
 
 @sensitive_post_parameters("password")
@@ -76,10 +77,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "users.manage")
     users = User.objects.visible_to(request.user).select_related("department", "institution", "officer_profile")
     users = users.prefetch_related("streets")
-    q = request.GET.get("q", "").strip()
+    q = text_param(request.GET, "q", max_length=50)
     if q:
         users = users.filter(Q(name__icontains=q) | Q(username__icontains=q))
-    role = request.GET.get("role", "")
+    role = choice_param(request.GET, "role", Role.values)
     if role:
         users = users.filter(role=role)
     page = paginate(request, users.order_by("role", "id"))

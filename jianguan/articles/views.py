@@ -16,6 +16,7 @@ from jianguan.articles.choices import ArticleCategory
 from jianguan.articles.forms import ArticleFilterForm, ArticleForm
 from jianguan.articles.models import Article
 from jianguan.lib.forms import add_service_errors, attempt, paginate
+from jianguan.lib.params import choice_param
 from jianguan.portal.views import too_many
 
 
@@ -89,8 +90,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     """The public: published articles, newest first, by category."""
     if (refused := too_many(request)) is not None:
         return refused
-    category = request.GET.get("category", "")
-    category = category if category in ArticleCategory.values else ""
+    category = choice_param(request.GET, "category", ArticleCategory.values)
     context = {
         "page": paginate(request, selectors.published_articles(category), 20),
         "category": category,

@@ -11,8 +11,9 @@ from django.db.models import Q, QuerySet
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
-from jianguan.complaints.choices import PUBLIC_STATUS, ComplaintStatus
+from jianguan.complaints.choices import PUBLIC_STATUS, ComplaintCategory, ComplaintStatus
 from jianguan.complaints.models import Complaint
+from jianguan.lib.params import choice_param, id_param, text_param
 
 
 def handlers_for(*, department: Any = None, street: Any = None) -> QuerySet[User]:
@@ -74,19 +75,21 @@ def complaints_for(user: Any) -> QuerySet[Complaint]:
 
 
 def filtered(queryset: QuerySet[Complaint], params: Any, today: date) -> QuerySet[Complaint]:
-    if (status := params.get("status")) == "overdue":
+    """The list filtered by the page's (or the export's) parameters; one that does not parse is refused (400)."""
+    status = choice_param(params, "status", ComplaintStatus.values, extra=("overdue", "open"))
+    if status == "overdue":
         queryset = queryset.filter(overdue_q(today))
-    elif status in ComplaintStatus.values:
-        queryset = queryset.filter(status=status)
     elif status == "open":
         queryset = queryset.filter(status__in=(ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED))
-    if category := params.get("category"):
+    elif status:
+        queryset = queryset.filter(status=status)
+    if category := choice_param(params, "category", ComplaintCategory.values):
         queryset = queryset.filter(category=category)
-    if (street := params.get("street")) and str(street).isdigit():
-        queryset = queryset.filter(street_id=int(street))
-    if (department := params.get("department")) and str(department).isdigit():
-        queryset = queryset.filter(assigned_department_id=int(department))
-    if q := (params.get("q") or "").strip()[:50]:
+    if (street := id_param(params, "street")) is not None:
+        queryset = queryset.filter(street_id=street)
+    if (department := id_param(params, "department")) is not None:
+        queryset = queryset.filter(assigned_department_id=department)
+    if q := text_param(params, "q", max_length=50):
         queryset = queryset.filter(
             Q(number__icontains=q) | Q(institution__name__icontains=q) | Q(typed_name__icontains=q)
         )

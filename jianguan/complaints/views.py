@@ -33,6 +33,7 @@ from jianguan.complaints.forms import (
 from jianguan.complaints.models import Complaint, ComplaintPhoto
 from jianguan.inspections.forms import SiteReportForm
 from jianguan.lib.forms import add_service_errors, form_errors_text, paginate
+from jianguan.lib.params import id_param, text_param
 from jianguan.lib.storedfiles import verified_response
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
@@ -56,10 +57,10 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     elif (refused := too_many(request)) is not None:
         return refused
     picked = None
-    if (pk := (request.POST.get("institution") or request.GET.get("institution") or "")).isdigit():
-        picked = Institution.objects.filter(pk=int(pk)).select_related("street").first()
+    if (pk := id_param(request.POST, "institution") or id_param(request.GET, "institution")) is not None:
+        picked = Institution.objects.filter(pk=pk).select_related("street").first()
     form = ComplaintForm(request.POST or None, request.FILES or None)
-    q = request.GET.get("q", "").strip()[:50]
+    q = text_param(request.GET, "q", max_length=50)
     context = {"form": form, "picked": picked, "q": q, "rows": selectors.pick_rows(q)}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -79,7 +80,7 @@ def complaint_pick(request: HttpRequest) -> HttpResponse:
     """htmx: registry matches for the public form, as radio buttons that fill the form's `institution`."""
     if (refused := too_many(request)) is not None:
         return refused
-    q = request.GET.get("q", "").strip()[:50]
+    q = text_param(request.GET, "q", max_length=50)
     return render(request, "complaints/partials/pick.html", {"rows": selectors.pick_rows(q), "q": q})
 
 

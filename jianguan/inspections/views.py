@@ -40,6 +40,7 @@ from jianguan.inspections.selectors import (
     inspection_list as inspection_rows,
 )
 from jianguan.lib.forms import add_service_errors, attempt, paginate
+from jianguan.lib.params import choice_param, id_param
 from jianguan.lib.storedfiles import verified_response
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
@@ -155,11 +156,11 @@ def campaign_target_remove(request: HttpRequest, pk: int, institution_pk: int) -
 def inspection_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.view")
     qs = Inspection.objects.visible_to(request.user)
-    status = request.GET.get("status")
-    if status in InspectionStatus.values:
+    status = choice_param(request.GET, "status", InspectionStatus.values)
+    if status:
         qs = qs.filter(status=status)
     institution = None
-    if (institution_pk := request.GET.get("institution", "")).isdigit():
+    if (institution_pk := id_param(request.GET, "institution")) is not None:
         institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
         qs = qs.filter(institution=institution)
     context = {
@@ -177,10 +178,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.plan")
     campaign = None
-    if campaign_pk := request.GET.get("campaign") or request.POST.get("campaign"):
+    if (campaign_pk := id_param(request.GET, "campaign") or id_param(request.POST, "campaign")) is not None:
         campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=campaign_pk)
     initial: dict[str, Any] = {}
-    if institution_pk := request.GET.get("institution"):
+    if (institution_pk := id_param(request.GET, "institution")) is not None:
         institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
         initial["institution"] = institution.credit_code or institution.name
     if request.GET.get("kind") in InspectionKind.values:  # e.g. a complaint's on-site verification

@@ -28,9 +28,10 @@ class ErrorOut(Schema):
     errors: Any = None
 
 
-# 400 a service refused the input, 401 no valid token or session, 403 the role may not, 404 missing or outside the
-# caller's scope, 422 malformed request, 429 rate-limited.
-ERROR_CODES = frozenset({400, 401, 403, 404, 422, 429})
+# 400 a service refused the input (or a parameter held a control character), 401 no valid token or session, 403 the
+# role may not, 404 missing or outside the caller's scope, 414 query string too long, 422 malformed request,
+# 429 rate-limited.
+ERROR_CODES = frozenset({400, 401, 403, 404, 414, 422, 429})
 
 
 def responses(ok: Any, status: int = 200, conflict: bool = False) -> dict:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jianguan.lib.forms import paginate
+from jianguan.lib.params import ids_param
 from jianguan.notifications import services
 from jianguan.notifications.models import Notification
 
@@ -19,6 +20,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = ids_param(request.POST.getlist("id"), name="id")
     services.mark_read(actor=request.user, notification_ids=ids or None)
     return redirect("notifications:inbox")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.permissions import require
 from jianguan.articles.selectors import latest_published
 from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.params import choice_param, id_param, text_param
 from jianguan.lib.ratelimit import retry_after
 from jianguan.org.selectors import streets
 from jianguan.portal import plate, selectors, services
@@ -42,11 +43,9 @@ def too_many(
 def search(request: HttpRequest) -> HttpResponse:
     if (refused := too_many(request)) is not None:
         return refused
-    q = request.GET.get("q", "")[:50]
-    street = request.GET.get("street", "")
-    kind = request.GET.get("kind", "")
-    street_id = int(street) if street.isdigit() else None
-    kind = kind if kind in InstitutionKind.values else ""
+    q = text_param(request.GET, "q", max_length=50)
+    street_id = id_param(request.GET, "street")
+    kind = choice_param(request.GET, "kind", InstitutionKind.values)
     results = None
     if q.strip() or street_id or kind:
         queryset = selectors.search(q, street_id, kind).order_by("name", "pk")

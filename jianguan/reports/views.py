@@ -16,6 +16,7 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
 from jianguan.lib.excel import temp_xlsx_path, write_table
+from jianguan.lib.params import date_param
 from jianguan.org.selectors import calendar_gaps
 from jianguan.portal.views import too_many
 from jianguan.reports import opendata
@@ -41,10 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _campaign_and_day(request: HttpRequest, pk: int) -> tuple[Campaign, date]:
     require(request.user, "reports.campaign")
     campaign = get_visible_or_404(Campaign.objects.select_related("lead_department"), request.user, pk=pk)
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = date_param(request.GET, "date") or timezone.localdate()
     return campaign, min(day, timezone.localdate())
 
 

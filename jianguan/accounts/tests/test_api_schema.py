@@ -32,7 +32,7 @@ def _keep_the_test_transaction():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(params=["admin", "street_a", "institution"])
+@pytest.fixture(params=["admin", "lead", "edu_officer", "institution"])
 def token_headers(request, personas):
     _token, raw = api_token_create(actor=personas[request.param], name="schema")
     return {"Authorization": f"Bearer {raw}"}

@@ -57,8 +57,9 @@ def test_the_public_list_shows_published_articles_only_newest_first(public, arti
 def test_the_public_list_filters_by_category(public, articles):
     html = public.get("/public/articles/", {"category": "consumer_tip"}).content.decode()
     assert "已发布的消费提示" in html and "已发布的通知" not in html
-    # An unknown category is ignored rather than an error.
-    assert "已发布的通知" in public.get("/public/articles/", {"category": "nope"}).content.decode()
+    # An unknown category is refused with the reason, as every parameter that does not parse (lib/params.py).
+    refused = public.get("/public/articles/", {"category": "nope"})
+    assert refused.status_code == 400 and "参数 category 的取值“nope”无效" in refused.content.decode()
 
 
 def test_a_published_article_is_shown_without_login(public, articles):
