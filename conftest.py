@@ -57,6 +57,20 @@ def _fresh_calendar_cache():
     workdays.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Browser tests fail on any Content-Security-Policy violation a page reported (ECharts, htmx and Quill must work
+    without inline script or style)."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    from tests.support.browser import CSP_VIOLATIONS
+
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, f"Content-Security-Policy violations: {CSP_VIOLATIONS}"
+
+
 @pytest.fixture(scope="session")
 def _district_rows(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

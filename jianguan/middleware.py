@@ -105,3 +105,16 @@ class RequestParameterGuard:
                 request, "error.html", {"status": 400, "title": _("请求有误"), "message": message}, status=400
             )
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response (settings.PERMISSIONS_POLICY): the camera and location for the platform
+    itself, every other powerful browser feature off."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

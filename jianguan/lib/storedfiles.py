@@ -94,9 +94,15 @@ def verified_response(
         logger.error("stored file %s does not match its recorded SHA-256 (%s)", fieldfile.name, actual or "missing")
         message = _("该文件已缺失或被改动，与登记时的 SHA-256 不符，已拒绝下载。请联系平台管理员从备份中恢复。")
         return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    # An uploaded PDF is downloaded, never rendered in the platform's origin; whatever a file is, opened on its own it
+    # runs in a sandbox with nothing allowed (a PDF's scripts, an SVG's, HTML sniffed from a "photo").
     response = FileResponse(
-        fieldfile.storage.open(fieldfile.name, "rb"), as_attachment=as_attachment, filename=filename or None
+        fieldfile.storage.open(fieldfile.name, "rb"),
+        as_attachment=as_attachment or content_type == "application/pdf",
+        filename=filename or None,
     )
     response["Content-Type"] = content_type
     response["X-Content-SHA256"] = expected_sha256
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -58,3 +58,13 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Content-Security-Policy violations the pages of the current test reported (Chromium logs each to the console);
+# the browser tests' teardown fails the test when there is any (conftest.py).
+CSP_VIOLATIONS: list[str] = []
+
+
+def note_csp_violation(console_text: str) -> None:
+    if "Content Security Policy" in console_text or "Content-Security-Policy" in console_text:
+        CSP_VIOLATIONS.append(console_text)

@@ -29,7 +29,7 @@ from jianguan.accounts.context_processors import MAIN, NAVIGATION
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
 from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount, load_demo
-from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
+from tests.support.browser import SCREENSHOTS, chromium, live_server_settings, note_csp_violation
 
 pytestmark = pytest.mark.browser
 
@@ -132,6 +132,9 @@ def open_page(browser: Browser, *, phone: bool) -> tuple[Page, Traffic]:
     )
     page.on("response", lambda r: r.status >= 400 and traffic.bad_responses.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda error: traffic.errors.append(str(error)))
+    # A Content-Security-Policy violation is a failure of its own (recorded for the test's teardown to report,
+    # whatever the test itself checks): the page relied on inline script or style, or on a foreign source.
+    page.on("console", lambda message: note_csp_violation(f"{message.text} [{page.url} {message.location}]"))
     return page, traffic
 
 
