@@ -75,6 +75,60 @@ def import_memory() -> list[dict]:
     return results
 
 
+_PHOTO_SCRIPT = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.settings")
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from jianguan.lib.images import read_photo, thumbnail
+if sys.argv[1] != "floor":
+    data = open(sys.argv[1], "rb").read()
+    photo = read_photo(SimpleUploadedFile("p", data, "image/jpeg"))
+    thumbnail(photo.data)
+"""
+
+
+def _script_rss_mb(*args: str) -> float:
+    # Under /usr/bin/time, not resource.getrusage: Linux carries ru_maxrss across fork+exec from this (large) process.
+    done = subprocess.run(  # noqa: S603 — our own script
+        ["/usr/bin/time", "-v", sys.executable, "-c", _PHOTO_SCRIPT, *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-500:]
+    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)) / 1024
+
+
+def photo_memory() -> list[dict]:
+    """read_photo + thumbnail of the largest photo the platform accepts (JIANGUAN_IMAGE_MAX_PIXELS), in a fresh
+    process: the decode's peak beside the same process with nothing decoded."""
+    from django.conf import settings
+    from PIL import Image
+
+    pixels = settings.JIANGUAN_IMAGE_MAX_PIXELS
+    width = int((pixels * 4 / 3) ** 0.5)
+    height = pixels // width
+    folder = Path(tempfile.mkdtemp(prefix="jianguan-bench-photo-"))
+    results = []
+    for fmt in ("JPEG", "PNG"):
+        path = folder / f"photo.{fmt.lower()}"
+        Image.radial_gradient("L").resize((width, height)).convert("RGB").save(path, fmt)
+        floor, peak = _script_rss_mb("floor"), _script_rss_mb(str(path))
+        results.append(
+            {
+                "name": f"photo decode memory: {width}×{height} {fmt} ({pixels / 1e6:.0f} MP, the limit)",
+                "value": peak - floor,
+                "unit": "MB above floor",
+                "target": 200,
+                "better": "lower",
+                "note": f"peak {peak:.0f} MB, floor {floor:.0f} MB (the same script decoding nothing); "
+                f"file {path.stat().st_size / 1e6:.1f} MB",
+            }
+        )
+        path.unlink()
+    return results
+
+
 def redis_rate_limit_cost() -> list[dict]:
     import redis
     from django.core.cache import caches
@@ -128,4 +182,4 @@ def redis_rate_limit_cost() -> list[dict]:
     ]
 
 
-ALL = [import_memory, redis_rate_limit_cost]
+ALL = [import_memory, photo_memory, redis_rate_limit_cost]

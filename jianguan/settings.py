@@ -158,6 +158,9 @@ LOGIN_LOCKOUT_IP_FAILURES = env_int("JIANGUAN_LOCKOUT_IP_FAILURES", 20)
 # parts would unzip beyond JIANGUAN_IMPORT_MAX_UNZIPPED_MB (a zip bomb), and while reading beyond
 # JIANGUAN_IMPORT_MAX_ROWS rows. Previews of imports not confirmed are deleted after JIANGUAN_IMPORT_KEEP_HOURS.
 JIANGUAN_UPLOAD_MAX_MB = env_int("JIANGUAN_UPLOAD_MAX_MB", 10)
+# A photo declaring more pixels than this is refused before it is decoded. Decoding costs about 4 bytes a pixel: a
+# 48-megapixel photo (the largest a phone's main camera takes) peaks near 200 MB (benchmarks: photo memory).
+JIANGUAN_IMAGE_MAX_PIXELS = env_int("JIANGUAN_IMAGE_MAX_PIXELS", 48_000_000)
 JIANGUAN_IMPORT_MAX_UNZIPPED_MB = env_int("JIANGUAN_IMPORT_MAX_UNZIPPED_MB", 60)
 JIANGUAN_IMPORT_MAX_ROWS = env_int("JIANGUAN_IMPORT_MAX_ROWS", 20_000)
 JIANGUAN_IMPORT_KEEP_HOURS = env_int("JIANGUAN_IMPORT_KEEP_HOURS", 24)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,12 +17,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 THUMBNAIL_SIZE = (480, 480)
-MAX_PIXELS = 60_000_000  # a 60-megapixel photo is the largest a phone takes; more is a decompression bomb
 EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
 
@@ -35,6 +37,22 @@ class Photo:
     taken_at: datetime | None
 
 
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow's truncation check on for this decode: WeasyPrint turns ImageFile.LOAD_TRUNCATED_IMAGES on for the
+    whole process when it is imported, and a truncated upload would then decode "successfully" with grey rows."""
+    with _STRICT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def read_photo(upload: Any) -> Photo:
     """Validate an uploaded photo and describe it; raises ValidationError with a Chinese reason."""
     limit = settings.JIANGUAN_PHOTO_MAX_BYTES
@@ -46,21 +64,30 @@ def read_photo(upload: Any) -> Photo:
         raise ValidationError(_("照片不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)})
     if not data:
         raise ValidationError(_("照片是空文件。"))
+    max_pixels = settings.JIANGUAN_IMAGE_MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 fmt = probe.format
                 width, height = probe.size
-                if width * height > MAX_PIXELS:
-                    raise ValidationError(_("照片像素过大，请用手机相机正常拍摄。"))
+                # Refused from the header, before a byte is decoded: a small file can declare a huge canvas.
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        _("照片像素过大（%(mp).0f 百万像素，上限 %(max).0f 百万），请用手机相机正常拍摄或缩小后再传。")
+                        % {"mp": width * height / 1e6, "max": max_pixels / 1e6}
+                    )
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data)) as image, _strict_decoding():
                 image.load()  # decodes every byte: a truncated file fails here
                 exif = image.getexif()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("照片像素过大（上限 %(max).0f 百万像素），请用手机相机正常拍摄或缩小后再传。") % {"max": max_pixels / 1e6}
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
         raise ValidationError(_("文件不是有效的照片（只接受 JPEG、PNG、WebP 图片，或文件已损坏）。")) from exc
     if fmt not in FORMATS or not _complete(fmt, data):
         raise ValidationError(_("文件不是有效的照片（只接受 JPEG、PNG、WebP 图片，或文件已损坏）。"))
@@ -101,10 +128,11 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
 
 
 def thumbnail(data: bytes) -> bytes:
-    """A JPEG at most 480 px on its long side, turned upright as the camera held it."""
+    """A JPEG at most 480 px on its long side, turned upright as the camera held it. Reduced first (a JPEG is decoded
+    at a fraction of its size), turned after: never a second full-size copy in memory."""
     with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail(THUMBNAIL_SIZE)
         small = ImageOps.exif_transpose(image)
-        small.thumbnail(THUMBNAIL_SIZE)
         out = io.BytesIO()
         small.convert("RGB").save(out, "JPEG", quality=80)
         return out.getvalue()

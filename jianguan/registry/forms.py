@@ -69,14 +69,11 @@ class LicenceForm(forms.ModelForm):
         pass
 
     def clean_scan(self) -> Any:
+        # What the file is, is decided by its content in the service (lib/images.read_photo_or_pdf); an unchanged
+        # field (the stored file) or the clear box pass through.
         scan = self.cleaned_data.get("scan")
-        if scan and hasattr(scan, "size"):
-            if scan.size > MAX_SCAN_BYTES:
-                raise forms.ValidationError(_("扫描件不能超过 10 MB。"))
-            head = scan.read(8)
-            scan.seek(0)
-            if not (head.startswith(b"%PDF") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
-                raise forms.ValidationError(_("扫描件必须是 PDF、JPEG 或 PNG 文件（按文件内容判断）。"))
+        if scan and hasattr(scan, "size") and scan.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError(_("扫描件不能超过 10 MB。"))
         return scan
 
 

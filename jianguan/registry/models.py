@@ -169,6 +169,8 @@ class LicenceQuerySet(ScopedQuerySet):
 
 
 def licence_upload_to(instance: Licence, filename: str) -> str:
+    # The service names the file by its SHA-256 and the extension of its detected type; the uploader's name is
+    # never used for storage.
     return f"licences/{instance.institution_id}/{timezone.now():%Y%m}/{filename}"
 
 
@@ -181,7 +183,11 @@ class Licence(models.Model):
     issuer = models.CharField(_("发证机关"), max_length=100, blank=True, validators=[validate_plain_text])
     issue_date = models.DateField(_("发证日期"), null=True, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("长期有效的留空。"))
+    # Stored under a name the server chooses (its SHA-256), checked by content (lib/images), served through the
+    # scoped view registry:licence_scan and verified against scan_sha256 (lib/storedfiles).
     scan = models.FileField(_("扫描件"), upload_to=licence_upload_to, blank=True)
+    scan_sha256 = models.CharField(_("扫描件 SHA-256"), max_length=64, blank=True, editable=False)
+    scan_content_type = models.CharField(_("扫描件类型"), max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = LicenceQuerySet.as_manager()

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,7 @@ from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import Scope
 from jianguan.audit.services import Entry, audit_record, audit_record_many, changed, snapshot
 from jianguan.lib.creditcode import normalize as normalize_credit_code
+from jianguan.lib.images import read_photo_or_pdf
 from jianguan.lib.sequences import chunks
 from jianguan.lib.textnorm import normalize_name
 from jianguan.org.selectors import streets
@@ -329,10 +331,25 @@ def licence_save(*, actor: Any, institution: Institution, licence: Licence | Non
     if licence.institution_id != institution.pk:
         raise PermissionDenied(_("该证照不属于此机构。"))
     before = {} if creating else snapshot(licence)
+    upload = fields.pop("scan", None)
     for name, value in fields.items():
         setattr(licence, name, value.strip() if isinstance(value, str) else value)
     if licence.issue_date and licence.valid_until and licence.valid_until < licence.issue_date:
         raise ValidationError({"valid_until": _("有效期不能早于发证日期。")})
+    if upload is False:  # the form's "clear" box
+        licence.scan, licence.scan_sha256, licence.scan_content_type = "", "", ""
+    elif upload is not None and hasattr(upload, "read") and not getattr(upload, "_committed", False):
+        try:
+            data = read_photo_or_pdf(upload)
+        except ValidationError as exc:
+            # Size, pixel and broken-PDF reasons stand as they are; "not a photo" is said the way a scan needs it.
+            messages = [
+                _("扫描件须为 PDF、JPEG、PNG 或 WebP 文件（按文件内容判断），或文件已损坏。") if "不是有效的照片" in m else m
+                for m in exc.messages
+            ]
+            raise ValidationError({"scan": messages}) from None
+        licence.scan.save(f"{data.sha256}.{data.extension}", ContentFile(data.data), save=False)
+        licence.scan_sha256, licence.scan_content_type = data.sha256, data.content_type
     licence.full_clean()
     licence.save()
     refresh_licence_cover([institution.pk])

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/licences/new/", views.licence_edit, name="licence_create"),
     path("<int:pk>/licences/<int:licence_pk>/", views.licence_edit, name="licence_edit"),
     path("<int:pk>/licences/<int:licence_pk>/delete/", views.licence_delete, name="licence_delete"),
+    path("<int:pk>/licences/<int:licence_pk>/scan/", views.licence_scan, name="licence_scan"),
 ]

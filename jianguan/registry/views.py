@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.storedfiles import verified_response
 from jianguan.registry import exports, importer, services
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.filters import InstitutionFilter
@@ -166,6 +167,16 @@ def licence_edit(request: HttpRequest, pk: int, licence_pk: int | None = None) -
             messages.success(request, _("证照已保存。"))
             return redirect("registry:institution_detail", pk=institution.pk)
     return render(request, "registry/licence_form.html", {"form": form, "obj": institution, "licence": licence})
+
+
+@login_required
+def licence_scan(request: HttpRequest, pk: int, licence_pk: int) -> HttpResponse:
+    """A licence's scan, to whoever may see its institution; checked against its SHA-256 before it is sent."""
+    require(request.user, "institutions.view")
+    institution = get_visible_or_404(Institution.objects.all(), request.user, pk=pk)
+    licence = get_object_or_404(Licence.objects.filter(institution=institution).exclude(scan=""), pk=licence_pk)
+    name = f"{licence.get_kind_display()}-{licence.number}.{licence.scan.name.rsplit('.', 1)[-1]}"
+    return verified_response(licence.scan, licence.scan_sha256, content_type=licence.scan_content_type, filename=name)
 
 
 @login_required

@@ -87,6 +87,25 @@ def _draft(d: object):  # type: ignore[no-untyped-def]
     )
 
 
+def _scanned_licence(d: object) -> int:
+    """Institution a's licence with a scanned copy (uploaded through the service the first time it is asked for)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jianguan.registry.services import licence_save
+    from tests.support.district import tiny_jpeg
+
+    licence = d.licences["a"]  # type: ignore[attr-defined]
+    licence.refresh_from_db()
+    if not licence.scan:
+        licence_save(
+            actor=d.users["admin"],  # type: ignore[attr-defined]
+            institution=licence.institution,
+            licence=licence,
+            scan=SimpleUploadedFile("许可证.jpg", tiny_jpeg(), "image/jpeg"),
+        )
+    return licence.pk
+
+
 def _article(d: object) -> int:
     """A draft article (written by the admin the first time it is asked for)."""
     from jianguan.articles.models import Article
@@ -199,6 +218,11 @@ CASES: dict[str, Case] = {
     "registry:licence_edit": Case(
         _u("registry:licence_edit", pk=lambda d: d.institutions["a"].pk, licence_pk=lambda d: d.licences["a"].pk),
         MANAGERS_OF_A,
+        not_found=["street_b"],
+    ),
+    "registry:licence_scan": Case(
+        _u("registry:licence_scan", pk=lambda d: d.institutions["a"].pk, licence_pk=_scanned_licence),
+        [p for p in SIGNED_IN if p not in ("street_b", "institution")],
         not_found=["street_b"],
     ),
     "registry:licence_delete": Case(
