@@ -194,6 +194,11 @@ PERMISSIONS_POLICY = (
 # Longer query strings are answered 414 (JSON on the API). Keep the front proxy's and gunicorn's request-line limits
 # above it (gunicorn --limit-request-line 8190), so that the platform, not the proxy, answers.
 JIANGUAN_MAX_QUERY_STRING = env_int("JIANGUAN_MAX_QUERY_STRING", 4096)
+# Two-step sign-in (a TOTP code after the password) is required of these roles; anyone else may turn it on.
+JIANGUAN_2FA_ROLES = [
+    r.strip() for r in os.environ.get("JIANGUAN_2FA_ROLES", "platform_admin,lead_coordinator").split(",") if r.strip()
+]
+JIANGUAN_2FA_ISSUER = os.environ.get("JIANGUAN_2FA_ISSUER", "监管平台")
 # A new personal API token lives this many days unless its owner chooses otherwise (30/90/180/365, or never).
 JIANGUAN_API_TOKEN_DAYS = env_int("JIANGUAN_API_TOKEN_DAYS", 180)
 # The client IP: REMOTE_ADDR, or behind our own reverse proxies the right-most X-Forwarded-For hop that is not one of

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
-from jianguan.accounts.services import LOGIN_INVALID, LOGIN_LOCKED, login_check
+from jianguan.accounts.services import LOGIN_INVALID, LOGIN_LOCKED, SecondStep, login_check
 from jianguan.lib.clientip import client_ip
 from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.models import Department, Region
@@ -26,6 +26,7 @@ class LoginForm(forms.Form):
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
         self.user: User | None = None
+        self.second_step = False
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -43,7 +44,10 @@ class LoginForm(forms.Form):
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked", params={"minutes": minutes})
         if outcome == LOGIN_INVALID:
             raise forms.ValidationError(INVALID_MESSAGE, code="invalid")
-        self.user = outcome
+        if isinstance(outcome, SecondStep):
+            self.user, self.second_step = outcome.user, True
+        else:
+            self.user = outcome
         return data
 
 
@@ -111,3 +115,12 @@ class ApiTokenForm(forms.Form):
         initial=180,
     )
     read_only = forms.BooleanField(label=_("只读（只能查询，不能提交或修改）"), required=False)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("验证器 App 中的 6 位数字；手机不在身边时可输入一个恢复码。"),
+    )

@@ -125,6 +125,24 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
+class TwoFactor(models.Model):
+    """A user's second sign-in step: a TOTP secret (RFC 6238, any authenticator app) confirmed by a first code, and
+    single-use recovery codes kept only as SHA-256 hashes. A code's time step is remembered, so none is used twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    recovery_hashes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("两步验证")
+        verbose_name_plural = _("两步验证")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'on' if self.confirmed_at else 'pending'})"
+
+
 class LoginGate(models.Model):
     """One row per account name tried. A sign-in locks it while the lockout is checked, the password verified and
     the attempt recorded, so concurrent attempts on one account queue and each sees the failures before it: under

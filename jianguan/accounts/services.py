@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -244,8 +245,16 @@ LOGIN_LOCKED = "locked"
 LOGIN_INVALID = "invalid"
 
 
-def login_check(*, request: Any, username: str, password: str, ip: str | None) -> User | str:
-    """Sign-in under the account's gate: LOGIN_LOCKED (the password was not even tried), LOGIN_INVALID, or the user.
+@dataclass(frozen=True)
+class SecondStep:
+    """The password was right; the sign-in completes only with a code (accounts/twofactor.py)."""
+
+    user: User
+
+
+def login_check(*, request: Any, username: str, password: str, ip: str | None) -> User | SecondStep | str:
+    """Sign-in under the account's gate: LOGIN_LOCKED (the password was not even tried), LOGIN_INVALID, SecondStep
+    (a code is still needed: nothing recorded as a success yet), or the user.
     The lock is checked before the password, and the failure recorded before the gate opens for the next attempt."""
     from django.contrib.auth import authenticate
 
@@ -263,6 +272,12 @@ def login_check(*, request: Any, username: str, password: str, ip: str | None) -
         if user is None or not getattr(user, "role", ""):
             login_attempt_record(username=key, ip=ip, user=None)
             return LOGIN_INVALID
+        from jianguan.accounts import twofactor
+
+        if twofactor.required_for(user) or twofactor.enabled_for(user):
+            # Not a success yet: were it recorded, it would reset the failure count and let codes be guessed
+            # between right passwords.
+            return SecondStep(user)
         login_attempt_record(username=key, ip=ip, user=user)
         return user
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from jianguan.accounts import services
+from jianguan.accounts import services, twofactor
 from jianguan.accounts.choices import Role
 from jianguan.accounts.forms import (
     ApiTokenForm,
+    CodeForm,
     LoginForm,
     OfficerProfileForm,
     PasswordChangeForm,
@@ -25,7 +28,8 @@ from jianguan.accounts.forms import (
 from jianguan.accounts.models import ApiToken, OfficerProfile, User
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
-from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.clientip import client_ip
+from jianguan.lib.forms import add_service_errors, attempt, paginate
 from jianguan.lib.params import choice_param, text_param
 
 
@@ -38,9 +42,130 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "home")
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if form.second_step:
+            # The password was right; the sign-in waits for a code (or, where the role requires one and none is
+            # set up yet, for the authenticator to be added).
+            request.session[PENDING] = {"user": form.user.pk, "at": time.time(), "next": next_url}
+            return redirect("accounts:login_verify")
         login(request, form.user)
         return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+PENDING = "jianguan_2fa_pending"
+PENDING_SECONDS = 300
+
+
+def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
+    pending = request.session.get(PENDING) or {}
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return None, ""
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, pending.get("next", "")
+
+
+SECRET = "jianguan_2fa_secret"
+
+
+def _pending_secret(request: HttpRequest, *, fresh: bool) -> str:
+    """The secret being set up, kept in the (server-side) session until its first code confirms it."""
+    if fresh or not request.session.get(SECRET):
+        request.session[SECRET] = twofactor.new_secret()
+    return request.session[SECRET]
+
+
+def _qr_data_uri(uri: str) -> str:
+    import segno
+
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+
+
+@sensitive_post_parameters("code")
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of a sign-in: the code from the authenticator App, or a recovery code; or, the first time for a
+    role that requires it, adding the App (scan, confirm, keep the recovery codes)."""
+    user, next_url = _pending_user(request)
+    if user is None:
+        messages.error(request, _("登录已超时，请重新输入用户名和密码。"))
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    enrolling = not twofactor.enabled_for(user)
+    if enrolling:
+        secret = _pending_secret(request, fresh=request.method == "GET")
+        if request.method == "POST" and form.is_valid():
+            try:
+                codes = twofactor.two_factor_confirm(actor=user, secret=secret, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                services.login_attempt_record(username=user.username, ip=client_ip(request), user=user)
+                request.session.pop(PENDING, None)
+                request.session.pop(SECRET, None)
+                login(request, user)
+                return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url or "/"})
+        context = {"form": form, "enrolling": True, "secret": secret,
+                   "qr": _qr_data_uri(twofactor.provisioning_uri_for(user, secret))}  # fmt: skip
+        return render(request, "accounts/login_verify.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ok = twofactor.two_factor_verify(user=user, code=form.cleaned_data["code"], ip=client_ip(request))
+        except PermissionDenied as exc:
+            request.session.pop(PENDING, None)
+            messages.error(request, str(exc))
+            return redirect("accounts:login")
+        if ok:
+            request.session.pop(PENDING, None)
+            login(request, user)
+            return redirect(next_url or "home")
+        form.add_error("code", _("验证码不正确或已用过，请输入验证器中当前显示的 6 位数字。"))
+    return render(request, "accounts/login_verify.html", {"form": form, "enrolling": False})
+
+
+@login_required
+def two_factor_settings(request: HttpRequest) -> HttpResponse:
+    """One's own two-step sign-in: turn it on (scan, confirm), new recovery codes, or off where the role allows."""
+    user = request.user
+    enabled = twofactor.enabled_for(user)
+    form = CodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if request.method == "POST":
+        if action == "confirm" and form.is_valid():
+            try:
+                codes = twofactor.two_factor_confirm(
+                    actor=user, secret=_pending_secret(request, fresh=False), code=form.cleaned_data["code"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                request.session.pop(SECRET, None)
+                return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+        elif action == "recovery" and enabled:
+            codes = twofactor.two_factor_new_recovery_codes(actor=user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+        elif action == "disable":
+            attempt(request, lambda: twofactor.two_factor_disable(actor=user, user=user), _("两步验证已关闭。"))
+            return redirect("accounts:two_factor")
+    secret = "" if enabled else _pending_secret(request, fresh=request.method == "GET")
+    context = {
+        "enabled": enabled,
+        "required": twofactor.required_for(user),
+        "form": form,
+        "secret": secret,
+        "qr": _qr_data_uri(twofactor.provisioning_uri_for(user, secret)) if secret else "",
+        "left": len(user.two_factor.recovery_hashes) if enabled else 0,
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+@require_POST
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator resets someone's two-step sign-in (a lost phone); they add the App again at the next sign-in."""
+    require(request.user, "users.manage")
+    user = get_visible_or_404(User.objects.all(), request.user, pk=pk)
+    attempt(request, lambda: twofactor.two_factor_disable(actor=request.user, user=user), _("该账户的两步验证已重置。"))
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 @require_POST

@@ -344,7 +344,9 @@ def licence_save(*, actor: Any, institution: Institution, licence: Licence | Non
         except ValidationError as exc:
             # Size, pixel and broken-PDF reasons stand as they are; "not a photo" is said the way a scan needs it.
             messages = [
-                _("扫描件须为 PDF、JPEG、PNG 或 WebP 文件（按文件内容判断），或文件已损坏。") if "不是有效的照片" in m else m
+                _("扫描件须为 PDF、JPEG、PNG 或 WebP 文件（按文件内容判断），或文件已损坏。")
+                if "不是有效的照片" in m
+                else m
                 for m in exc.messages
             ]
             raise ValidationError({"scan": messages}) from None

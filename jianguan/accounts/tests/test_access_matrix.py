@@ -181,6 +181,10 @@ CASES: dict[str, Case] = {
     "org:responsibility_list": Case(_u("org:responsibility_list"), RESPONSIBILITY_VIEWERS),
     "org:responsibility_edit": Case(_u("org:responsibility_edit", category="fees"), ["admin"]),
     "org:workday_list": Case(_u("org:workday_list"), CALENDAR_MANAGERS),
+    "accounts:two_factor": Case(_u("accounts:two_factor"), SIGNED_IN),
+    "accounts:user_two_factor_reset": Case(
+        _u("accounts:user_two_factor_reset", pk=lambda d: d.users["lead"].pk), ["admin"], method="post", ok=302
+    ),
     "org:holiday_notice": Case(_u("org:holiday_notice"), CALENDAR_MANAGERS),
     "audit:event_list": Case(_u("audit:event_list"), ["admin"]),
     "audit:event_detail": Case(_u("audit:event_detail", seq=1), ["admin"]),
@@ -416,6 +420,7 @@ CASES: dict[str, Case] = {
 SEPARATELY_TESTED = {
     "accounts:login",
     "accounts:logout",
+    "accounts:login_verify",  # the sign-in's second step: jianguan/accounts/tests/test_two_factor.py
     "accounts:token_revoke",
     "org:workday_delete",
     "set_language",

@@ -18,19 +18,20 @@ def _login(client, username, password, ip="10.0.0.1"):
 
 
 def test_successful_login_goes_home_and_is_audited(client, personas):
-    response = _login(client, "p_lead", PASSWORD)
+    response = _login(client, "p_edu_officer", PASSWORD)  # one step; the lead's second: test_two_factor.py
     assert response.status_code == 302 and response["Location"] == reverse("home")
-    assert AuditEvent.objects.filter(action="auth.login", actor=personas["lead"]).exists()
-    personas["lead"].refresh_from_db()
-    assert personas["lead"].last_login is not None
+    assert AuditEvent.objects.filter(action="auth.login", actor=personas["edu_officer"]).exists()
+    personas["edu_officer"].refresh_from_db()
+    assert personas["edu_officer"].last_login is not None
 
 
 def test_next_parameter_is_followed_only_within_the_site(client, personas):
-    ok = client.post(reverse("accounts:login") + "?next=/audit/", {"username": "p_admin", "password": PASSWORD})
-    assert ok["Location"] == "/audit/"
+    # An officer (one step); the two-step roles follow `next` after their code (test_two_factor.py).
+    ok = client.post(reverse("accounts:login") + "?next=/ledger/", {"username": "p_edu_officer", "password": PASSWORD})
+    assert ok["Location"] == "/ledger/"
     client.logout()
     evil = client.post(
-        reverse("accounts:login") + "?next=https://evil.example/", {"username": "p_admin", "password": PASSWORD}
+        reverse("accounts:login") + "?next=https://evil.example/", {"username": "p_edu_officer", "password": PASSWORD}
     )
     assert evil["Location"] == reverse("home")
 
