@@ -20,8 +20,8 @@ from benchmarks import (
 )
 from jianguan.audit.selectors import audit_chain_verify
 from jianguan.audit.services import audit_batch, audit_record
+from jianguan.demo.loader import load_demo
 from jianguan.lib import workdays
-from jianguan.org.demo import load_demo
 
 CHAIN_EVENTS = 100_000
 

@@ -23,11 +23,11 @@ def _timed(fn) -> float:  # type: ignore[no-untyped-def]
 
 
 def document_pdf_render() -> dict:
+    from jianguan.demo.loader import load_demo
     from jianguan.documents.content import DocumentContent
     from jianguan.documents.rendering import render_docx, render_pdf
     from jianguan.inspections.documents import notice_content, record_content
     from jianguan.inspections.models import Inspection
-    from jianguan.org.demo import load_demo
 
     load_demo(log=lambda *a, **k: None)
     inspections = list(

@@ -46,7 +46,7 @@ def _max_rss_mb(*args: str) -> tuple[float, float, str]:
 
 
 def import_memory() -> list[dict]:
-    from jianguan.org.demo import load_demo
+    from jianguan.demo.loader import load_demo
     from tests.support import hostile_xlsx
 
     load_demo(log=lambda *a, **k: None, inspections=False)  # the importing account and the streets

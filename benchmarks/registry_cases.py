@@ -70,7 +70,7 @@ def _ensure_data() -> None:
     if _state:
         return
     from jianguan.accounts.models import User
-    from jianguan.org.demo import load_demo
+    from jianguan.demo.loader import load_demo
     from jianguan.registry.synthetic import generate, synthetic_count
 
     load_demo(log=_quiet)

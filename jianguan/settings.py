@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "jianguan.reports",
     "jianguan.alerts",
+    "jianguan.demo",
 ]
 
 MIDDLEWARE = [

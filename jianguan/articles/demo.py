@@ -1,7 +1,7 @@
 """The demo district's public articles: the campaign's notice, a 预收费 consumer tip, the case of an unlicensed 托管班
 ordered to stop enrolling, a summary of the 双减 opinion, and one draft the public must not see.
 
-Called by ``jianguan.org.demo.load_demo``; each article is looked up by its title first, so a second run creates
+Called by ``jianguan.demo.loader.load_demo``; each article is looked up by its title first, so a second run creates
 nothing. Dates in the text follow the demo campaign, which is dated relative to the day of loading.
 """
 

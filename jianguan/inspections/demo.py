@@ -2,7 +2,7 @@
 problems the speech reports (5 办学资质, 3 教学内容, 4 食品安全, 6 消防安全 — counted per institution), photos, and the
 documents handed over on site. Created through the services, entered afterwards (补录) with the on-site times.
 
-Called by ``jianguan.org.demo.load_demo`` after the registry and the accounts; skipped when the campaign exists.
+Called by ``jianguan.demo.loader.load_demo`` after the registry and the accounts; skipped when the campaign exists.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
 * guidance given where work is still open.
 
 Every deadline of the campaign has passed by the speech's day, so the officers recheck on their own schedule
-(定期复查) without waiting for a submission. Called by ``jianguan.org.demo.load_demo`` after the campaign; skipped
+(定期复查) without waiting for a submission. Called by ``jianguan.demo.loader.load_demo`` after the campaign; skipped
 when any recheck exists.
 """
 

@@ -1,6 +1,6 @@
 """The demo district's registry (名录库): about 120 institutions of 青岚区 (fictional), their licences and status orders.
 
-Plain data, no database access: ``jianguan.org.demo.load_demo`` creates it through the registry services.
+Plain data, no database access: ``jianguan.demo.loader.load_demo`` creates it through the registry services.
 
 Everything is relative to ``REFERENCE_DATE`` (2026-11-26, the day of the speech's 推进会议):
 
@@ -27,7 +27,7 @@ from jianguan.lib.creditcode import ALPHABET, check_char
 REFERENCE_DATE = date(2026, 11, 26)
 DISTRICT_CODE = "330199"
 
-# (code, name, level) — added to the six streets of jianguan.org.demo.STREETS.
+# (code, name, level) — two of the district's streets (jianguan.org.demo.STREETS) that only this data uses.
 EXTRA_STREETS = [
     ("330199005", "文昌街道", "street"),
     ("330199102", "溪口镇", "township"),
@@ -43,7 +43,7 @@ STREET_NAMES = {
     "330199201": "白石乡",
 }
 
-# Codes the six institutions of jianguan.org.demo already use; none of ours may repeat them.
+# Codes the six institutions of jianguan.registry.demo already use; none of ours may repeat them.
 RESERVED_CREDIT_CODES = frozenset({"91440300MA5H0HLK5U", "91133100MA0D8N1J7G"})
 
 # What each kind must hold (mirrors DEFAULT_REQUIREMENTS of registry migration 0003).

@@ -197,10 +197,11 @@ class _Names:
 def _ensure_streets(log: Callable[..., Any]) -> list[Region]:
     found = list(streets().order_by("code"))
     if not found:
-        from jianguan.org.demo import load_demo
+        from jianguan.accounts.demo import demo_admin
+        from jianguan.org.demo import load_demo_org
 
-        log("没有街道/乡镇：先载入示范区（load_demo）。")
-        load_demo(log=log)
+        log("没有街道/乡镇：先建立示范区的街道、部门和职责分工。")
+        load_demo_org(actor=demo_admin()[0])
         found = list(streets().order_by("code"))
     return found
 

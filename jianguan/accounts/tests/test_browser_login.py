@@ -26,9 +26,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.context_processors import MAIN, NAVIGATION
+from jianguan.accounts.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
-from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount, load_demo
+from jianguan.demo.loader import load_demo
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings, note_csp_violation
 
 pytestmark = pytest.mark.browser
@@ -153,7 +154,7 @@ def _demo_code(username: str) -> str:
 
     import pyotp
 
-    from jianguan.org.demo import DEMO_TOTP_SECRETS
+    from jianguan.accounts.demo import DEMO_TOTP_SECRETS
 
     totp = pyotp.TOTP(DEMO_TOTP_SECRETS[username])
     step = max(int(time.time() // 30), _LAST_STEP.get(username, 0) + 1)

@@ -14,9 +14,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
+from jianguan.accounts.demo import DEMO_PASSWORD
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
 from jianguan.articles.models import Article
-from jianguan.org.demo import DEMO_PASSWORD, load_demo
+from jianguan.demo.loader import load_demo
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 
 pytestmark = pytest.mark.browser

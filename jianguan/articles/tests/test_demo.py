@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from jianguan.articles.models import Article
-from jianguan.org.demo import load_demo
+from jianguan.demo.loader import load_demo
 
 
 def test_the_demo_articles_are_loaded_once_and_the_draft_stays_hidden(db):

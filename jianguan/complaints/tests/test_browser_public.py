@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from jianguan.accounts.tests.test_browser_login import open_page
-from jianguan.org.demo import load_demo
+from jianguan.demo.loader import load_demo
 from jianguan.registry.models import Institution
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 

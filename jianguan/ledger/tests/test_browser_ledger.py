@@ -15,11 +15,12 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Browser, expect
 
+from jianguan.accounts.demo import DEMO_PASSWORD
 from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
+from jianguan.demo.loader import load_demo
 from jianguan.inspections import services as inspections
 from jianguan.ledger.models import LedgerItem
-from jianguan.org.demo import DEMO_PASSWORD, load_demo
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
 
 pytestmark = pytest.mark.browser

@@ -276,7 +276,7 @@ def test_healthz_answers_and_readyz_reports_each_check(client_for, monkeypatch):
 
 
 def test_the_demo_is_told_up_to_the_last_day_its_deadlines_can_be_counted(personas):
-    from jianguan.org.demo import demo_day
+    from jianguan.demo.loader import demo_day
 
     services.holiday_notice_import(actor=personas["admin"], text=_far_notice())
     assert demo_day(date(FAR, 6, 1)) == date(FAR, 6, 1)

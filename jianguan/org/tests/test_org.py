@@ -9,15 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from jianguan.accounts.demo import ACCOUNTS
 from jianguan.accounts.models import User
 from jianguan.audit.models import AuditEvent
 from jianguan.audit.selectors import audit_chain_verify
+from jianguan.demo.loader import load_demo
 from jianguan.lib import workdays
 from jianguan.org import services
 from jianguan.org.choices import CheckCategory
-from jianguan.org.demo import ACCOUNTS, INSTITUTIONS, load_demo
 from jianguan.org.models import Department, Region, Responsibility
 from jianguan.org.selectors import responsibility_problems
+from jianguan.registry.demo import INSTITUTIONS
 from jianguan.registry.models import Institution
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from jianguan.accounts.models import User
 from jianguan.articles.models import Article
 from jianguan.complaints.models import Complaint, ComplaintEvent
-from jianguan.org.demo import load_demo
+from jianguan.demo.loader import load_demo
 from jianguan.registry.models import Institution
 
 

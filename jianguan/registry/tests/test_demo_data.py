@@ -26,7 +26,7 @@ WINDOW_END = TODAY + timedelta(days=30)
 STREET_CODES = {
     "330199001", "330199002", "330199003", "330199004", "330199005", "330199101", "330199102", "330199201",
 }  # fmt: skip
-# The six institutions jianguan.org.demo loads besides ours.
+# The six institutions jianguan.registry.demo loads besides ours.
 EXISTING_DEMO_NAMES = {
     "青岚启航教育培训学校", "青岚星语艺术培训中心", "城东阳光小饭桌", "南湖快乐托管班", "北苑跃动体育培训", "青山镇晨曦托管中心",
 }  # fmt: skip

@@ -375,7 +375,7 @@ def test_the_daily_task_refreshes_and_queues_the_next_run(district):
 
 
 def test_the_demo_district_is_rated(db):
-    from jianguan.org.demo import load_demo
+    from jianguan.demo.loader import load_demo
 
     load_demo(today=date(2026, 11, 26), log=lambda *a: None, inspections=False)
     assert not Institution.objects.filter(risk_rating__isnull=True).exists()

@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.accounts.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRETS
 from jianguan.audit.services import audit_batch
-from jianguan.org.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, demo_day, load_demo
+from jianguan.demo.loader import demo_day, load_demo
 
 
 class Command(BaseCommand):

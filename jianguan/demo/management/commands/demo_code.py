@@ -3,8 +3,8 @@ from __future__ import annotations
 import pyotp
 from django.core.management.base import BaseCommand, CommandError
 
+from jianguan.accounts.demo import DEMO_TOTP_SECRETS
 from jianguan.accounts.models import TwoFactor
-from jianguan.org.demo import DEMO_TOTP_SECRETS
 
 
 class Command(BaseCommand):
