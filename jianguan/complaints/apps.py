@@ -10,4 +10,4 @@ class ComplaintsConfig(AppConfig):
         from jianguan.complaints.models import ComplaintPhoto
         from jianguan.lib import storedfiles
 
-        storedfiles.register(ComplaintPhoto, "file", "sha256")
+        storedfiles.register(ComplaintPhoto)

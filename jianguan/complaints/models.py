@@ -17,6 +17,7 @@ from jianguan.complaints.choices import (
     ComplaintResult,
     ComplaintStatus,
 )
+from jianguan.lib.storedfiles import StoredFile
 from jianguan.lib.validators import validate_plain_text
 
 
@@ -121,13 +122,11 @@ def photo_upload_to(instance: ComplaintPhoto, filename: str) -> str:
     return f"complaints/{instance.complaint_id}/{instance.sha256[:2]}/{filename}"
 
 
-class ComplaintPhoto(models.Model):
+class ComplaintPhoto(StoredFile):
+    """A photo a reporter sent with a complaint."""
+
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("照片"), upload_to=photo_upload_to)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("类型"), max_length=40)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -131,11 +130,8 @@ def complaint_submit(
     complaint.number = f"TS{timezone.localtime(complaint.received_at):%Y}-{complaint.pk:06d}"
     complaint.save(update_fields=["number"])
     for photo in checked:
-        saved = ComplaintPhoto(
-            complaint=complaint, sha256=photo.sha256, content_type=photo.content_type, size=len(photo.data),
-            taken_at=photo.taken_at,
-        )  # fmt: skip
-        saved.file.save(f"{photo.sha256}.{photo.extension}", ContentFile(photo.data), save=False)
+        saved = ComplaintPhoto(complaint=complaint)
+        saved.store(photo)
         saved.save()
     _event(complaint, None, ComplaintAction.SUBMIT, "", at=complaint.received_at)
     after = {"category": complaint.category, "photos": len(checked), "anonymous": complaint.anonymous}

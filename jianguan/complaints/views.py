@@ -34,7 +34,6 @@ from jianguan.complaints.models import Complaint, ComplaintPhoto
 from jianguan.inspections.forms import SiteReportForm
 from jianguan.lib.forms import add_service_errors, form_errors_text, paginate
 from jianguan.lib.params import id_param, text_param
-from jianguan.lib.storedfiles import verified_response
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 from jianguan.portal.views import too_many
@@ -249,4 +248,4 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(ComplaintPhoto, pk=pk)
     _complaint(request, saved.complaint_id)  # 404 unless the user may see the complaint
-    return verified_response(saved.file, saved.sha256, content_type=saved.content_type)
+    return saved.download()

@@ -11,4 +11,4 @@ class InspectionsConfig(AppConfig):
         from jianguan.lib import storedfiles
 
         register_source(Inspection)  # its 笔录 and 通知书 are seen by whoever may open the inspection
-        storedfiles.register(Evidence, "file", "sha256")
+        storedfiles.register(Evidence)

@@ -11,6 +11,7 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.checklists.choices import Severity
 from jianguan.inspections.choices import CampaignMethod, CampaignStatus, InspectionKind, InspectionStatus, Outcome
+from jianguan.lib.storedfiles import StoredFile
 from jianguan.lib.validators import validate_plain_text
 from jianguan.org.choices import CheckCategory
 
@@ -263,7 +264,7 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.inspection_id}/{instance.sha256[:2]}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A photo taken on site, validated by its content, stored under its SHA-256, with its own capture time."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="evidence")
@@ -273,12 +274,8 @@ class Evidence(models.Model):
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
     file = models.FileField(_("照片"), upload_to=evidence_upload_to)
     thumbnail = models.FileField(_("缩略图"), upload_to=evidence_upload_to)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("类型"), max_length=30)
-    size = models.PositiveIntegerField(_("大小（字节）"))
     width = models.PositiveIntegerField(_("宽"))
     height = models.PositiveIntegerField(_("高"))
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True, help_text=_("照片自带的拍摄时间（EXIF）。"))
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     caption = models.CharField(_("说明"), max_length=200, blank=True, validators=[validate_plain_text])

@@ -498,17 +498,13 @@ def evidence_add(
         inspection=inspection,
         item_result=result,
         finding=finding,
-        sha256=photo.sha256,
-        content_type=photo.content_type,
-        size=len(photo.data),
         width=photo.width,
         height=photo.height,
-        taken_at=photo.taken_at,
         uploaded_by=actor,
         caption=(caption or "").strip(),
     )
+    evidence.store(photo)
     evidence.full_clean(exclude=["inspection", "item_result", "finding", "file", "thumbnail", "uploaded_by"])
-    evidence.file.save(f"{photo.sha256}.{photo.extension}", ContentFile(photo.data), save=False)
     evidence.thumbnail.save(f"{photo.sha256}-thumb.jpg", ContentFile(thumbnail(photo.data)), save=False)
     evidence.save()
     audit_record(

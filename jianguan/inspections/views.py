@@ -41,7 +41,6 @@ from jianguan.inspections.selectors import (
 )
 from jianguan.lib.forms import add_service_errors, attempt, paginate
 from jianguan.lib.params import choice_param, id_param
-from jianguan.lib.storedfiles import verified_response
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
 
@@ -397,7 +396,7 @@ def evidence_file(request: HttpRequest, pk: int, size: str) -> HttpResponse:
     get_visible_or_404(Inspection.objects.all(), request.user, pk=evidence.inspection_id)
     if size == "thumb":
         return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
-    return verified_response(evidence.file, evidence.sha256, content_type=evidence.content_type)
+    return evidence.download()
 
 
 @login_required

@@ -12,4 +12,4 @@ class LedgerConfig(AppConfig):
         from jianguan.lib import storedfiles
 
         register_source(Recheck)  # its 整改复查意见书 is seen by whoever may see the ledger item
-        storedfiles.register(Attachment, "file", "sha256")
+        storedfiles.register(Attachment)

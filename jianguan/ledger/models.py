@@ -16,6 +16,7 @@ from jianguan.ledger.choices import (
     ItemStatus,
     ReferralStatus,
 )
+from jianguan.lib.storedfiles import StoredFile
 from jianguan.lib.validators import validate_plain_text
 from jianguan.org.choices import CheckCategory
 
@@ -218,17 +219,13 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
     return f"ledger/{instance.item_id}/{instance.sha256[:2]}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A photo or PDF attached to a submission, a recheck or a guidance record (or a 当场整改 item's evidence)."""
 
     item = models.ForeignKey(LedgerItem, on_delete=models.PROTECT, related_name="attachments")
     event = models.ForeignKey(ItemEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=attachment_upload_to)
     name = models.CharField(_("文件名"), max_length=120)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("类型"), max_length=40)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,13 +160,9 @@ def _attach(item: LedgerItem, event: ItemEvent, files: Iterable[Any], actor: Any
             item=item,
             event=event,
             name=(getattr(upload, "name", "") or f"{data.sha256[:12]}.{data.extension}")[:120],
-            sha256=data.sha256,
-            content_type=data.content_type,
-            size=len(data.data),
-            taken_at=data.taken_at,
             uploaded_by=actor,
         )
-        attachment.file.save(f"{data.sha256}.{data.extension}", ContentFile(data.data), save=False)
+        attachment.store(data)
         attachment.save()
         saved.append(attachment)
     return saved

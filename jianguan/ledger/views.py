@@ -31,7 +31,6 @@ from jianguan.ledger.forms import (
 from jianguan.ledger.models import Attachment, LedgerItem
 from jianguan.ledger.selectors import ledger_rows, overdue_q, recheck_due_by
 from jianguan.lib.forms import form_errors_text, paginate
-from jianguan.lib.storedfiles import verified_response
 
 
 def _filtered(request: HttpRequest) -> tuple[LedgerFilter, Any]:
@@ -172,6 +171,4 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
     _item(request, attachment.item_id)  # 404 unless the user may see the item
-    return verified_response(
-        attachment.file, attachment.sha256, content_type=attachment.content_type, filename=attachment.name
-    )
+    return attachment.download(filename=attachment.name)

@@ -12,13 +12,42 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import models
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger("jianguan.files")
 
 CHUNK = 1024 * 1024
+
+
+class StoredFile(models.Model):
+    """What every file kept as a record has (abstract: no table of its own): a name the server chose (its SHA-256
+    and the extension of its detected type), the type detected from its content, its size and SHA-256, and the
+    capture time a photo carries. Subclasses add `file` (with their own folder) and what is theirs; apps register
+    them (`register`) so `verify_audit --files` walks them, and serve them with `download`."""
+
+    sha256 = models.CharField(gettext_lazy("SHA-256"), max_length=64)
+    content_type = models.CharField(gettext_lazy("类型"), max_length=40)
+    size = models.PositiveIntegerField(gettext_lazy("大小（字节）"))
+    taken_at = models.DateTimeField(gettext_lazy("拍摄时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def store(self, checked: Any) -> None:
+        """Take a checked upload (lib.images.Photo: data, sha256, content_type, extension, taken_at); the file is
+        written under the name the server chooses, and the row is left for the caller to save."""
+        self.sha256, self.content_type = checked.sha256, checked.content_type
+        self.size, self.taken_at = len(checked.data), checked.taken_at
+        self.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.data), save=False)
+
+    def download(self, *, filename: str = "", as_attachment: bool = False) -> HttpResponse:
+        return verified_response(
+            self.file, self.sha256, content_type=self.content_type, filename=filename, as_attachment=as_attachment
+        )
 
 
 @dataclass(frozen=True)
@@ -35,7 +64,7 @@ class StoredFileKind:
 _KINDS: list[StoredFileKind] = []
 
 
-def register(model: type[models.Model], file_field: str, hash_field: str) -> None:
+def register(model: type[models.Model], file_field: str = "file", hash_field: str = "sha256") -> None:
     kind = StoredFileKind(model, file_field, hash_field)
     if kind not in _KINDS:
         _KINDS.append(kind)
