@@ -28,7 +28,7 @@ from django.db import connection
 
 MANIFEST = "manifest.json"
 # Working files of the platform, not records: left out of a backup.
-SKIPPED_MEDIA = ("imports/", "open-data/")
+SKIPPED_MEDIA = ("imports/", "opendata/")
 FORMAT_VERSION = 1
 
 

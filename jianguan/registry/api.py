@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.lib.api import PlainText, responses
@@ -70,6 +72,18 @@ class InstitutionPage(Schema):
     items: list[InstitutionListItem]
 
 
+# Numbers as numbers, with their bounds in the schema (a plain Decimal would let the schema allow any string, such
+# as "", that the service then refuses); at most the decimal places stored.
+def _number(low: float, high: float, places: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "number", "minimum": low, "maximum": high, "multipleOf": 10**-places})
+
+
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, decimal_places=6), _number(-90, 90, 6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, decimal_places=6), _number(-180, 180, 6)]
+Area = Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=2), _number(0, 1_000_000, 2)]
+Capacity = Annotated[int, Field(ge=0, le=100_000)]
+
+
 class InstitutionIn(Schema):
     name: PlainText
     credit_code: PlainText | None = None
@@ -80,12 +94,12 @@ class InstitutionIn(Schema):
     legal_representative: PlainText = ""
     contact_person: PlainText = ""
     contact_phone: PlainText = ""
-    capacity: int | None = None
-    floor_area: Decimal | None = None
+    capacity: Capacity | None = None
+    floor_area: Area | None = None
     floors: PlainText = ""
     notes: PlainText = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     confirm_duplicate_name: bool = False
 
 
@@ -99,12 +113,12 @@ class InstitutionPatch(Schema):
     legal_representative: PlainText | None = None
     contact_person: PlainText | None = None
     contact_phone: PlainText | None = None
-    capacity: int | None = None
-    floor_area: Decimal | None = None
+    capacity: Capacity | None = None
+    floor_area: Area | None = None
     floors: PlainText | None = None
     notes: PlainText | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     confirm_duplicate_name: bool = False
 
 

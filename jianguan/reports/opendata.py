@@ -17,12 +17,14 @@ import csv
 import io
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -156,13 +158,22 @@ def write_zip(path: Path, today: date) -> None:
                     member.write(chunk)
 
 
+BUILD_LOCK_SECONDS = 300
+
+
 def open_data_zip(today: date | None = None) -> Path:
     """Today's file, built on first request (written under a temporary name, then renamed: readers never see half
-    a file, and two first requests at once simply both build it)."""
+    a file). One process builds it under a lock in the shared cache (Redis with several workers); the others wait
+    for it, and build it themselves only if it has not appeared when the lock runs out."""
     today = today or timezone.localdate()
     folder = Path(settings.MEDIA_ROOT) / "opendata"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"jianguan-open-data-{today:%Y%m%d}.zip"
+    lock = f"opendata:build:{today:%Y%m%d}"
+    if not target.exists() and not cache.add(lock, 1, timeout=BUILD_LOCK_SECONDS):
+        deadline = time.monotonic() + BUILD_LOCK_SECONDS
+        while not target.exists() and time.monotonic() < deadline and cache.get(lock) is not None:
+            time.sleep(0.5)
     if not target.exists():
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         os.close(fd)
@@ -175,4 +186,5 @@ def open_data_zip(today: date | None = None) -> Path:
         for old in folder.glob("jianguan-open-data-*.zip"):
             if old != target:
                 old.unlink(missing_ok=True)
+        cache.delete(lock)
     return target

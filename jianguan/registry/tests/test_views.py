@@ -148,3 +148,19 @@ def test_api_create_and_patch_use_the_service_rules(client_for, district):
 def test_api_list_uses_the_page_filter(client_for, more):
     items = client_for("admin").get("/api/v1/institutions", {"q": "bjxd"}).json()["items"]
     assert [i["name"] for i in items] == ["北京新东方学校"]
+
+
+def test_the_api_schema_and_the_server_agree_on_numbers(client_for, district):
+    """The schemathesis finding: the schema allowed `longitude: ""` (a Decimal is "number or string") that the server
+    refused. Numbers are numbers with their bounds now; the server answers what the schema says."""
+    from jianguan.api import api
+
+    props = api.get_openapi_schema()["components"]["schemas"]["InstitutionIn"]["properties"]
+    assert props["longitude"]["anyOf"][0] == {"type": "number", "minimum": -180, "maximum": 180, "multipleOf": 1e-06}
+    body = {"name": "经纬度测试机构", "kind": "other", "street_id": district.streets["a"].pk}
+    client = client_for("admin")
+    for bad in ("", "东经120度", 181):
+        response = client.post("/api/v1/institutions", {**body, "longitude": bad}, content_type="application/json")
+        assert response.status_code == 422, bad
+    ok = client.post("/api/v1/institutions", {**body, "longitude": 120.123456}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["longitude"] in ("120.123456", 120.123456)

@@ -73,3 +73,26 @@ def test_built_once_a_day_and_the_page_is_public(district, settings, tmp_path):
     cache.clear()
     page = Client().get("/public/open-data/")
     assert page.status_code == 200 and "LIVES" in page.content.decode()
+
+
+def test_while_another_worker_builds_the_file_a_request_waits_for_it(district, settings, tmp_path, monkeypatch):
+    """The build lock lives in the shared cache: a second request does not build the file a second time."""
+    from django.utils import timezone
+
+    from jianguan.reports import opendata
+
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    today = timezone.localdate()
+    cache.add(f"opendata:build:{today:%Y%m%d}", 1, timeout=60)  # another worker holds the lock
+    built = []
+    monkeypatch.setattr(opendata, "write_zip", lambda path, day: built.append(day) or path.write_bytes(b"PK"))
+    target = tmp_path / "opendata" / f"jianguan-open-data-{today:%Y%m%d}.zip"
+
+    def other_worker_finishes(seconds: float) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"PK built elsewhere")
+
+    monkeypatch.setattr(opendata.time, "sleep", other_worker_finishes)
+    assert opendata.open_data_zip(today).read_bytes() == b"PK built elsewhere"
+    assert built == []  # this request built nothing
