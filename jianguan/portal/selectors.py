@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.lib.creditcode import normalize as normalize_credit_code
@@ -205,7 +206,9 @@ def profile(institution: Institution, today: date) -> Profile:
                 open_ += 1
         categories = sorted({str(i.get_category_display()) for i in inspection.checklist_version.items.all()})
         result.inspections.append(
-            InspectionSummary(inspection.completed_at.date(), categories, problems, rectified, open_)
+            InspectionSummary(
+                timezone.localtime(inspection.completed_at).date(), categories, problems, rectified, open_
+            )
         )
     return result
 

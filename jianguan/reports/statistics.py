@@ -17,10 +17,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
 from jianguan.inspections.choices import InspectionStatus
 from jianguan.inspections.models import Campaign, Finding, Inspection
+from jianguan.inspections.selectors import rectified_q
 from jianguan.ledger.choices import ItemStatus
 from jianguan.org.choices import CheckCategory
 
@@ -89,10 +91,13 @@ def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> Campai
         campaign=campaign, status=InspectionStatus.COMPLETED, completed_at__date__lte=as_of
     )
     inspected = dict(completed.values_list("institution_id", "institution__street__name").distinct())
-    rows = Finding.objects.filter(inspection__in=completed).values_list(
-        "category", "inspection__institution_id", "inspection__institution__name", "description", "fixed_on_site",
-        "ledger_item__closed_on", "ledger_item__deadline", "ledger_item__department__name", "department__name",
-        "ledger_item__status",
+    rows = (
+        Finding.objects.filter(inspection__in=completed)
+        .annotate(is_rectified=ExpressionWrapper(rectified_q(as_of), output_field=BooleanField()))
+        .values_list(
+            "category", "inspection__institution_id", "inspection__institution__name", "description", "is_rectified",
+            "ledger_item__deadline", "ledger_item__department__name", "department__name", "ledger_item__status",
+        )
     )  # fmt: skip
     per_category: dict[str, CategoryStats] = {}
     open_by_category: dict[str, set[int]] = defaultdict(set)
@@ -107,10 +112,9 @@ def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> Campai
         streets[street] = StreetStats(street)
     for street in inspected.values():
         streets[street].inspected += 1
-    for category, inst, name, description, on_site, closed_on, deadline, item_department, department, status in rows:
+    for category, inst, name, description, rectified, deadline, item_department, department, status in rows:
         cat = per_category.setdefault(category, CategoryStats(category, labels.get(category, category)))
         street = streets[inspected[inst]]
-        rectified = on_site or (closed_on is not None and closed_on <= as_of)
         cat.findings += 1
         stats.findings += 1
         street.findings += 1

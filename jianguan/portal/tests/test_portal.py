@@ -156,3 +156,19 @@ def test_staff_manage_the_lists_on_a_page(client_for, district):
     client.post(f"/public/lists/{mark.pk}/withdraw/", {"reason": "撤销"})
     mark.refresh_from_db()
     assert mark.withdrawn_at is not None
+
+
+@pytest.mark.parametrize("local_time", ["23:30", "00:30"])
+def test_the_public_page_shows_the_local_day_of_an_inspection(district, local_time):
+    """Dates people read are Asia/Shanghai dates: 00:30 on 5 December in Beijing is still 4 December in UTC."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from jianguan.inspections.models import Inspection
+
+    done = district.inspections["done"]
+    hour, minute = map(int, local_time.split(":"))
+    local = datetime(2026, 12, 5, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+    Inspection.objects.filter(pk=done.pk).update(completed_at=local)
+    html = Client().get(f"/public/institutions/{done.institution_id}/").content.decode()
+    assert "2026-12-05 · 检查" in html and "2026-12-04 · 检查" not in html
