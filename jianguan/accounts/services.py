@@ -252,6 +252,17 @@ class SecondStep:
     user: User
 
 
+def login_gate_enter(key: str) -> None:
+    """Lock the account name's gate row for the rest of the caller's transaction (created on first use): attempts on
+    one account queue here, so each sees every failure recorded before it."""
+    try:
+        with transaction.atomic():
+            LoginGate.objects.get_or_create(username=key)
+    except IntegrityError:  # created by a concurrent attempt a moment ago
+        pass
+    LoginGate.objects.select_for_update().get(username=key)
+
+
 def login_check(*, request: Any, username: str, password: str, ip: str | None) -> User | SecondStep | str:
     """Sign-in under the account's gate: LOGIN_LOCKED (the password was not even tried), LOGIN_INVALID, SecondStep
     (a code is still needed: nothing recorded as a success yet), or the user.
@@ -260,12 +271,7 @@ def login_check(*, request: Any, username: str, password: str, ip: str | None) -
 
     key = username.strip().lower()[:150]
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                LoginGate.objects.get_or_create(username=key)
-        except IntegrityError:  # created by a concurrent attempt a moment ago
-            pass
-        LoginGate.objects.select_for_update().get(username=key)
+        login_gate_enter(key)
         if login_is_locked(username=key, ip=ip):
             return LOGIN_LOCKED
         user = authenticate(request, username=username, password=password)

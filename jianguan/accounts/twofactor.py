@@ -15,11 +15,11 @@ from typing import Any
 import pyotp
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianguan.accounts.models import LoginGate, TwoFactor, User
+from jianguan.accounts.models import TwoFactor, User
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record
 
@@ -90,16 +90,11 @@ def _valid_step(two_factor: TwoFactor, code: str) -> int | None:
 def two_factor_verify(*, user: User, code: str, ip: str | None) -> bool:
     """The sign-in's second step under the account's gate: a TOTP code or a recovery code (used up). A wrong one
     is a failed sign-in (it counts toward the lockout); a right one completes the sign-in record."""
-    from jianguan.accounts.services import login_attempt_record, login_is_locked
+    from jianguan.accounts.services import login_attempt_record, login_gate_enter, login_is_locked
 
     key = user.username.strip().lower()[:150]
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                LoginGate.objects.get_or_create(username=key)
-        except IntegrityError:
-            pass
-        LoginGate.objects.select_for_update().get(username=key)
+        login_gate_enter(key)
         if login_is_locked(username=key, ip=ip):
             raise PermissionDenied(_("登录失败次数过多，已暂时锁定，请稍后再试。"))
         two_factor = TwoFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
