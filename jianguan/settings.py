@@ -189,7 +189,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features a page may use: the camera (photos on site) and location for the platform itself, nothing else.
 PERMISSIONS_POLICY = (
-    "camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), serial=(), "
     "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()"
 )
 # Longer query strings are answered 414 (JSON on the API). Keep the front proxy's and gunicorn's request-line limits

@@ -20,8 +20,10 @@ INVALID_MESSAGE = _("用户名或密码不正确。")
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
