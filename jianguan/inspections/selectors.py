@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from jianguan.accounts.models import User
@@ -61,6 +61,13 @@ def campaign_progress(campaign: Campaign, as_of: date | None = None) -> Campaign
         findings=sum(r["n_findings"] for r in rows),
         rectified=sum(r["n_rectified"] for r in rows),
     )
+
+
+def notice_waiting_q() -> Q:
+    """Completed inspections whose 责令整改通知书 waits: a problem to rectify has no deadline yet (its year's holiday
+    arrangement was not known when the inspection was completed)."""
+    waiting = Finding.objects.filter(inspection=OuterRef("pk"), fixed_on_site=False, deadline__isnull=True)
+    return Q(status=InspectionStatus.COMPLETED) & Exists(waiting)
 
 
 def campaign_targets(campaign: Campaign) -> QuerySet[CampaignTarget]:

@@ -35,6 +35,7 @@ from jianguan.inspections.selectors import (
     campaign_targets,
     inspection_documents,
     inspection_items,
+    notice_waiting_q,
 )
 from jianguan.inspections.selectors import (
     inspection_list as inspection_rows,
@@ -158,6 +159,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     status = choice_param(request.GET, "status", InspectionStatus.values)
     if status:
         qs = qs.filter(status=status)
+    waiting = choice_param(request.GET, "notice", ["waiting"]) == "waiting"
+    if waiting:
+        qs = qs.filter(notice_waiting_q())
     institution = None
     if (institution_pk := id_param(request.GET, "institution")) is not None:
         institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
@@ -167,6 +171,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, inspection_rows(qs), 30),
         "statuses": InspectionStatus.choices,
         "status": status,
+        "waiting": waiting,
         "can_plan": allowed(request.user, "inspections.plan"),
         "can_report": allowed(request.user, "sites.report"),
     }

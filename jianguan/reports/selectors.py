@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.audit.models import AuditEvent
+from jianguan.inspections.models import Inspection
+from jianguan.inspections.selectors import notice_waiting_q
 from jianguan.org.models import Department
 from jianguan.org.selectors import responsibility_problems, streets
 from jianguan.registry.choices import InstitutionKind, LicenceStatus
@@ -80,6 +82,11 @@ def home_figures(user: Any) -> list[Figure]:
         figures.append(Figure(label, count, f"{listing}?licence={state.value}"))
     if user.role == Role.STREET_OFFICER:
         figures.append(Figure(_("负责街道/乡镇"), len(user.scope.street_ids)))
+    if user.role in (Role.ADMIN, Role.LEAD, Role.DEPARTMENT_OFFICER):
+        # Orders that waited for next year's holiday arrangement: once it is imported, they can go out.
+        waiting = Inspection.objects.visible_to(user).filter(notice_waiting_q()).count()
+        listing = reverse("inspections:inspection_list")
+        figures.append(Figure(_("待生成整改通知书"), waiting, f"{listing}?notice=waiting"))
     if user.role in (Role.ADMIN, Role.LEAD, Role.LEADER, Role.DEPARTMENT_OFFICER):
         figures.append(Figure(_("职责空白或交叉"), len(responsibility_problems()), reverse("org:responsibility_list")))
     if user.role == Role.ADMIN:

@@ -579,10 +579,20 @@ def test_an_order_waits_for_next_years_calendar(personas, district, inspection):
     assert not done.findings.exclude(deadline=None).exists()
     with pytest.raises(Exception, match="尚未收录"):
         services.rectification_notice_issue(actor=personas["lead"], inspection=done)
+    # The waiting order is listed for the team and the lead, and counted on their home pages.
+    from tests.support.district import persona_client
+
+    for name in ("lead", "edu_officer"):
+        client = persona_client(personas[name])
+        listed = client.get("/inspections/", {"notice": "waiting"}).context["page"]
+        assert [i.pk for i in listed] == [done.pk], name
+        figures = {f.label: f.value for f in client.get("/").context["figures"]}
+        assert figures["待生成整改通知书"] == 1, name
     # The lead coordinator imports next year's notice; the waiting order can go out at once (same transaction).
     org_services.holiday_notice_import(actor=personas["lead"], text=synthetic_notice(next_year))
     notice = services.rectification_notice_issue(actor=personas["lead"], inspection=done)
     assert notice.kind == "rectification_notice" and done.findings.filter(deadline__year=next_year).exists()
+    assert not persona_client(personas["lead"]).get("/inspections/", {"notice": "waiting"}).context["page"]
 
 
 def workdays_known(year: int) -> bool:
