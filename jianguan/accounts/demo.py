@@ -55,6 +55,15 @@ ACCOUNTS = [
         "inst", "何校长", Role.INSTITUTION, institution="91440300MA5H0HLK5U", does="本机构：通知书、整改、延期申请"
     ),
 ]
+# Heads of campaign sites who answer their orders on the platform (the ledger's demo: acknowledged and submitted).
+HEADS = [
+    DemoAccount("mingde", "吴丽娟", Role.INSTITUTION, institution="52330199MJ4JHUDG66", does="城东明德文化培训学校"),
+    DemoAccount("qiushi", "汤莉", Role.INSTITUTION, institution="52330199MJ0EBYPYEA", does="南湖求是文化培训学校"),
+    DemoAccount("aixin", "王秀兰", Role.INSTITUTION, institution="91330199MA1M7GQ182", does="城东爱心小饭桌"),
+    DemoAccount("mama", "黎淑芬", Role.INSTITUTION, institution="91330199MA4HKBEFFE", does="南湖妈妈味道小饭桌"),
+    DemoAccount("lexue", "唐俊", Role.INSTITUTION, institution="91330199MA3569B83Q", does="文昌乐学托管中心"),
+    DemoAccount("caihong", "卢倩", Role.INSTITUTION, institution="91330199MA2HRJWUYD", does="城西彩虹舞蹈培训中心"),
+]
 
 
 def demo_admin() -> tuple[User, bool]:
@@ -71,7 +80,7 @@ def load_demo_accounts(
     """The accounts that are missing (scope by department short name, street code, institution credit code), their
     enforcement certificates, and two-step sign-in for admin and lead; returns how many accounts were created."""
     created = 0
-    for account in ACCOUNTS:
+    for account in [*ACCOUNTS, *HEADS]:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             user = account_services.user_create(

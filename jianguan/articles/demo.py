@@ -1,21 +1,21 @@
 """The demo district's public articles: the campaign's notice, a 预收费 consumer tip, the case of an unlicensed 托管班
 ordered to stop enrolling, a summary of the 双减 opinion, and one draft the public must not see.
 
-Called by ``jianguan.demo.loader.load_demo``; each article is looked up by its title first, so a second run creates
-nothing. Dates in the text follow the demo campaign, which is dated relative to the day of loading.
+Told as a story replayed by ``jianguan.demo.loader.load_demo``: each article is written and published on its day;
+each is looked up by its title first, so a second run creates nothing. Dates in the text follow the demo campaign, which is dated relative to the day of loading.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from jianguan.accounts.models import User
 from jianguan.articles import services
 from jianguan.articles.choices import ArticleCategory
 from jianguan.articles.models import Article
 from jianguan.inspections.demo import ENDS, STARTS
+from jianguan.lib.story import Story, moment
 from jianguan.registry import demo_data
 
 
@@ -25,6 +25,7 @@ class DemoArticle:
     title: str
     summary: str
     body: str
+    on: date  # when it was written and published, on the demo_data calendar (shifted with the demo's day)
     publish: bool = True
 
 
@@ -55,6 +56,7 @@ def articles(today: date) -> list[DemoArticle]:
             "<h3>三、预收费监管</h3>"
             "<p>对校外培训机构的预收费实行风险管控，有效预防“退费难”“卷钱跑路”等问题。</p>"
             "<blockquote>本区按照上述规定，对全区培训机构、小饭桌和托管班开展日常检查和专项治理。</blockquote>",
+            on=date(2026, 9, 21),
         ),
         DemoArticle(
             ArticleCategory.NOTICE,
@@ -73,6 +75,7 @@ def articles(today: date) -> list[DemoArticle]:
             "<p>检查中发现的问题当场下达责令整改通知书，明确整改要求和期限；逾期未整改的依法移交处罚。"
             "请各机构对照上述重点提前自查自纠。</p>"
             "<p>青岚区教育局<br>青岚区公安分局<br>青岚区市场监督管理局<br>青岚区消防救援大队</p>",
+            on=date(2026, 10, 9),
         ),
         DemoArticle(
             ArticleCategory.CONSUMER_TIP,
@@ -89,6 +92,7 @@ def articles(today: date) -> list[DemoArticle]:
             "<li><strong>保留凭证。</strong>妥善保存合同、发票、缴费记录和聊天记录，发生纠纷时便于维权。</li>"
             "</ol>"
             "<p>如遇机构拒不退费、突然停课等情况，可拨打 12345 政务服务热线或 12315 投诉举报。</p>",
+            on=date(2026, 10, 30),
         ),
         DemoArticle(
             ArticleCategory.CASE,
@@ -103,26 +107,31 @@ def articles(today: date) -> list[DemoArticle]:
             "经复查，该托管班已停止学科类授课，清退了相关费用，课后托管不再组织学科类授课。</p>"
             "<h3>提醒</h3>"
             "<p>托管服务不得开展学科类培训。家长发现托管班、小饭桌变相开展学科类培训的，可向区教育局举报。</p>",
+            on=date(2026, 11, 20),
         ),
         DemoArticle(
             ArticleCategory.CONSUMER_TIP,
             "寒假校外培训安全提示（草稿）",
             "寒假期间选择培训和托管服务的安全提示。",
             "<p>（待补充：冬季消防安全、上下学交通安全、小饭桌食品安全。）</p>",
+            on=date(2026, 11, 24),
             publish=False,
         ),
     ]
 
 
-def load_demo_articles(*, today: date, log: Any = print) -> int:
-    """Create the demo's articles that are missing (published by the lead coordinator); returns how many."""
-    lead = User.objects.filter(username="lead").first()
-    if lead is None:
-        return 0
+def articles_story(*, today: date) -> Story:
+    """The articles that are missing, each written and published by the lead coordinator on its day; returns how many
+    were created."""
+    shift = today - demo_data.REFERENCE_DATE
     created = 0
     for item in articles(today):
         if Article.objects.filter(title=item.title).exists():
             continue
+        yield moment(item.on + shift, 15)
+        lead = User.objects.filter(username="lead").first()
+        if lead is None:
+            return created
         article = services.article_create(
             actor=lead, category=item.category, title=item.title, summary=item.summary, body=item.body
         )

@@ -1,16 +1,16 @@
 """The speech's joint inspection campaign in the demo district: 22 sites inspected in October by mixed teams, with the
 problems the speech reports (5 办学资质, 3 教学内容, 4 食品安全, 6 消防安全 — counted per institution), photos, and the
-documents handed over on site. Created through the services, entered afterwards (补录) with the on-site times.
+documents handed over on site. Told as a story (`jianguan.lib.story`): the demo loader replays each step through the
+services with the clock at the moment it happened, so the records, documents and audit carry the on-site times.
 
-Called by ``jianguan.demo.loader.load_demo`` after the registry and the accounts; skipped when the campaign exists.
+Run by ``jianguan.demo.loader.load_demo`` after the registry and the accounts; skipped when the campaign exists.
 """
 
 from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from jianguan.accounts.models import User
 from jianguan.inspections import services
 from jianguan.inspections.models import Campaign
+from jianguan.lib.story import Story, moment
 from jianguan.org.models import Department
 from jianguan.registry import demo_data
 from jianguan.registry.models import Institution
@@ -30,13 +31,20 @@ CAMPAIGN_DESCRIPTION = (
 )
 STARTS, ENDS = date(2026, 10, 12), date(2026, 11, 30)
 
-# group → (team usernames, {item text prefix: note} to fail, ad-hoc findings)
+# group → (team usernames, {item text prefix: note} to fail), in the order the campaign visits them
 GROUPS: dict[str, tuple[tuple[str, str], dict[str, str]]] = {
     "unlicensed": (("edu1", "police1"), {}),
     "teaching": (("edu1", "edu2"), {"无超标超前培训": "五年级数学课讲授初中一元二次方程内容，教材为自编讲义，未备案"}),
     "food": (("market1", "edu2"), {}),
     "fire": (("fire1", "edu1"), {}),
     "clean": (("edu2", "fire1"), {}),
+}
+MEMBERS = {
+    "unlicensed": demo_data.CAMPAIGN_UNLICENSED,
+    "teaching": demo_data.CAMPAIGN_TEACHING,
+    "food": demo_data.CAMPAIGN_FOOD,
+    "fire": demo_data.CAMPAIGN_FIRE,
+    "clean": demo_data.CAMPAIGN_CLEAN,
 }
 # What each unlicensed site fails (by item text prefix), or an ad-hoc finding when its checklist has no such item.
 UNLICENSED_FAILS = {
@@ -86,8 +94,24 @@ def _photo(seed: int, taken: datetime) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"IMG_{seed:04d}.jpg", out.getvalue(), "image/jpeg")
 
 
-def load_demo_campaign(*, today: date, log: Any = print) -> int:
-    """The campaign, its 22 inspections and their documents; returns how many inspections were created."""
+def campaign_schedule(today: date) -> dict[str, datetime]:
+    """When each site's inspection starts (by `demo_data` key): one a working day from the day after the campaign
+    starts, group by group, mornings and afternoons in turn."""
+    day = STARTS + (today - demo_data.REFERENCE_DATE) + timedelta(days=1)
+    schedule: dict[str, datetime] = {}
+    for group in GROUPS:
+        for key in MEMBERS[group]:
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+            schedule[key] = moment(day, 9 + len(schedule) % 2 * 5, 30)
+            day += timedelta(days=1)
+    return schedule
+
+
+def campaign_story(*, today: date) -> Story:
+    """The campaign planned a week before it starts, then each inspection on its day: arrival, the checklist with
+    photos of what fails, and the record completed 80 minutes later with its documents. Returns how many
+    inspections were made."""
     if Campaign.objects.filter(name=CAMPAIGN_NAME).exists():
         return 0
     shift = today - demo_data.REFERENCE_DATE
@@ -96,6 +120,8 @@ def load_demo_campaign(*, today: date, log: Any = print) -> int:
     }
     if len(users) < 6:
         return 0
+    schedule = campaign_schedule(today)
+    yield moment(STARTS + shift - timedelta(days=7), 15)
     keys = {row["key"]: row for row in demo_data.INSTITUTIONS}
     sites: dict[str, Institution] = {}
     for key in demo_data.CAMPAIGN_SITES:
@@ -114,71 +140,56 @@ def load_demo_campaign(*, today: date, log: Any = print) -> int:
         description=CAMPAIGN_DESCRIPTION,
         institutions=list(sites.values()),
     )
+    teams = {key: [users[n] for n in GROUPS[group][0]] for group in GROUPS for key in MEMBERS[group]}
+    planned = {
+        key: services.inspection_create(
+            actor=lead, institution=sites[key], scheduled_at=start, officers=teams[key], campaign=campaign
+        )
+        for key, start in schedule.items()
+    }
+    yield moment(STARTS + shift, 8, 30)
     services.campaign_set_status(actor=lead, campaign=campaign, status="active")
-    groups = [
-        ("unlicensed", demo_data.CAMPAIGN_UNLICENSED),
-        ("teaching", demo_data.CAMPAIGN_TEACHING),
-        ("food", demo_data.CAMPAIGN_FOOD),
-        ("fire", demo_data.CAMPAIGN_FIRE),
-        ("clean", demo_data.CAMPAIGN_CLEAN),
-    ]
-    day = STARTS + shift + timedelta(days=1)
-    created = 0
-    for group, members in groups:
-        team_names, group_fails = GROUPS[group]
-        team = [users[n] for n in team_names]
-        for key in members:
-            while day.weekday() >= 5:
-                day += timedelta(days=1)
-            institution = sites[key]
-            start = timezone.make_aware(datetime.combine(day, time(9 + created % 2 * 5, 30)))
-            inspection = services.inspection_create(
-                actor=lead, institution=institution, scheduled_at=start, officers=team, campaign=campaign
+    for key, start in schedule.items():
+        group = next(g for g in GROUPS if key in MEMBERS[g])
+        team, inspection, institution = teams[key], planned[key], sites[key]
+        yield start
+        services.inspection_start(actor=team[0], inspection=inspection)
+        fails = {
+            **GROUPS[group][1],
+            **UNLICENSED_FAILS.get(key, {}),
+            **FOOD_FAILS.get(key, {}),
+            **FIRE_FAILS.get(key, {}),
+        }
+        for item in inspection.checklist_version.items.all():
+            note = next((n for prefix, n in fails.items() if item.text.startswith(prefix)), None)
+            result = services.result_record(
+                actor=team[0], inspection=inspection, item=item, outcome="fail" if note else "pass", note=note or ""
             )
-            services.inspection_start(actor=team[0], inspection=inspection, at=start)
-            fails = {
-                **group_fails,
-                **UNLICENSED_FAILS.get(key, {}),
-                **FOOD_FAILS.get(key, {}),
-                **FIRE_FAILS.get(key, {}),
-            }
-            for item in inspection.checklist_version.items.all():
-                note = next((n for prefix, n in fails.items() if item.text.startswith(prefix)), None)
-                result = services.result_record(
-                    actor=team[0],
+            if note:
+                services.evidence_add(
+                    actor=team[1],
                     inspection=inspection,
-                    item=item,
-                    outcome="fail" if note else "pass",
-                    note=note or "",
+                    upload=_photo(inspection.pk * 100 + item.order, timezone.now()),
+                    result=result,
                 )
-                if note:
-                    services.evidence_add(
-                        actor=team[1],
-                        inspection=inspection,
-                        upload=_photo(inspection.pk * 100 + item.order, start + timedelta(minutes=10 + item.order)),
-                        result=result,
-                    )
-            if key == "by-haoxue":
-                services.finding_add(
-                    actor=team[0],
-                    inspection=inspection,
-                    category="qualification",
-                    description=HAOXUE_FINDING,
-                    severity="severe",
-                    legal_basis="《中华人民共和国民办教育促进法》第十二条",
-                    period_days=1,
-                )
-            witness = REFUSED.get(key, "")
-            services.inspection_complete(
+        if key == "by-haoxue":
+            services.finding_add(
                 actor=team[0],
                 inspection=inspection,
-                representative_name="" if witness else (institution.legal_representative or institution.contact_person),
-                signature_refused=bool(witness),
-                witness_name=witness,
-                summary="检查组出示执法证件后，对照检查表逐项检查，现场拍照取证。",
-                at=start + timedelta(minutes=80),
+                category="qualification",
+                description=HAOXUE_FINDING,
+                severity="severe",
+                legal_basis="《中华人民共和国民办教育促进法》第十二条",
+                period_days=1,
             )
-            created += 1
-            day += timedelta(days=1)
-    log(f"  专项行动“{CAMPAIGN_NAME}”：{created} 家检查对象已检查，文书已生成")
-    return created
+        yield start + timedelta(minutes=80)
+        witness = REFUSED.get(key, "")
+        services.inspection_complete(
+            actor=team[0],
+            inspection=inspection,
+            representative_name="" if witness else (institution.legal_representative or institution.contact_person),
+            signature_refused=bool(witness),
+            witness_name=witness,
+            summary="检查组出示执法证件后，对照检查表逐项检查，现场拍照取证。",
+        )
+    return len(schedule)

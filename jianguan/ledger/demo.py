@@ -6,19 +6,24 @@
 * 北苑向阳托管班, whose blocked fire exit was only tidied up, failed its recheck and is overdue;
 * guidance given where work is still open.
 
-Every deadline of the campaign has passed by the speech's day, so the officers recheck on their own schedule
-(定期复查) without waiting for a submission. Called by ``jianguan.demo.loader.load_demo`` after the campaign; skipped
-when any recheck exists.
+Sites whose head has an account acknowledge the order and submit their rectification (on time but one), and are
+rechecked two days later; the officers recheck the others on their own schedule (定期复查) after the deadline. Each
+site's follow-up is a story (`jianguan.lib.story`) that the demo loader replays at the moments it happened, among
+the campaign's inspections. Skipped when any recheck exists.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
+from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
+from jianguan.inspections.demo import campaign_schedule
 from jianguan.ledger import services
 from jianguan.ledger.models import LedgerItem, Recheck
+from jianguan.lib.story import Story, moment
 from jianguan.registry import demo_data
 
 CLOSED = {
@@ -43,6 +48,9 @@ GUIDANCE = {
     "qs-yuying": ("区教育局 张教育", "online", "线上讲解培训内容备案要求，提供备案模板。"),
 }
 OFFICERS = {"青教": "edu1", "青市监": "market1", "青消": "fire1", "青公": "police1"}
+# Closed sites whose head has an account (accounts.demo.HEADS) acknowledge the order and submit their rectification:
+# on time, except these, two days late. The others are rechecked on the officers' own schedule after the deadline.
+LATE = {"cx-caihong"}
 
 
 def _items(key: str) -> list[LedgerItem]:
@@ -53,9 +61,17 @@ def _items(key: str) -> list[LedgerItem]:
     return list(LedgerItem.objects.filter(campaign__isnull=False, **lookup).select_related("department"))
 
 
-def load_demo_ledger(*, today: date, log: Any = print) -> int:
-    """Returns how many items changed."""
-    if Recheck.objects.exists() or not LedgerItem.objects.filter(campaign__isnull=False).exists():
+def _working(day: date) -> date:
+    """The day, or the Monday after it when it falls on a weekend (officers recheck on working days)."""
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
+def _story(key: str, inspected: datetime, today: date) -> Story:
+    """What follows one site's inspection: the head's acknowledgement and submission where it has an account (on
+    time, or two days late), guidance, and the officers' recheck or escalation."""
+    yield inspected + timedelta(hours=3)  # the order is out and the items are in the ledger
+    items = _items(key)
+    if not items:
         return 0
     users = {u.username: u for u in User.objects.filter(username__in=["lead", *OFFICERS.values()])}
     lead = users["lead"]
@@ -64,28 +80,39 @@ def load_demo_ledger(*, today: date, log: Any = print) -> int:
         officer = users.get(OFFICERS.get(item.department.short_name, ""))
         return officer if officer is not None and officer.department_id == item.department_id else lead
 
-    def checked_on(item: LedgerItem) -> date:
-        return min(item.deadline + timedelta(days=3), today)
-
-    changed = 0
-    for key, note in CLOSED.items():
-        for item in _items(key):
-            services.recheck(actor=supervisor(item), item=item, passed=True, note=note, checked_on=checked_on(item))
-            changed += 1
-    for key, note in FAILED.items():
-        for item in _items(key):
-            services.recheck(actor=supervisor(item), item=item, passed=False, note=note, checked_on=checked_on(item))
-            changed += 1
-    for key, reason in ESCALATED.items():
-        for item in _items(key):
-            services.escalate(actor=lead, item=item, reason=reason)
-            changed += 1
-    for key, (adviser, method, advice) in GUIDANCE.items():
-        for item in _items(key):
+    deadline, day = max(i.deadline for i in items), timezone.localtime(inspected).date()
+    head = User.objects.filter(role=Role.INSTITUTION, institution=items[0].institution, is_active=True).first()
+    if key in GUIDANCE:
+        adviser, method, advice = GUIDANCE[key]
+        yield moment(_working(min(deadline, day + timedelta(days=3))), 10)
+        for item in items:
             services.guidance_add(
-                actor=supervisor(item), item=item, adviser=adviser, given_on=checked_on(item), method=method,
+                actor=supervisor(item), item=item, adviser=adviser, given_on=timezone.localdate(), method=method,
                 advice=advice,
             )  # fmt: skip
-            changed += 1
-    log(f"  整改台账：{changed} 条事项已复查、移交或指导")
-    return changed
+        return len(items)
+    recheck_on = deadline + timedelta(days=3)
+    if key in CLOSED and head is not None:
+        yield moment(day + timedelta(days=1), 9, 30)
+        items = [services.acknowledge(actor=head, item=i, note="已收到责令整改通知书，正在整改。") for i in items]
+        submit_on = min(deadline, day + timedelta(days=6)) if key not in LATE else deadline + timedelta(days=2)
+        yield moment(submit_on, 16)
+        items = [services.submit(actor=head, item=i, note=CLOSED[key]) for i in items]
+        recheck_on = submit_on + timedelta(days=2)
+    yield moment(_working(recheck_on) if key not in ESCALATED else _working(deadline + timedelta(days=5)), 10)
+    for item in items:
+        if key in ESCALATED:
+            services.escalate(actor=lead, item=item, reason=ESCALATED[key])
+        else:
+            passed = key in CLOSED
+            note = CLOSED[key] if passed else FAILED[key]
+            services.recheck(actor=supervisor(item), item=item, passed=passed, note=note)
+    return len(items)
+
+
+def ledger_stories(*, today: date) -> list[Story]:
+    """One story per site with a follow-up; none when the demo's rechecks exist (already loaded)."""
+    if Recheck.objects.exists():
+        return []
+    schedule = campaign_schedule(today)
+    return [_story(key, schedule[key], today) for key in (*CLOSED, *FAILED, *ESCALATED, *GUIDANCE)]

@@ -1,6 +1,6 @@
 """The demo district's registry: six institutions of the speech's first pages with their licences, then the
-institutions, licences and status orders of `demo_data`, all dated relative to the demo's day. Called by the demo
-loader (`jianguan.demo.loader`); idempotent.
+institutions and licences of `demo_data`, all dated relative to the demo's day, and a story of its status orders
+(each on its effective day). Called by the demo loader (`jianguan.demo.loader`); idempotent.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from jianguan.lib.story import Story, moment
 from jianguan.org.models import Region
 from jianguan.registry import demo_data
 from jianguan.registry import services as registry_services
@@ -68,14 +69,13 @@ def load_demo_registry(*, actor: Any, regions: dict[str, Region], today: date) -
 
 
 def _load_registry(*, admin: Any, regions: dict[str, Region], today: date) -> int:
-    """The registry's demo institutions with their licences and status orders, dated relative to `today`."""
+    """The registry's demo institutions with their licences, dated relative to `today`."""
     shift = today - demo_data.REFERENCE_DATE
 
     def day(text: str | None) -> date | None:
         return date.fromisoformat(text) + shift if text else None
 
     created = 0
-    by_key: dict[str, Institution] = {}
     for row in demo_data.INSTITUTIONS:
         street = regions[row["street_code"]]
         lookup = {"credit_code": row["credit_code"]} if row["credit_code"] else {"name": row["name"], "street": street}
@@ -102,15 +102,24 @@ def _load_registry(*, admin: Any, regions: dict[str, Region], today: date) -> in
                     valid_until=day(lic["valid_until"]),
                 )
             created += 1
-        by_key[row["key"]] = institution
-    for key, to_status, reason, effective in demo_data.STATUS_ORDERS:
-        institution = by_key[key]
-        if institution.status != to_status:
-            registry_services.institution_status_change(
-                actor=admin,
-                institution=institution,
-                to_status=to_status,
-                reason=reason,
-                effective_date=day(effective if isinstance(effective, str) else effective.isoformat()),
-            )
     return created
+
+
+def status_orders_story(*, actor: Any, today: date) -> Story:
+    """The status orders of `demo_data` (停止招生 after the campaign's findings), each on its effective day."""
+    shift = today - demo_data.REFERENCE_DATE
+    for key, to_status, reason, effective in demo_data.STATUS_ORDERS:
+        row = next(r for r in demo_data.INSTITUTIONS if r["key"] == key)
+        lookup = {"credit_code": row["credit_code"]} if row["credit_code"] else {"name": row["name"]}
+        day = (effective if isinstance(effective, date) else date.fromisoformat(effective)) + shift
+        if Institution.objects.get(**lookup).status == to_status:
+            continue
+        yield moment(day, 9, 30)
+        registry_services.institution_status_change(
+            actor=actor,
+            institution=Institution.objects.get(**lookup),
+            to_status=to_status,
+            reason=reason,
+            effective_date=day,
+        )
+    return 0

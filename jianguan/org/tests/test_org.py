@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jianguan.accounts.demo import ACCOUNTS
+from jianguan.accounts.demo import ACCOUNTS, HEADS
 from jianguan.accounts.models import User
 from jianguan.audit.models import AuditEvent
 from jianguan.audit.selectors import audit_chain_verify
@@ -111,7 +111,7 @@ def test_load_demo_is_idempotent_and_complete(db):
     # The test database already holds the personas' district, so the demo's matrix rows may already exist.
     from jianguan.registry import demo_data
 
-    assert first["users"] == len(ACCOUNTS) and first["regions"] == 9
+    assert first["users"] == len(ACCOUNTS) + len(HEADS) and first["regions"] == 9
     assert first["institutions"] == len(INSTITUTIONS) + len(demo_data.INSTITUTIONS)
     # The speech's three unlicensed sites that stopped enrolling.
     assert Institution.objects.filter(status="stop_enrolling").count() == 3

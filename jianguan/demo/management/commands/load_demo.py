@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from jianguan.accounts.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRETS
+from jianguan.accounts.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, HEADS
 from jianguan.audit.services import audit_batch
 from jianguan.demo.loader import demo_day, load_demo
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
             for a in ACCOUNTS:
                 self.stdout.write(f"  {a.username:<8} {a.name:<4} {a.role.label:<10} {a.does}")
+            self.stdout.write("  检查对象的机构账户：" + "、".join(f"{a.username}（{a.does}）" for a in HEADS))
             self.stdout.write("admin 和 lead 须两步验证：在验证器 App 中手动添加密钥（基于时间），或运行")
             self.stdout.write("  .venv/bin/python manage.py demo_code admin   （或 lead）查看当前 6 位验证码")
             for username, secret in DEMO_TOTP_SECRETS.items():
