@@ -165,6 +165,9 @@ JIANGUAN_IMAGE_MAX_PIXELS = env_int("JIANGUAN_IMAGE_MAX_PIXELS", 48_000_000)
 JIANGUAN_IMPORT_MAX_UNZIPPED_MB = env_int("JIANGUAN_IMPORT_MAX_UNZIPPED_MB", 60)
 JIANGUAN_IMPORT_MAX_ROWS = env_int("JIANGUAN_IMPORT_MAX_ROWS", 20_000)
 JIANGUAN_IMPORT_KEEP_HOURS = env_int("JIANGUAN_IMPORT_KEEP_HOURS", 24)
+# The longest extension (延期) of a rectification deadline one request may ask for, in working days after the current
+# deadline; the supervising officer may grant a shorter one than asked.
+JIANGUAN_EXTENSION_MAX_WORKING_DAYS = env_int("JIANGUAN_EXTENSION_MAX_WORKING_DAYS", 15)
 # Content-Security-Policy on every response (django-csp): scripts and styles only from the platform's own static
 # files, no inline script or style attribute anywhere (pages declare behaviour with data- attributes, js/site.js);
 # images may also be data: (Bootstrap's icons) and blob: (a photo's preview). The API's Swagger page, which ships

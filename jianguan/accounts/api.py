@@ -86,7 +86,7 @@ class TokenOut(Schema):
 
 class TokenIn(Schema):
     # The bounds are checked below, after PlainText, so that every refusal comes with a Chinese message.
-    name: PlainText = Field(json_schema_extra={"minLength": 1, "maxLength": 60, "pattern": r"\S"})
+    name: PlainText = Field(json_schema_extra=lambda schema: schema.update(minLength=1, maxLength=60, pattern=r"\S"))
     days: Literal[30, 90, 180, 365, 0] | None = Field(
         None, description="有效天数：30、90、180、365，0 表示不过期；不填为平台默认（JIANGUAN_API_TOKEN_DAYS，180）"
     )

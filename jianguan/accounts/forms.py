@@ -11,6 +11,7 @@ from jianguan.accounts.models import User
 from jianguan.accounts.services import LOGIN_INVALID, LOGIN_LOCKED, SecondStep, login_check
 from jianguan.lib.clientip import client_ip
 from jianguan.lib.forms import HtmlDateInput
+from jianguan.lib.validators import PASSWORD_MAX_LENGTH
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import streets
 from jianguan.registry.models import Institution
@@ -23,7 +24,11 @@ class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
     )
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
+        label=_("密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
@@ -54,11 +59,14 @@ class LoginForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    old_password = forms.CharField(max_length=PASSWORD_MAX_LENGTH, label=_("原密码"), widget=forms.PasswordInput)
     new_password1 = forms.CharField(
-        label=_("新密码"), widget=forms.PasswordInput, help_text=_("至少 10 位，不能是常见密码或纯数字。")
+        max_length=PASSWORD_MAX_LENGTH,
+        label=_("新密码"),
+        widget=forms.PasswordInput,
+        help_text=_("至少 10 位，不能是常见密码或纯数字。"),
     )
-    new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
+    new_password2 = forms.CharField(max_length=PASSWORD_MAX_LENGTH, label=_("确认新密码"), widget=forms.PasswordInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -69,7 +77,11 @@ class PasswordChangeForm(forms.Form):
 
 class UserForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("初始密码"), widget=forms.PasswordInput, required=False, help_text=_("新建账户时必填。")
+        max_length=PASSWORD_MAX_LENGTH,
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=_("新建账户时必填。"),
     )
     streets = forms.ModelMultipleChoiceField(
         label=_("负责街道/乡镇"), queryset=Region.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -105,7 +117,7 @@ class OfficerProfileForm(forms.Form):
 
 
 class PasswordResetForm(forms.Form):
-    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+    password = forms.CharField(max_length=PASSWORD_MAX_LENGTH, label=_("新密码"), widget=forms.PasswordInput)
 
 
 class ApiTokenForm(forms.Form):

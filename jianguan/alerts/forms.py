@@ -4,13 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.alerts.choices import AlertKind
+from jianguan.lib.validators import TEXT_MAX_LENGTH
 from jianguan.org.selectors import streets
 
 
 class AcknowledgeForm(forms.Form):
     key = forms.CharField(max_length=120, widget=forms.HiddenInput)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
-    query = forms.CharField(required=False, widget=forms.HiddenInput)  # the list's filter, to return to
+    query = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, widget=forms.HiddenInput
+    )  # the list's filter, to return to
 
 
 class AlertFilter(forms.Form):

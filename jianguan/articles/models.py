@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.articles.choices import ArticleCategory, ArticleStatus
-from jianguan.lib.validators import validate_plain_text
+from jianguan.lib.validators import ARTICLE_BODY_MAX_LENGTH, validate_plain_text
 
 # The one table of state changes: action → (states it may start from, state it leads to). Services check it, pages
 # ask it which buttons to offer.
@@ -31,7 +31,7 @@ class Article(models.Model):
     summary = models.TextField(
         _("摘要"), max_length=500, blank=True, validators=[validate_plain_text], help_text=_("纯文本，显示在列表中。")
     )
-    body = models.TextField(_("正文"), validators=[validate_plain_text])
+    body = models.TextField(_("正文"), max_length=ARTICLE_BODY_MAX_LENGTH, validators=[validate_plain_text])
     status = models.CharField(_("状态"), max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     author = models.ForeignKey(
         "accounts.User", verbose_name=_("撰写人"), on_delete=models.PROTECT, related_name="articles"

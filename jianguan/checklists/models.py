@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.checklists.choices import Severity, VersionStatus
-from jianguan.lib.validators import validate_plain_text
+from jianguan.lib.validators import TEXT_MAX_LENGTH, validate_plain_text
 from jianguan.org.choices import CheckCategory
 from jianguan.registry.choices import InstitutionKind
 
@@ -25,7 +25,7 @@ class Checklist(models.Model):
         blank=True,
         help_text=_("留空表示适用于所有类型。"),
     )
-    description = models.TextField(_("说明"), blank=True, validators=[validate_plain_text])
+    description = models.TextField(_("说明"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_plain_text])
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:

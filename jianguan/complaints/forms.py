@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jianguan.complaints.choices import ComplaintCategory, ComplaintResult
 from jianguan.lib.bottrap import BotTrapForm
 from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
+from jianguan.lib.validators import TEXT_MAX_LENGTH
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 
@@ -57,7 +58,9 @@ class AssignForm(VersionForm):
     deadline = forms.DateField(
         label=_("办理期限"), required=False, widget=HtmlDateInput(), help_text=_("留空则为 15 个工作日。")
     )
-    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from jianguan.accounts.choices import Role
@@ -76,11 +79,15 @@ class AssignForm(VersionForm):
 
 
 class RejectForm(VersionForm):
-    reply = forms.CharField(label=_("不予受理理由（投诉人可见）"), widget=forms.Textarea(attrs={"rows": 3}))
+    reply = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("不予受理理由（投诉人可见）"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class NoteForm(VersionForm):
-    note = forms.CharField(label=_("办理记录（仅内部可见）"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("办理记录（仅内部可见）"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LinkForm(VersionForm):
@@ -100,9 +107,16 @@ class LinkForm(VersionForm):
 
 
 class ReplyForm(VersionForm):
-    reply = forms.CharField(label=_("答复内容（投诉人可见）"), widget=forms.Textarea(attrs={"rows": 4}))
+    reply = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("答复内容（投诉人可见）"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class CloseForm(VersionForm):
     result = forms.ChoiceField(label=_("核查结论"), choices=ComplaintResult.choices)
-    note = forms.CharField(label=_("办结说明（仅内部可见）"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("办结说明（仅内部可见）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

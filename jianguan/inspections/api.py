@@ -21,7 +21,7 @@ from jianguan.inspections.selectors import (
     inspection_list,
     problems_by_category,
 )
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import ChoiceCode, PlainText, responses
 from jianguan.org.models import Department
 from jianguan.registry.models import Institution
 
@@ -105,6 +105,7 @@ class InspectionOut(Schema):
 
 class InspectionDetailOut(InspectionOut):
     place: str
+    backfilled: bool  # 补录: entered afterwards
     summary: str
     representative_name: str
     signature_refused: bool
@@ -126,21 +127,22 @@ class InspectionIn(Schema):
     scheduled_at: datetime
     officer_ids: list[int]
     campaign_id: int | None = None
-    kind: str | None = None
+    kind: ChoiceCode | None = None
     lead_department_id: int | None = None
     place: PlainText = ""
+    backfill: bool = False  # 补录: a time that has passed, entered afterwards
 
 
 class ResultIn(Schema):
-    outcome: str
+    outcome: ChoiceCode
     note: PlainText = ""
     fixed_on_site: bool = False
 
 
 class FindingIn(Schema):
-    category: str
+    category: ChoiceCode
     description: PlainText
-    severity: str
+    severity: ChoiceCode
     legal_basis: PlainText = ""
     department_id: int | None = None
     period_days: int = 10
@@ -185,6 +187,7 @@ def _inspection_detail(inspection: Inspection) -> dict:
     return {
         **InspectionOut.from_orm(inspection).model_dump(),
         "place": inspection.place,
+        "backfilled": inspection.backfilled,
         "summary": inspection.summary,
         "representative_name": inspection.representative_name,
         "signature_refused": inspection.signature_refused,
@@ -284,6 +287,7 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status:
         kind=payload.kind,
         lead_department=department,
         place=payload.place,
+        backfill=payload.backfill,
     )
     return Status(201, _inspection_detail(inspection))
 

@@ -14,6 +14,7 @@ from jianguan.inspections.models import Campaign
 from jianguan.inspections.selectors import certified_officers
 from jianguan.lib.creditcode import normalize as normalize_credit_code
 from jianguan.lib.forms import HtmlDateInput
+from jianguan.lib.validators import TEXT_MAX_LENGTH
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
@@ -73,7 +74,9 @@ class CampaignForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    description = forms.CharField(label=_("工作要求"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("工作要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CampaignCopyForm(forms.Form):
@@ -104,6 +107,7 @@ class InspectionForm(forms.Form):
         label=_("主办部门（制发文书）"), queryset=Department.objects.filter(is_active=True), required=False
     )
     place = forms.CharField(label=_("检查地点"), max_length=200, required=False)
+    backfill = forms.BooleanField(label=_("补录（检查已经进行，现在根据纸质记录录入）"), required=False)
 
     def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +133,9 @@ class EvidenceForm(forms.Form):
 
 class FindingForm(forms.Form):
     category = forms.ChoiceField(label=_("问题类别"), choices=CheckCategory.choices)
-    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     legal_basis = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
     period_days = forms.IntegerField(label=_("整改期限（工作日）"), min_value=1, max_value=120, initial=10)
@@ -141,7 +147,9 @@ class CompleteForm(forms.Form):
     representative_name = forms.CharField(label=_("机构负责人/现场负责人签名"), max_length=50, required=False)
     signature_refused = forms.BooleanField(label=_("当事人拒绝签字"), required=False)
     witness_name = forms.CharField(label=_("见证人（拒绝签字时必填）"), max_length=50, required=False)
-    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CancelForm(forms.Form):
@@ -149,9 +157,11 @@ class CancelForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}))
     place = forms.CharField(label=_("检查地点"), max_length=200, required=False)
-    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     representative_name = forms.CharField(label=_("机构负责人/现场负责人"), max_length=50, required=False)
     signature_refused = forms.BooleanField(label=_("当事人拒绝签字"), required=False)
     witness_name = forms.CharField(label=_("见证人"), max_length=50, required=False)
@@ -164,4 +174,6 @@ class SiteReportForm(forms.Form):
     address = forms.CharField(label=_("地址"), max_length=200)
     contact_person = forms.CharField(label=_("现场负责人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    notes = forms.CharField(label=_("发现经过"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("发现经过"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

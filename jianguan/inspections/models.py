@@ -151,6 +151,9 @@ class Inspection(models.Model):
         help_text=_("制发现场检查笔录和责令整改通知书的部门。"),
     )  # fmt: skip
     scheduled_at = models.DateTimeField(_("计划检查时间"))
+    # 补录: an inspection already held, entered afterwards from its paper record (the only way to plan one whose time
+    # has passed); shown on its page and in the audit.
+    backfilled = models.BooleanField(_("补录"), default=False)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     place = models.CharField(_("检查地点"), max_length=200, blank=True, validators=[validate_plain_text])

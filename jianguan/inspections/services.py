@@ -10,7 +10,7 @@ Who may do what:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -296,6 +296,11 @@ def _locked(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_for_update().get(pk=inspection.pk)
 
 
+# How long after its planned time an inspection may still be planned without being marked 补录: the team entering the
+# inspection it is starting (or held this morning) on arrival.
+PLAN_GRACE = timedelta(hours=12)
+
+
 @transaction.atomic
 def inspection_create(
     *,
@@ -307,12 +312,31 @@ def inspection_create(
     campaign: Campaign | None = None,
     kind: str | None = None,
     place: str = "",
+    backfill: bool = False,
 ) -> Inspection:
-    """Plan an inspection with its team. In a campaign the institution must be on the target list."""
+    """Plan an inspection with its team. In a campaign the institution must be on the target list. A time that has
+    passed (more than PLAN_GRACE ago) is refused unless the inspection is entered afterwards (补录, `backfill`). The
+    same institution, time and team planned again (a second click, a retried request) returns the first plan."""
     require(actor, "inspections.plan")
     officers = list(officers)
     if not Institution.objects.visible_to(actor).filter(pk=institution.pk).exists():
         raise PermissionDenied(_("该机构不在您的权限范围内。"))
+    now = timezone.now()
+    if backfill and scheduled_at > now:
+        raise ValidationError({"scheduled_at": _("补录的检查，检查时间须早于现在。")})
+    if not backfill and scheduled_at < now - PLAN_GRACE:
+        raise ValidationError({"scheduled_at": _("计划检查时间已经过去。如是补录已进行的检查，请勾选“补录”。")})
+    # One plan at a time per institution: the row lock makes a double submission wait and then find the first.
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    same = (
+        Inspection.objects.filter(institution=institution, scheduled_at=scheduled_at, campaign=campaign)
+        .exclude(status=InspectionStatus.CANCELLED)
+        .prefetch_related("officers")
+    )
+    wanted = {u.pk for u in officers}
+    for existing in same:
+        if {o.user_id for o in existing.officers.all()} == wanted:
+            return existing
     if actor.role == Role.DEPARTMENT_OFFICER and actor.pk not in {u.pk for u in officers}:
         raise PermissionDenied(_("部门执法人员只能安排自己参加的检查。"))
     kind = kind or (InspectionKind.CAMPAIGN if campaign else InspectionKind.ROUTINE)
@@ -343,6 +367,7 @@ def inspection_create(
         lead_department=lead_department,
         checklist_version=checklist_version_for(institution, campaign),
         place=(place or institution.address)[:200],
+        backfilled=backfill,
         created_by=actor,
     )
     inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])

@@ -93,6 +93,8 @@ class ExtensionIn(VersionIn):
 class DecisionIn(VersionIn):
     approve: bool
     note: PlainText = ""
+    # Approving: the new deadline, from the day after the current one up to the requested one (default).
+    granted_deadline: date | None = None
 
 
 class EscalateIn(VersionIn):

@@ -6,16 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.ledger.choices import GuidanceMethod
 from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
+from jianguan.lib.validators import TEXT_MAX_LENGTH
 
 DATE = HtmlDateInput()
 
 
 class NoteForm(VersionForm):
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SubmitForm(VersionForm):
-    note = forms.CharField(label=_("整改情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("整改情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     files = MultipleFileField(label=_("整改照片或材料（可多选）"))
 
 
@@ -27,14 +32,14 @@ class RecheckForm(VersionForm):
         widget=forms.RadioSelect,
     )
     checked_on = forms.DateField(label=_("复查日期"), widget=DATE, initial=timezone.localdate)
-    note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
     new_deadline = forms.DateField(label=_("新的整改时限（未通过时可填）"), widget=DATE, required=False)
     files = MultipleFileField(label=_("复查照片"))
 
 
 class ExtensionForm(VersionForm):
     requested_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecisionForm(VersionForm):
@@ -42,16 +47,19 @@ class DecisionForm(VersionForm):
         label=_("审批"), choices=[("1", _("同意延期")), ("0", _("不同意"))], coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )  # fmt: skip
-    note = forms.CharField(label=_("审批意见"), required=False)
+    granted_deadline = forms.DateField(
+        label=_("批准延至（可早于申请的日期，不填即按申请）"), required=False, widget=DATE
+    )
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("审批意见"), required=False)
 
 
 class EscalateForm(VersionForm):
-    reason = forms.CharField(label=_("移交理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("移交理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class GuidanceForm(forms.Form):
     adviser = forms.CharField(label=_("指导人（留空为本人）"), max_length=50, required=False)
     given_on = forms.DateField(label=_("指导日期"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("指导方式"), choices=GuidanceMethod.choices)
-    advice = forms.CharField(label=_("指导内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    advice = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("指导内容"), widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(label=_("附件"))

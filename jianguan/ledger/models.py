@@ -158,6 +158,7 @@ class ExtensionRequest(models.Model):
     item = models.ForeignKey(LedgerItem, on_delete=models.PROTECT, related_name="extensions")
     old_deadline = models.DateField(_("原整改时限"))
     requested_deadline = models.DateField(_("申请延至"))
+    granted_deadline = models.DateField(_("批准延至"), null=True, blank=True)  # at most the requested one
     reason = models.TextField(_("申请理由"), validators=[validate_plain_text])
     status = models.CharField(
         _("审批状态"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from jianguan.ledger.models import (
 )
 from jianguan.ledger.workflow import Conflict
 from jianguan.lib.images import read_photo_or_pdf
+from jianguan.lib.workdays import UnknownCalendarYear, add_working_days, working_days_between
 
 MAX_FILES = 10
 
@@ -152,10 +154,14 @@ def _locked(item: LedgerItem, version: int | None) -> LedgerItem:
 def _attach(item: LedgerItem, event: ItemEvent, files: Iterable[Any], actor: Any) -> list[Attachment]:
     files = list(files)
     if len(files) > MAX_FILES:
-        raise ValidationError(_("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES})
+        raise ValidationError({"files": _("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES}})
     saved = []
     for upload in files:
-        data = read_photo_or_pdf(upload)
+        try:
+            data = read_photo_or_pdf(upload)
+        except ValidationError as exc:  # named on the file control, with the file's name
+            name = str(getattr(upload, "name", "") or "")[:60]
+            raise ValidationError({"files": [f"{name}：{m}" if name else m for m in exc.messages]}) from None
         attachment = Attachment(
             item=item,
             event=event,
@@ -301,6 +307,7 @@ def request_extension(
         raise ValidationError(
             {"requested_deadline": _("申请的期限须晚于现有整改时限 %(d)s。") % {"d": locked.deadline}}
         )
+    _check_extension_span(locked.deadline, requested_deadline, "requested_deadline")
     if locked.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict(_("已有一份延期申请等待审批。"))
     data = {"old_deadline": locked.deadline, "requested_deadline": requested_deadline}
@@ -310,21 +317,53 @@ def request_extension(
     )
 
 
+def _check_extension_span(deadline: date, new: date, field: str) -> None:
+    """An extension reaches at most JIANGUAN_EXTENSION_MAX_WORKING_DAYS working days past the current deadline."""
+    most = settings.JIANGUAN_EXTENSION_MAX_WORKING_DAYS
+    try:
+        span = working_days_between(deadline, new)
+    except UnknownCalendarYear as exc:
+        raise ValidationError({field: str(exc)}) from None
+    if span > most:
+        raise ValidationError(
+            {field: _("延期最多 %(n)s 个工作日（至 %(last)s），这次是 %(span)s 个工作日。")
+             % {"n": most, "last": add_working_days(deadline, most), "span": span}}
+        )  # fmt: skip
+
+
 @transaction.atomic
 def decide_extension(
-    *, actor: Any, item: LedgerItem, approve: bool, note: str = "", version: int | None = None
+    *,
+    actor: Any,
+    item: LedgerItem,
+    approve: bool,
+    note: str = "",
+    granted_deadline: date | None = None,
+    version: int | None = None,
 ) -> ExtensionRequest:
-    """The supervising officer approves (the deadline moves, the old one stays on record) or refuses."""
+    """The supervising officer approves (the deadline moves to the requested day, or to an earlier one the officer
+    grants; the old one stays on record) or refuses."""
     locked = _locked(item, version)
     action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
     workflow.check(actor, locked, action, timezone.localdate())
     request = locked.extensions.filter(status=ExtensionStatus.PENDING).first()
     if request is None:
         raise Conflict(_("没有等待审批的延期申请。"))
-    changes = {"deadline": request.requested_deadline} if approve else {}
+    granted = (granted_deadline or request.requested_deadline) if approve else None
+    if not approve and granted_deadline is not None:
+        raise ValidationError({"granted_deadline": _("不同意延期时不填写批准的期限。")})
+    if granted is not None and not locked.deadline < granted <= request.requested_deadline:
+        raise ValidationError(
+            {"granted_deadline": _("批准的期限须晚于现有整改时限 %(old)s，且不晚于申请的 %(asked)s。")
+             % {"old": locked.deadline, "asked": request.requested_deadline}}
+        )  # fmt: skip
+    changes = {"deadline": granted} if granted is not None else {}
     data = {"old_deadline": locked.deadline, "requested_deadline": request.requested_deadline}
+    if granted is not None and granted != request.requested_deadline:
+        data["granted_deadline"] = granted
     _transition(actor, locked, action, version=None, note=(note or "").strip(), data=data, **changes)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.granted_deadline = granted
     request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), (note or "").strip()
     request.save()
     return request

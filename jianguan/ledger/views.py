@@ -30,7 +30,7 @@ from jianguan.ledger.forms import (
 )
 from jianguan.ledger.models import Attachment, LedgerItem
 from jianguan.ledger.selectors import ledger_rows, overdue_q, recheck_due_by
-from jianguan.lib.forms import form_errors_text, paginate
+from jianguan.lib.forms import add_service_errors, paginate
 
 
 def _filtered(request: HttpRequest) -> tuple[LedgerFilter, Any]:
@@ -89,7 +89,12 @@ def _item(request: HttpRequest, pk: int) -> LedgerItem:
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
+    return _detail_page(request, _item(request, pk))
+
+
+def _detail_page(request: HttpRequest, item: LedgerItem, refused: tuple[str, Any] | None = None) -> HttpResponse:
+    """The item page; `refused` is an action's form that was refused, shown open with what was typed and the errors
+    beside its fields (400)."""
     today = timezone.localdate()
     actions = set(workflow.available(request.user, item, today))
     pending_extension = item.extensions.filter(status=ExtensionStatus.PENDING).first()
@@ -124,8 +129,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("kind")
         | Document.objects.filter(source_type="ledger.recheck", source_id__in=[str(r.pk) for r in item.rechecks.all()]),
         "forms": forms,
+        "open_form": refused[0] if refused else "",
     }
-    return render(request, "ledger/item_detail.html", context)
+    if refused is not None and refused[0] in forms:
+        forms[refused[0]] = refused[1]
+    return render(request, "ledger/item_detail.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -143,8 +151,8 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # Each action's form has its own prefix: several forms share the item page, and their fields must not share ids.
     form = FORMS[action](request.POST, request.FILES, prefix=action)
     if not form.is_valid():
-        messages.error(request, form_errors_text(form))
-        return redirect(item.get_absolute_url())
+        # Back on the page with what was typed (a file must be chosen again: browsers never refill file inputs).
+        return _detail_page(request, item, refused=(action, form))
     data = dict(form.cleaned_data)
     version = data.pop("version", None)
     user = request.user
@@ -159,9 +167,12 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     try:
         calls[action]()
-    except (ValidationError, workflow.Conflict) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _detail_page(request, item, refused=(action, form))
+    except workflow.Conflict as exc:
+        # The item moved on since the page was drawn: the fresh page, with why.
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("已保存。"))
     return redirect(item.get_absolute_url())

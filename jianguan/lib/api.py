@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from ninja import Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field, StringConstraints
 
-from jianguan.lib.validators import validate_plain_text
+from jianguan.lib.validators import TEXT_MAX_LENGTH, validate_plain_text
 
 
 def _plain_text(value: str) -> str:
@@ -16,11 +16,21 @@ def _plain_text(value: str) -> str:
         validate_plain_text(value)
     except ValidationError as exc:
         raise ValueError(exc.messages[0]) from exc
+    if len(value) > TEXT_MAX_LENGTH:
+        raise ValueError(f"内容过长：最多 {TEXT_MAX_LENGTH} 个字，收到 {len(value)} 个字。")
     return value
 
 
-# A string without control characters or invalid Unicode: use it for every text field an API accepts.
-PlainText = Annotated[str, AfterValidator(_plain_text)]
+def _bounded(schema: dict[str, Any]) -> None:
+    schema.setdefault("maxLength", TEXT_MAX_LENGTH)  # a field's own Field(max_length=…) comes first
+
+
+# A string without control characters or invalid Unicode, of at most TEXT_MAX_LENGTH characters (a field may state a
+# smaller bound with Field(max_length=…)): use it for every text field an API accepts.
+# (Checked in Python rather than by a string constraint, so that invalid Unicode still gets the Chinese message.)
+PlainText = Annotated[str, AfterValidator(_plain_text), Field(json_schema_extra=_bounded)]
+# The code of a choice (a kind, an outcome, a category): the service checks it against its choices.
+ChoiceCode = Annotated[str, StringConstraints(max_length=40)]
 
 
 class ErrorOut(Schema):

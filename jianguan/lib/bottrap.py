@@ -52,11 +52,12 @@ class BotTrapForm(forms.Form):
     """Mix into a public form; render `website` inside an element with class `visually-hidden` and aria-hidden."""
 
     website = forms.CharField(
+        max_length=100,
         required=False,
         label=_("网址（请勿填写）"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -16,3 +16,10 @@ def validate_plain_text(value: str) -> None:
     """Refuse text that holds control characters or invalid Unicode."""
     if isinstance(value, str) and _FORBIDDEN.search(value):
         raise ValidationError(_("内容包含不可见的控制字符或无效字符，请删除后重试。"), code="control_characters")
+
+
+# Every free-text field has a bound: forms through max_length, the API through PlainText (jianguan.lib.api). Notes,
+# reasons, opinions and descriptions hold at most TEXT_MAX_LENGTH characters unless a field states its own bound.
+TEXT_MAX_LENGTH = 2000
+PASSWORD_MAX_LENGTH = 128
+ARTICLE_BODY_MAX_LENGTH = 200_000  # the sanitised HTML of a public article

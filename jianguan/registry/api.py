@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from jianguan.accounts.scoping import get_visible_or_404
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import ChoiceCode, PlainText, responses
 from jianguan.registry import services
 from jianguan.registry.filters import InstitutionFilter
 from jianguan.registry.models import Institution
@@ -87,8 +87,8 @@ Capacity = Annotated[int, Field(ge=0, le=100_000)]
 class InstitutionIn(Schema):
     name: PlainText
     credit_code: PlainText | None = None
-    kind: str
-    sub_kind: str = ""
+    kind: ChoiceCode
+    sub_kind: ChoiceCode = ""
     street_id: int
     address: PlainText = ""
     legal_representative: PlainText = ""
@@ -106,8 +106,8 @@ class InstitutionIn(Schema):
 class InstitutionPatch(Schema):
     name: PlainText | None = None
     credit_code: PlainText | None = None
-    kind: str | None = None
-    sub_kind: str | None = None
+    kind: ChoiceCode | None = None
+    sub_kind: ChoiceCode | None = None
     street_id: int | None = None
     address: PlainText | None = None
     legal_representative: PlainText | None = None

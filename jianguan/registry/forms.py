@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.lib.forms import HtmlDateInput
+from jianguan.lib.validators import TEXT_MAX_LENGTH
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import STATUS_CHANGE_TARGETS, LicenceKind, OperatingStatus
 from jianguan.registry.models import Institution, Licence
@@ -52,7 +53,7 @@ class StatusChangeForm(forms.Form):
         label=_("新状态"), choices=[(s.value, s.label) for s in OperatingStatus if s in STATUS_CHANGE_TARGETS]
     )
     effective_date = forms.DateField(label=_("生效日期"), widget=HtmlDateInput())
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LicenceForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.lib.creditcode import django_validator as credit_code_validator
 from jianguan.lib.textnorm import clean_text
-from jianguan.lib.validators import validate_plain_text
+from jianguan.lib.validators import TEXT_MAX_LENGTH, validate_plain_text
 from jianguan.registry.choices import (
     InstitutionKind,
     InstitutionSubKind,
@@ -81,7 +81,7 @@ class Institution(models.Model):
     status = models.CharField(
         _("经营状态"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.NORMAL
     )
-    notes = models.TextField(_("备注"), blank=True, validators=[validate_plain_text])
+    notes = models.TextField(_("备注"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_plain_text])
     pinyin_initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, editable=False, db_index=True)
     latitude = models.DecimalField(
         _("纬度"),

@@ -28,6 +28,13 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).order_by("-starts_on", "-pk")
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("结束日期 %(end)s 早于起始日期 %(start)s。") % {"start": start, "end": end})
+        return data
+
     def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
         return Filters(

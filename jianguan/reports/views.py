@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import allowed, require
@@ -16,7 +17,7 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
 from jianguan.lib.excel import temp_xlsx_path, write_table
-from jianguan.lib.params import date_param
+from jianguan.lib.params import BadParameter, date_param
 from jianguan.org.selectors import calendar_gaps
 from jianguan.portal.views import too_many
 from jianguan.reports import opendata
@@ -43,6 +44,10 @@ def _campaign_and_day(request: HttpRequest, pk: int) -> tuple[Campaign, date]:
     require(request.user, "reports.campaign")
     campaign = get_visible_or_404(Campaign.objects.select_related("lead_department"), request.user, pk=pk)
     day = date_param(request.GET, "date") or timezone.localdate()
+    if day < campaign.starts_on:
+        raise BadParameter(
+            _("统计日期 %(day)s 早于专项行动的开始日期 %(start)s。") % {"day": day, "start": campaign.starts_on}
+        )
     return campaign, min(day, timezone.localdate())
 
 
@@ -77,9 +82,20 @@ def _dashboard_form(request: HttpRequest) -> DashboardForm:
     return DashboardForm(request.GET or None, user=request.user)
 
 
+def _refused_filters(form: DashboardForm) -> str:
+    """What is wrong with the filters (empty when they are usable): figures are never drawn for filters that were
+    refused, since they would silently show another selection."""
+    if not form.is_bound or form.is_valid():
+        return ""
+    return "；".join(str(m) for errors in form.errors.values() for m in errors)
+
+
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     form = _dashboard_form(request)
+    if _refused_filters(form):
+        context = {"form": form, "headlines": [], "sections": [], "query": "", "riskiest": []}
+        return render(request, "reports/dashboard.html", context, status=400)
     headlines, sections = dashboard(request.user, form.filters())
     query = request.GET.urlencode()
     context = {"form": form, "headlines": headlines, "sections": sections, "query": query, "riskiest": []}
@@ -91,7 +107,10 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
     """One chart's table as Excel, with the same filters (numbers only, no links)."""
-    section = dashboard_section(request.user, _dashboard_form(request).filters(), key)
+    form = _dashboard_form(request)
+    if problem := _refused_filters(form):
+        raise BadParameter(problem)
+    section = dashboard_section(request.user, form.filters(), key)
     if section is None:
         raise Http404
     path = temp_xlsx_path()

@@ -623,3 +623,41 @@ def test_the_inspection_list_filters_by_institution_within_scope(district, clien
     assert client_for("street_a").get(f"/inspections/?institution={b.pk}").status_code == 404
     detail = client_for("lead").get(f"/institutions/{a.pk}/").content.decode()
     assert f"/inspections/?institution={a.pk}" in detail
+
+
+def test_a_time_that_has_passed_is_planned_only_as_backfill(personas, district, team):
+    lead, inst = personas["lead"], district.institutions["b"]
+    yesterday = timezone.now() - timedelta(days=1)
+    with pytest.raises(ValidationError, match="计划检查时间已经过去.*补录"):
+        services.inspection_create(actor=lead, institution=inst, scheduled_at=yesterday, officers=team)
+    with pytest.raises(ValidationError, match="补录的检查，检查时间须早于现在"):
+        services.inspection_create(actor=lead, institution=inst, scheduled_at=when(1), officers=team, backfill=True)
+    entered = services.inspection_create(
+        actor=lead, institution=inst, scheduled_at=yesterday, officers=team, backfill=True
+    )
+    assert entered.backfilled
+    assert AuditEvent.objects.filter(action="inspection.create", object_id=str(entered.pk)).get().after["backfilled"]
+    # A team entering the inspection it is starting is not 补录.
+    assert not services.inspection_create(
+        actor=lead, institution=inst, scheduled_at=timezone.now() - timedelta(hours=1), officers=team
+    ).backfilled
+
+
+def test_planning_the_same_inspection_twice_returns_the_first(personas, district, team, client):
+    lead, inst = personas["lead"], district.institutions["b"]
+    at = when(2)
+    first = services.inspection_create(actor=lead, institution=inst, scheduled_at=at, officers=team)
+    events = AuditEvent.objects.count()
+    again = services.inspection_create(actor=lead, institution=inst, scheduled_at=at, officers=list(reversed(team)))
+    assert again.pk == first.pk and AuditEvent.objects.count() == events
+    # Twice through the page (a double click): one inspection.
+    client.force_login(lead)
+    at = timezone.localtime(when(3)).replace(second=0, microsecond=0)
+    form = {
+        "institution": inst.credit_code or inst.name,
+        "scheduled_at": at.strftime("%Y-%m-%dT%H:%M"),
+        "officers": [u.pk for u in team],
+    }
+    for _ in range(2):
+        assert client.post("/inspections/new/", form).status_code == 302
+    assert Inspection.objects.filter(institution=inst, scheduled_at=at).count() == 1

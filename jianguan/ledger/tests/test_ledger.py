@@ -43,7 +43,7 @@ def inspect(  # type: ignore[no-untyped-def]
     at = at or timezone.now() - timedelta(hours=2)
     inspection = inspections.inspection_create(
         actor=district.users["lead"], institution=district.institutions["a"], scheduled_at=at, officers=[edu, fire],
-        lead_department=lead_department,
+        lead_department=lead_department, backfill=at < timezone.now() - inspections.PLAN_GRACE,
     )  # fmt: skip
     inspections.inspection_start(actor=edu, inspection=inspection, at=at)
     for item in inspection.checklist_version.items.all():
@@ -371,3 +371,46 @@ def test_a_chosen_deadline_wins_over_the_period(district):
     )  # fmt: skip
     inspections.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
     assert LedgerItem.objects.get(inspection=inspection).deadline == chosen
+
+
+def test_an_extension_is_bounded_and_may_be_granted_shorter(district, item, settings):
+    """JIANGUAN_EXTENSION_MAX_WORKING_DAYS bounds what one request may ask; the officer may grant less, never more,
+    and never a day that is not later than the current deadline."""
+    settings.JIANGUAN_EXTENSION_MAX_WORKING_DAYS = 5
+    inst, fire = district.users["institution"], district.users["fire_officer"]
+    old = item.deadline
+    with pytest.raises(ValidationError, match="延期最多 5 个工作日.*这次是 6 个工作日"):
+        services.request_extension(actor=inst, item=item, requested_deadline=add_working_days(old, 6), reason="装修")
+    asked = add_working_days(old, 5)
+    request = services.request_extension(actor=inst, item=item, requested_deadline=asked, reason="防火门订货中")
+    for wrong in (old, asked + timedelta(days=1)):
+        with pytest.raises(ValidationError, match="批准的期限须晚于现有整改时限"):
+            services.decide_extension(actor=fire, item=item, approve=True, granted_deadline=wrong)
+    with pytest.raises(ValidationError, match="不同意延期时不填写"):
+        services.decide_extension(actor=fire, item=item, approve=False, granted_deadline=asked)
+    granted = add_working_days(old, 2)
+    services.decide_extension(actor=fire, item=item, approve=True, granted_deadline=granted, note="给两个工作日")
+    item.refresh_from_db()
+    request.refresh_from_db()
+    assert item.deadline == granted and request.granted_deadline == granted and request.status == "approved"
+    event = item.events.get(action=Action.APPROVE_EXTENSION)
+    assert (
+        event.data["granted_deadline"] == granted.isoformat() and event.data["requested_deadline"] == asked.isoformat()
+    )
+    assert AuditEvent.objects.filter(object_id=str(item.pk), action__contains="extension").exists()
+
+
+def test_the_api_grants_a_shorter_extension(district, item, client):
+    inst, fire = district.users["institution"], district.users["fire_officer"]
+    old = item.deadline
+    services.request_extension(actor=inst, item=item, requested_deadline=add_working_days(old, 4), reason="订货")
+    client.force_login(fire)
+    url = f"/api/v1/ledger/items/{item.pk}/decide-extension"
+    granted = add_working_days(old, 1)
+    response = client.post(
+        url, {"approve": True, "granted_deadline": granted.isoformat()}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["deadline"] == granted.isoformat()
+    long_note = {"approve": True, "note": "长" * 2001}
+    assert client.post(url, long_note, content_type="application/json").status_code == 422

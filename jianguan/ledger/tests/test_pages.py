@@ -181,3 +181,25 @@ def test_home_pages_lead_with_open_overdue_and_recheck_counts(client_for, distri
     assert {f.label: f.value for f in ledger_figures(district.users["street_b"], timezone.localdate())}[
         "逾期未整改"
     ] == 0
+
+
+def test_a_submission_refused_for_one_bad_file_keeps_the_text_typed(client_for, district):
+    item = district.ledger["a"]
+    LedgerItem.objects.filter(pk=item.pk).update(status="in_progress")
+    item.refresh_from_db()
+    client = client_for("institution")
+    note = "后门安全出口的杂物和电动车已全部清走，并在门口设置禁停标识。"
+    bad = SimpleUploadedFile("p.jpg", b"not a photo at all", "image/jpeg")
+    response = client.post(
+        f"/ledger/{item.pk}/submit/", _prefixed("submit", version=item.version, note=note, files=[bad])
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert note in html  # the text stays in the form
+    assert 'role="alert"' in html and "is-invalid" in html  # the error beside the control
+    item.refresh_from_db()
+    assert item.status == "in_progress" and item.attachments.count() == 1
+    # An over-long note is refused the same way, with what was typed.
+    long = "长" * 2001
+    response = client.post(f"/ledger/{item.pk}/submit/", _prefixed("submit", version=item.version, note=long))
+    assert response.status_code == 400 and long in response.content.decode()

@@ -51,7 +51,11 @@ def test_the_page_and_who_may_open_it(client_for, district):
     html = client_for("lead").get("/reports/dashboard/").content.decode()
     assert "监管驾驶舱" in html and 'data-chart="categories"' in html and "echarts.min.js" in html
     assert client_for("institution").get("/reports/dashboard/").status_code == 403
-    assert client_for("lead").get("/reports/dashboard/", {"street": "nonsense"}).status_code == 200
+    # A filter that does not parse is refused beside its control, never silently dropped (which would draw the
+    # figures of another selection under it).
+    refused = client_for("lead").get("/reports/dashboard/", {"street": "nonsense"})
+    assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
+    assert 'data-chart="categories"' not in refused.content.decode()
 
 
 def test_each_chart_exports_its_table(client_for, district, tmp_path):

@@ -87,3 +87,28 @@ def test_the_briefing_pdf_and_docx_say_the_statistics_numbers(client_for, distri
     page = client.get(f"/reports/campaigns/{campaign.pk}/").content.decode()
     assert briefing_content(campaign).sections[0].paragraphs[0] in page
     assert client.get(f"/reports/campaigns/{campaign.pk}/briefing.exe").status_code == 404
+
+
+def test_statistics_as_of_a_day_before_the_campaign_are_refused(client_for, district):
+    campaign = district.campaigns["a"]
+    client = client_for("lead")
+    url = f"/reports/campaigns/{campaign.pk}/"
+    day_before = (campaign.starts_on - timedelta(days=1)).isoformat()
+    for path in (url, f"/reports/campaigns/{campaign.pk}/briefing.pdf"):
+        response = client.get(path, {"date": day_before})
+        assert response.status_code == 400
+        assert "早于专项行动的开始日期" in response.content.decode()
+    assert client.get(url, {"date": campaign.starts_on.isoformat()}).status_code == 200
+
+
+def test_a_dashboard_period_that_ends_before_it_starts_is_refused(client_for, district):
+    client = client_for("lead")
+    today = timezone.localdate()
+    period = {"date_from": today.isoformat(), "date_to": (today - timedelta(days=7)).isoformat()}
+    page = client.get("/reports/dashboard/", period)
+    html = page.content.decode()
+    assert page.status_code == 400 and "早于起始日期" in html and 'role="alert"' in html
+    assert 'data-testid="section-' not in html  # no figures for a period that does not exist
+    export = client.get("/reports/dashboard/categories.xlsx", period)
+    assert export.status_code == 400 and "早于起始日期" in export.content.decode()
+    assert client.get("/reports/dashboard/", {**period, "date_to": today.isoformat()}).status_code == 200

@@ -8,4 +8,19 @@
       control.form.submit();
     }
   });
+  // A page that comes back with a refused form: the first problem is brought into view and focused, so nobody
+  // searches a long form for what was wrong.
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = document.querySelector(".is-invalid, form [role=alert]");
+    if (!first) {
+      return;
+    }
+    var details = first.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    first.scrollIntoView({ block: "center" });
+    var control = first.matches("input, select, textarea") ? first : first.closest("form") && first.closest("form").querySelector(".is-invalid");
+    (control || first).focus({ preventScroll: true });
+  });
 })();
