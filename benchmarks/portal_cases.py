@@ -88,6 +88,9 @@ def _ensure() -> None:
     # 12 characters of one synthetic institution's code: what a parent types before the list narrows down.
     code = synthetic.exclude(credit_code=None).exclude(credit_code="").values_list("credit_code", flat=True)[500]
     street = Region.objects.get(code="330199001").pk
+    # One synthetic name with its last character changed: nothing matches exactly, the page suggests the name.
+    name = synthetic.values_list("name", flat=True)[700]
+    wrong = name[:-1] + ("院" if name[-1] != "院" else "所")
     _state.update(
         client=Client(HTTP_HOST="127.0.0.1"),
         institutions=[f"/public/institutions/{pk}/" for pk in sample],
@@ -98,7 +101,9 @@ def _ensure() -> None:
             "credit_code": (f"q={code[:12]} (credit code prefix)", {"q": code[:12]}),
             "street": ("street=330199001", {"street": str(street)}),
             "kind": ("kind=meal_care (小饭桌)", {"kind": "meal_care"}),
+            "fuzzy": (f"q={wrong} (last character wrong: 您要找的是不是…)", {"q": wrong}),
         },
+        fuzzy_name=name,
         total=Institution.objects.count(),
     )
 
@@ -142,6 +147,12 @@ def _public_case(name: str, urls: list[str], describe: Any = lambda: "", target_
     return result
 
 
+# Absolute targets where issue 14 set them (SQLite, 100k): no worse than the figures measured before (q=培训 47 ms), and
+# the pinyin and credit-code cases under 50 ms (they were 229 and 137 ms: a LIKE over every name); the suggestion
+# search scans the names once with a CASE per two-character piece.
+SEARCH_TARGET_MS = {"q_substring": 47, "q_pinyin": 50, "credit_code": 50, "fuzzy": 250}
+
+
 def _search_case(key: str, api: bool = False):  # type: ignore[no-untyped-def]
     """`/public/?…` (or the API's `/api/v1/public/institutions?…`) with the query `key` names in _ensure."""
 
@@ -149,8 +160,15 @@ def _search_case(key: str, api: bool = False):  # type: ignore[no-untyped-def]
         _ensure()
         label, params = _state["searches"][key]
         url = _api_url(params) if api else _search_url(params)
+        if key == "fuzzy":  # the page must suggest the name the text was made from
+            with override_settings(JIANGUAN_PUBLIC_RATE_LIMIT=RATE_LIMIT):
+                html = _state["client"].get(url).content.decode()
+            assert "您要找的是不是" in html and _state["fuzzy_name"] in html, "the close name is not suggested"
         return _public_case(
-            f"public {'API ' if api else ''}search {label} p95 @{_at()}", [url], lambda: _matches(params)
+            f"public {'API ' if api else ''}search {label} p95 @{_at()}",
+            [url],
+            lambda: _matches(params),
+            target_ms=0 if api else SEARCH_TARGET_MS.get(key, 0),
         )
 
     case.__name__ = f"portal_{'api_' if api else ''}search_{key}"
@@ -357,7 +375,7 @@ def _throughput_case(name: str, urls_for: Any) -> dict:
 def _mix() -> list[str]:
     """Every search of the p95 cases (HTML and the API's q=培训) and the 50 institution pages, interleaved: a search,
     then a profile, as a visitor does."""
-    searches = [_search_url(params) for _label, params in _state["searches"].values()]
+    searches = [_search_url(params) for key, (_label, params) in _state["searches"].items() if key != "fuzzy"]
     searches.append(_api_url({"q": "培训"}))
     mix = []
     for i, page in enumerate(_state["institutions"]):
@@ -374,6 +392,7 @@ portal_search_q_pinyin = _search_case("q_pinyin")
 portal_search_credit_code = _search_case("credit_code")
 portal_search_street = _search_case("street")
 portal_search_kind = _search_case("kind")
+portal_search_fuzzy = _search_case("fuzzy")
 portal_api_search_q_substring = _search_case("q_substring", api=True)
 
 ALL = [
@@ -382,6 +401,7 @@ ALL = [
     portal_search_credit_code,
     portal_search_street,
     portal_search_kind,
+    portal_search_fuzzy,
     portal_api_search_q_substring,
     portal_institution,
     portal_throughput_20_clients,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.checklists.choices import Severity
@@ -20,8 +21,24 @@ from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
+from jianguan.registry.search import similar
 
 DATE = HtmlDateInput()
+
+
+class InstitutionLookupInput(forms.TextInput):
+    """A text input with its own datalist, which registry:institution_lookup fills as the user types."""
+
+    template_name = "inspections/widgets/institution_lookup.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "list": "institution-options", "autocomplete": "off",
+                "hx-get": reverse_lazy("registry:institution_lookup"), "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#institution-options", "hx-swap": "innerHTML", **(attrs or {}),
+            }
+        )  # fmt: skip
 
 
 class InstitutionLookupField(forms.CharField):
@@ -29,6 +46,8 @@ class InstitutionLookupField(forms.CharField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("机构（信用代码或完整名称）"))
+        # Typing offers matching institutions (registry:institution_lookup fills the page's datalist).
+        kwargs.setdefault("widget", InstitutionLookupInput())
         super().__init__(*args, max_length=100, **kwargs)
         self.queryset = Institution.objects.all()
 
@@ -38,6 +57,11 @@ class InstitutionLookupField(forms.CharField):
             return None
         code = normalize_credit_code(text)
         matches = list(self.queryset.filter(Q(credit_code=code) | Q(name=text.strip()))[:2])
+        if not matches and (close := similar(self.queryset, text.strip(), limit=3)):
+            names = "、".join(f"{i.name}（{i.credit_code}）" if i.credit_code else i.name for i in close)
+            raise ValidationError(
+                _("名录库中没有“%(text)s”。您要找的是不是：%(names)s？") % {"text": text, "names": names}
+            )
         if not matches:
             raise ValidationError(_("名录库中没有找到“%(text)s”；未登记的场所请先“登记未登记场所”。") % {"text": text})
         if len(matches) > 1:

@@ -14,6 +14,7 @@ from jianguan.lib.ratelimit import api_within_limit
 from jianguan.portal import selectors
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
+from jianguan.registry.search import by_name
 
 router = Router(tags=["公众查询"], auth=None)
 
@@ -80,7 +81,7 @@ def public_search(
 ) -> dict:
     api_within_limit(request)
     kind = kind if kind in InstitutionKind.values else ""
-    qs = selectors.search(q, street, kind).order_by("name", "pk")
+    qs = selectors.search(q, street, kind).order_by(*by_name(q))
     page = list(qs.values_list("pk", flat=True)[offset : offset + limit])
     rows = selectors.rows(Institution.objects.filter(pk__in=page).order_by("name", "pk"), timezone.localdate())
     return {"count": qs.count(), "items": [_item(r) for r in rows]}

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.lib.creditcode import normalize as normalize_credit_code
 from jianguan.registry.choices import LicenceStatus, OperatingStatus
 from jianguan.registry.models import Institution
+from jianguan.registry.search import text_q
 from jianguan.registry.selectors import annotate_licence_state
 
 PUBLIC_FIELDS = ["pk", "name", "credit_code", "kind", "sub_kind", "street__name", "address", "status"]
@@ -78,16 +78,10 @@ def mask_phone(phone: str) -> str:
 
 
 def search(q: str = "", street: int | None = None, kind: str = "") -> QuerySet[Institution]:
-    """Name, pinyin initials or credit code; street and kind. Returns only public columns."""
+    """Name, pinyin initials or credit code (registry.search.text_q); street and kind."""
     qs = Institution.objects.all()
     if text := (q or "").strip()[:50]:
-        cond = Q(name__icontains=text)
-        code = normalize_credit_code(text)
-        if code.isalnum() and len(code) >= 4:
-            cond |= Q(credit_code__startswith=code)
-        if text.isascii() and text.isalnum():
-            cond |= Q(pinyin_initials__startswith=text.lower())
-        qs = qs.filter(cond)
+        qs = qs.filter(text_q(text, code_min=4))
     if street:
         qs = qs.filter(street_id=street)
     if kind:

@@ -24,6 +24,7 @@ from jianguan.portal.forms import MarkForm
 from jianguan.portal.models import PublicMark
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
+from jianguan.registry.search import by_name, similar
 
 
 def too_many(
@@ -48,14 +49,22 @@ def search(request: HttpRequest) -> HttpResponse:
     kind = choice_param(request.GET, "kind", InstitutionKind.values)
     results = None
     if q.strip() or street_id or kind:
-        queryset = selectors.search(q, street_id, kind).order_by("name", "pk")
+        queryset = selectors.search(q, street_id, kind).order_by(*by_name(q))
         page = Paginator(queryset, 20).get_page(request.GET.get("page"))
         results = {
             "page": page,
             "rows": selectors.rows(
                 Institution.objects.filter(pk__in=[i.pk for i in page]).order_by("name", "pk"), timezone.localdate()
             ),
+            "suggestions": [],
         }
+        if not page.object_list and q.strip():
+            # Nothing matches what was typed: the closest names first ("您要找的是不是…"), never "unregistered" while
+            # a close match exists.
+            close = similar(selectors.search("", street_id, kind), q.strip())
+            order = {i.pk: n for n, i in enumerate(close)}
+            found = selectors.rows(Institution.objects.filter(pk__in=order), timezone.localdate())
+            results["suggestions"] = sorted(found, key=lambda r: order[r.pk])
     query = request.GET.copy()
     query.pop("page", None)
     context = {

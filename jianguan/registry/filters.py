@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.lib.creditcode import normalize as normalize_credit_code
 from jianguan.lib.textnorm import clean_text
 from jianguan.org.models import Region
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import InstitutionKind, LicenceStatus, OperatingStatus
+from jianguan.registry.search import by_name, text_q
 from jianguan.registry.selectors import licence_state_q
 
 SORTS = {
@@ -58,13 +58,7 @@ class InstitutionFilter(forms.Form):
             else {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
         )
         if text := clean_text(data.get("q") or ""):
-            cond = Q(name__icontains=text) | Q(address__icontains=text)
-            code = normalize_credit_code(text)
-            if code.isalnum():
-                cond |= Q(credit_code__startswith=code)
-            if text.isascii() and text.isalnum():
-                cond |= Q(pinyin_initials__startswith=text.lower())
-            queryset = queryset.filter(cond)
+            queryset = queryset.filter(text_q(text, address=True))
         if street := data.get("street"):
             queryset = queryset.filter(street=street)
         if kind := data.get("kind"):
@@ -73,4 +67,7 @@ class InstitutionFilter(forms.Form):
             queryset = queryset.filter(status=status)
         if licence := data.get("licence"):
             queryset = queryset.filter(licence_state_q(licence, timezone.localdate()))
-        return queryset.order_by(*SORTS.get(data.get("sort") or "name", SORTS["name"]))
+        sort = data.get("sort") or "name"
+        if sort == "name" and text:
+            return queryset.order_by(*by_name(text))
+        return queryset.order_by(*SORTS.get(sort, SORTS["name"]))

@@ -22,6 +22,7 @@ from jianguan.registry.choices import (
     LicenceStatus,
     OperatingStatus,
 )
+from jianguan.registry.search import name_latin
 
 phone_validator = RegexValidator(r"^[0-9+\-() ]{7,20}$", _("请输入有效的电话号码，如 13800138000 或 0571-88888888。"))
 
@@ -83,6 +84,8 @@ class Institution(models.Model):
     )
     notes = models.TextField(_("备注"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_plain_text])
     pinyin_initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, editable=False, db_index=True)
+    # The name's Latin letters and digits ("ABC英语" → "abc"), empty for most names: letters are searched here.
+    name_latin = models.CharField(_("名称中的字母数字"), max_length=100, blank=True, editable=False, db_index=True)
     latitude = models.DecimalField(
         _("纬度"),
         max_digits=9,
@@ -136,6 +139,7 @@ class Institution(models.Model):
     def set_search_fields(self) -> None:
         """A derived search column, kept in step with the name by save() and by the bulk services."""
         self.pinyin_initials = pinyin_initials(self.name)[:100]
+        self.name_latin = name_latin(self.name)
 
 
 class InstitutionStatusChange(models.Model):

@@ -309,7 +309,7 @@ def institution_status_change(
     change.full_clean()
     change.save()
     institution.status = to_status
-    institution.save(update_fields=["status", "updated_at", "pinyin_initials"])
+    institution.save(update_fields=["status", "updated_at", "pinyin_initials", "name_latin"])
     audit_record(
         actor=actor,
         action="institution.status_change",

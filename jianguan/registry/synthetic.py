@@ -31,6 +31,7 @@ from jianguan.org.models import Region
 from jianguan.org.selectors import streets
 from jianguan.registry.choices import InstitutionKind, InstitutionSubKind, LicenceKind, OperatingStatus
 from jianguan.registry.models import Institution, Licence, pinyin_initials
+from jianguan.registry.search import name_latin
 from jianguan.registry.selectors import licence_cover, licence_requirements
 
 __all__ = ["BATCH_SIZE", "SYNTHETIC_NOTE", "SyntheticDataExists", "generate", "synthetic_count"]
@@ -274,6 +275,7 @@ def _rows(
             status=status,
             notes=SYNTHETIC_NOTE,
             pinyin_initials=pinyin_initials(name)[:100],
+            name_latin=name_latin(name),
             created_at=created,
         )
         licences = []

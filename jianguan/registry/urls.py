@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.institution_export, {"fmt": "xlsx"}, name="institution_export_xlsx"),
     path("export.csv", views.institution_export, {"fmt": "csv"}, name="institution_export_csv"),
     path("new/", views.institution_create, name="institution_create"),
+    path("lookup/", views.institution_lookup, name="institution_lookup"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("requirements/", views.requirement_list, name="requirement_list"),

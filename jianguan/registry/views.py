@@ -17,12 +17,15 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.params import text_param
 from jianguan.lib.storedfiles import verified_response
+from jianguan.lib.textnorm import clean_text
 from jianguan.registry import exports, importer, services
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.filters import InstitutionFilter
 from jianguan.registry.forms import ImportForm, InstitutionForm, LicenceForm, RequirementForm, StatusChangeForm
 from jianguan.registry.models import Institution, Licence
+from jianguan.registry.search import similar, text_q
 from jianguan.registry.selectors import (
     annotate_licence_state,
     institution_timeline,
@@ -50,7 +53,16 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_manage": allowed(request.user, "institutions.manage"),
+        "suggestions": [],
     }
+    text = clean_text((getattr(form, "cleaned_data", None) or {}).get("q") or "")
+    if text and not page.object_list:
+        # Nothing matches what was typed: the closest names within the other filters and the user's scope.
+        unfiltered = InstitutionFilter({**request.GET.dict(), "q": ""})
+        unfiltered.is_valid()
+        context["suggestions"] = similar(
+            unfiltered.apply(Institution.objects.visible_to(request.user).select_related("street")), text
+        )
     template = "registry/partials/institution_table.html" if request.htmx else "registry/institution_list.html"
     return render(request, template, context)
 
@@ -278,3 +290,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             request.session["registry_import"] = {"token": token, "valid_only": valid_only}
     return render(request, "registry/import.html", {"form": form, "report": report, "token": token})
+
+
+@login_required
+def institution_lookup(request: HttpRequest) -> HttpResponse:
+    """Autocomplete for an institution field (the planning form): up to ten institutions the user may see whose name,
+    pinyin initials or credit code match what was typed — or, when none does, the closest names — as <option>s of a
+    datalist (the value is the credit code, or the name of an institution without one)."""
+    text = clean_text(text_param(request.GET, "institution", max_length=100))
+    found: list[Institution] = []
+    if text:
+        visible = Institution.objects.visible_to(request.user).only("pk", "name", "credit_code", "address")
+        found = list(visible.filter(text_q(text)).order_by("name", "pk")[:10]) or similar(visible, text, limit=10)
+    return render(request, "registry/partials/lookup_options.html", {"institutions": found})

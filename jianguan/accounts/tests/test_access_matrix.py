@@ -189,6 +189,8 @@ CASES: dict[str, Case] = {
     "audit:event_list": Case(_u("audit:event_list"), ["admin"]),
     "audit:event_detail": Case(_u("audit:event_detail", seq=1), ["admin"]),
     "registry:institution_list": Case(_u("registry:institution_list"), SIGNED_IN),
+    # Scoped like the list: each signed-in user is offered only the institutions it may see (test_search).
+    "registry:institution_lookup": Case(_u("registry:institution_lookup"), SIGNED_IN),
     "registry:institution_export_xlsx": Case(_u("registry:institution_export_xlsx"), SIGNED_IN),
     "registry:institution_export_csv": Case(_u("registry:institution_export_csv"), SIGNED_IN),
     "registry:institution_create": Case(_u("registry:institution_create"), MANAGERS),
