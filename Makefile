@@ -24,14 +24,17 @@ STATIC_SOURCES := $(shell find jianguan/static jianguan/*/static -type f 2>/dev/
 
 # Collected (and compressed) only when a static file changed, which keeps a second `make run` quick.
 var/static/staticfiles.json: $(STATIC_SOURCES) pyproject.toml
+	@echo "run: collecting and compressing the static files"
 	@$(MANAGE) collectstatic --noinput -v0
 
 db: setup messages
+	@echo "run: migrating the database"
 	@$(MANAGE) migrate --noinput -v0
 	@$(MAKE) -s var/static/staticfiles.json
 
 ## make run: set up, migrate, load the demo district and serve on http://127.0.0.1:$(PORT)
 run: db
+	@echo "run: loading the demo district (its history is replayed event by event: about half a minute the first time)"
 	@$(MANAGE) load_demo
 	@echo ""
 	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止)"

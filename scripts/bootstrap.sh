@@ -52,11 +52,23 @@ fi
 # Reinstall only when pyproject.toml changed since the last successful install.
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "bootstrap: installing Python dependencies"
-  # Some machines' pip configuration names local mirrors that may be absent; those warnings are noise here.
-  quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
-  quiet .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  quiet .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  echo "bootstrap: installing Python dependencies (about a minute on a fresh machine; pip's full output in .venv/pip.log)"
+  # Progress as it happens: one line per package fetched, then how many were installed. Some machines' pip
+  # configuration names local mirrors that may be absent; those warnings, and pip's download bars, stay in the log.
+  progress() {
+    awk '
+      /^(Collecting|Processing) / { n++; name = $2; sub(/.*\//, "", name); sub(/-[0-9].*$/, "", name); sub(/[=<>\[].*$/, "", name);
+                                    printf "bootstrap:   %3d %s\n", n, name; fflush() }
+      /^Successfully installed/ { printf "bootstrap:   installed %d packages\n", NF - 2; fflush() }
+      /^ERROR/ { print; fflush() }
+    '
+  }
+  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip \
+      && .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]'; } 2>&1 \
+      | tee .venv/pip.log | progress; then
+    echo "bootstrap: pip failed; its output is in .venv/pip.log" >&2
+    exit 1
+  fi
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
