@@ -60,15 +60,18 @@ def _fresh_calendar_cache():
 @pytest.fixture(autouse=True)
 def _no_csp_violations(request):
     """Browser tests fail on any Content-Security-Policy violation a page reported (ECharts, htmx and Quill must work
-    without inline script or style)."""
+    without inline script or style), and on any accessibility violation axe-core found on a page they opened."""
     if request.node.get_closest_marker("browser") is None:
         yield
         return
-    from tests.support.browser import CSP_VIOLATIONS
+    from tests.support.browser import AXE_CHECKED, AXE_VIOLATIONS, CSP_VIOLATIONS
 
     CSP_VIOLATIONS.clear()
+    AXE_VIOLATIONS.clear()
+    AXE_CHECKED.clear()
     yield
     assert not CSP_VIOLATIONS, f"Content-Security-Policy violations: {CSP_VIOLATIONS}"
+    assert not AXE_VIOLATIONS, "Accessibility (axe-core, WCAG 2.1 AA) violations:\n" + "\n".join(AXE_VIOLATIONS)
 
 
 @pytest.fixture(scope="session")

@@ -14,4 +14,8 @@ cp "$h/dist/htmx.min.js" "$h/LICENSE" $V/htmx/
 cp "$e/dist/echarts.min.js" "$e/i18n/langZH.js" "$e/LICENSE" "$e/NOTICE" $V/echarts/
 # quill.js is minified already; its .map files are kept because the manifest storage follows sourceMappingURL.
 cp "$q"/dist/quill.js{,.map,.LICENSE.txt} "$q"/dist/quill.snow.css{,.map} "$q/LICENSE" $V/quill/
-echo "vendored into $V"
+# axe-core is for the browser tests only (tests/support/browser.py injects it into every page they open).
+(cd "$tmp" && npm pack --silent axe-core@4.14.1 >/dev/null && mkdir -p axe && tar xzf axe-core-4.14.1.tgz -C axe)
+mkdir -p tests/support/vendor/axe-core
+cp "$tmp/axe/package/axe.min.js" "$tmp/axe/package/LICENSE" tests/support/vendor/axe-core/
+echo "vendored into $V and tests/support/vendor"

@@ -47,7 +47,11 @@ def item_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, ledger_rows(qs), 30)
     overdue_ids = set(qs.filter(overdue_q(today)).filter(pk__in=[i.pk for i in page]).values_list("pk", flat=True))
-    context = {"form": form, "page": page, "query": query.urlencode(), "overdue_ids": overdue_ids, "today": today}
+    context = {
+        "form": form, "page": page, "query": query.urlencode(), "overdue_ids": overdue_ids, "today": today,
+        # On a phone the filters fold behind one button that says how many are in use.
+        "active_filters": sum(1 for name in form.fields if request.GET.get(name)),
+    }  # fmt: skip
     return render(request, "ledger/item_list.html", context)
 
 

@@ -68,3 +68,36 @@ CSP_VIOLATIONS: list[str] = []
 def note_csp_violation(console_text: str) -> None:
     if "Content Security Policy" in console_text or "Content-Security-Policy" in console_text:
         CSP_VIOLATIONS.append(console_text)
+
+
+# Accessibility: axe-core (vendored from npm, tests/support/vendor) runs on every page a browser test opens, once the
+# page has loaded, against WCAG 2.1 A and AA; each violation is recorded for the test's teardown (conftest.py), like
+# the CSP violations above.
+AXE_VIOLATIONS: list[str] = []
+AXE_CHECKED: list[str] = []  # the pages axe-core reported on
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+AXE_RUNNER = """
+(() => {
+  if (window.top !== window) return;
+  window.addEventListener("load", () => {
+    window.axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+      .then((result) => window.__jianguanAxe(location.pathname + location.search, result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " :: " + (n.failureSummary || "").split("\\n")[1]),
+      }))))
+      .catch((error) => window.__jianguanAxe(location.pathname, [{id: "axe-error", help: String(error), nodes: []}]));
+  });
+})();
+"""
+
+
+def note_axe_violations(_source: Any, url: str, violations: list[dict[str, Any]]) -> None:
+    AXE_CHECKED.append(url)
+    for v in violations:
+        AXE_VIOLATIONS.append(f"{url}: {v['id']} ({v.get('impact')}) {v['help']} — {v['nodes']}")
+
+
+def check_accessibility(context: Any) -> None:
+    """Run axe-core on every page this browser context loads (see AXE_VIOLATIONS)."""
+    context.expose_binding("__jianguanAxe", note_axe_violations)
+    context.add_init_script(script=AXE_SOURCE + AXE_RUNNER)

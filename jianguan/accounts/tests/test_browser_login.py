@@ -30,7 +30,13 @@ from jianguan.accounts.demo import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
 from jianguan.demo.loader import load_demo
-from tests.support.browser import SCREENSHOTS, chromium, live_server_settings, note_csp_violation
+from tests.support.browser import (
+    SCREENSHOTS,
+    check_accessibility,
+    chromium,
+    live_server_settings,
+    note_csp_violation,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -119,6 +125,7 @@ def open_page(browser: Browser, *, phone: bool) -> tuple[Page, Traffic]:
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
     )
+    check_accessibility(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     traffic = Traffic()
@@ -262,6 +269,11 @@ def test_repeated_wrong_passwords_lock_the_account(
     account = "east"
     page, traffic = open_page(browser, phone=False)
     open_login(page, live_server.url)
+    # The first Tab reaches the skip link, which moves focus to the page's content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     alert = page.locator(".alert-danger[role=alert]")
 
     for attempt in range(1, threshold + 2):

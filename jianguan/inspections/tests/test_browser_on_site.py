@@ -74,6 +74,10 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
         # htmx swaps the row for the saved one: wait until it shows the answer, then go on.
         expect(page.locator(f"#item-{pk} input[name=outcome]:checked")).to_have_count(1)
 
+    # The 拍照 control is reachable by keyboard: Tab from the item's 当场整改 box lands on its file input.
+    page.locator(f"#f-{failed_pk}").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "photo"
     # The camera input on the failed item (submits on change and comes back to the item).
     page.locator(f"#item-{failed_pk} input[type=file]").set_input_files(str(planned["photo"]))
     page.wait_for_load_state()

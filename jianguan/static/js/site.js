@@ -8,6 +8,16 @@
       control.form.submit();
     }
   });
+  // 打印 buttons: the page's print stylesheet leaves out navigation, filters and buttons.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-print]") : null;
+    if (button) {
+      document.querySelectorAll("details").forEach(function (details) {
+        details.open = true; // folded tables print too
+      });
+      window.print();
+    }
+  });
   // A page that comes back with a refused form: the first problem is brought into view and focused, so nobody
   // searches a long form for what was wrong.
   document.addEventListener("DOMContentLoaded", function () {

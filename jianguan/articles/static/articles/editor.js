@@ -25,6 +25,14 @@
     // converted to Quill's own document model (parsed in an inert document), never inserted as live HTML.
     quill.setContents(quill.clipboard.convert({ html: textarea.value }), "silent");
     textarea.hidden = true;
+    // The editing area is a multi-line text box for assistive technology, and the toolbar's drop-downs say what they
+    // choose (Quill leaves both unnamed).
+    quill.root.setAttribute("role", "textbox");
+    quill.root.setAttribute("aria-multiline", "true");
+    holder.parentNode.querySelectorAll(".ql-picker-label").forEach(function (picker) {
+      var kind = picker.closest(".ql-picker");
+      picker.setAttribute("aria-label", kind && kind.classList.contains("ql-header") ? "段落格式" : "格式");
+    });
     var label = document.querySelector('label[for="' + textarea.id + '"]');
     if (label) {
       quill.root.setAttribute("aria-label", label.textContent.replace("*", "").trim());
