@@ -138,10 +138,20 @@ def licence_summary(
     return summary
 
 
+# The on-site detail of an inspection (each answer, photo, the arrival) is on the inspection's page and in its 笔录; the
+# institution's timeline shows the inspection once, when it was completed, with the number of problems found.
+ON_SITE_DETAIL = ("inspection.result", "evidence.add", "inspection.start", "finding.create")
+
+
 def institution_timeline(institution: Institution) -> QuerySet[AuditEvent]:
-    """Every audited event about the institution: its record, licences and status (later inspections, ledger items
-    and complaints). Part of the institution's record, so shown to whoever may see the institution."""
-    return AuditEvent.objects.filter(institution_id=institution.pk).select_related("actor").order_by("-seq")
+    """The audited events about the institution: its record, licences and status, its inspections (one line each),
+    ledger items, documents and complaints. Part of the institution's record, so shown to whoever may see it."""
+    return (
+        AuditEvent.objects.filter(institution_id=institution.pk)
+        .exclude(action__in=ON_SITE_DETAIL)
+        .select_related("actor")
+        .order_by("-seq")
+    )
 
 
 def same_name_in_street(name: str, street_id: int, exclude_pk: int | None = None) -> list[Institution]:

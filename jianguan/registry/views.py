@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.lib.forms import add_service_errors, paginate
@@ -99,6 +100,9 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_form": StatusChangeForm(initial={"effective_date": today}),
         # The risk rating and its factors, for staff only (institutions do not see their own: permissions.py).
         "show_risk": allowed(request.user, "risk.view"),
+        # Staff see what is open about the institution first (reports:institution_overview); the institution's own
+        # users have their home page for that.
+        "show_overview": request.user.role != Role.INSTITUTION,
     }
     if context["show_risk"]:
         context["risk_rating"] = rating_for(institution)

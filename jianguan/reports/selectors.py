@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,3 +98,31 @@ def home_figures(user: Any) -> list[Figure]:
             Figure(_("审计事件"), AuditEvent.objects.count(), reverse("audit:event_list")),
         ]
     return figures
+
+
+def institution_overview(user: Any, institution: Institution, today: date) -> list[Figure]:
+    """What is open about one institution, within the user's scope, for the top of its page: its unclosed problems
+    (and how many are overdue), its inspections (and the last one) and its complaints still in hand. Three queries."""
+    from jianguan.complaints.choices import OPEN_STATUSES as OPEN_COMPLAINTS
+    from jianguan.complaints.models import Complaint
+    from jianguan.ledger.choices import OPEN_STATUSES as OPEN_ITEMS
+    from jianguan.ledger.models import LedgerItem
+    from jianguan.ledger.selectors import overdue_q
+
+    items = (
+        LedgerItem.objects.visible_to(user)
+        .filter(institution=institution)
+        .aggregate(open=Count("pk", filter=Q(status__in=OPEN_ITEMS)), overdue=Count("pk", filter=overdue_q(today)))
+    )
+    inspections = Inspection.objects.visible_to(user).filter(institution=institution).exclude(status="cancelled")
+    seen = inspections.aggregate(n=Count("pk"), last=Max("completed_at"))
+    complaints = Complaint.objects.visible_to(user).filter(institution=institution, status__in=OPEN_COMPLAINTS).count()
+    ledger = f"{reverse('ledger:item_list')}?{urlencode({'q': institution.name, 'status': 'open'})}"
+    last = timezone.localtime(seen["last"]).date().isoformat() if seen["last"] else ""
+    return [
+        Figure(_("未销号问题"), items["open"], ledger),
+        Figure(_("其中逾期"), items["overdue"], ledger.replace("status=open", "status=overdue")),
+        Figure(_("检查次数") + (f"（{_('最近')} {last}）" if last else ""), seen["n"],
+               f"{reverse('inspections:inspection_list')}?institution={institution.pk}"),
+        Figure(_("办理中的投诉"), complaints, ""),
+    ]  # fmt: skip

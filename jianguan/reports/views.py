@@ -16,16 +16,18 @@ from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
+from jianguan.inspections.services import CLOSED_STATUSES
 from jianguan.lib.excel import temp_xlsx_path, write_table
 from jianguan.lib.params import BadParameter, date_param
 from jianguan.org.selectors import calendar_gaps
 from jianguan.portal.views import too_many
+from jianguan.registry.models import Institution
 from jianguan.reports import opendata
 from jianguan.reports.briefing import briefing_content, narrative
 from jianguan.reports.dashboard import dashboard, riskiest
 from jianguan.reports.dashboard import section as dashboard_section
 from jianguan.reports.forms import DashboardForm
-from jianguan.reports.selectors import home_figures
+from jianguan.reports.selectors import home_figures, institution_overview
 from jianguan.reports.statistics import campaign_statistics
 
 
@@ -141,3 +143,18 @@ def open_data_download(request: HttpRequest) -> FileResponse | HttpResponse:
         return refused
     path = opendata.open_data_zip()
     return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115
+
+
+@login_required
+def institution_overview_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The top of an institution's page (registry:institution_detail loads it): open problems, inspections and
+    complaints in the user's scope, with 安排检查 and 投诉核查 for those who plan inspections."""
+    if request.user.role == Role.INSTITUTION:  # staff only: an institution has its home page
+        raise Http404
+    institution = get_visible_or_404(Institution.objects.all(), request.user, pk=pk)
+    context = {
+        "obj": institution,
+        "figures": institution_overview(request.user, institution, timezone.localdate()),
+        "can_plan": allowed(request.user, "inspections.plan") and institution.status not in CLOSED_STATUSES,
+    }
+    return render(request, "reports/partials/institution_overview.html", context)

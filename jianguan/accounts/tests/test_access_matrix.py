@@ -375,6 +375,11 @@ CASES: dict[str, Case] = {
         _u("ledger:attachment_file", pk=lambda d: d.ledger["a"].attachments.first().pk), LEDGER_A_VIEWERS, denied=404
     ),
     "reports:dashboard": Case(_u("reports:dashboard"), CAMPAIGN_VIEWERS),
+    "reports:institution_overview": Case(
+        _u("reports:institution_overview", pk=lambda d: d.institutions["a"].pk),
+        [p for p in SIGNED_IN if p not in ("street_b", "institution")],
+        denied=404,
+    ),
     "reports:dashboard_export": Case(_u("reports:dashboard_export", key="categories"), CAMPAIGN_VIEWERS),
     "reports:campaign_statistics": Case(_u("reports:campaign_statistics", pk=_campaign), REPORT_READERS),
     "reports:campaign_briefing": Case(_u("reports:campaign_briefing", pk=_campaign, fmt="docx"), REPORT_READERS),
