@@ -10,6 +10,13 @@
     if (!source || typeof echarts === "undefined") return;
     var option = JSON.parse(source.textContent);
     option.animation = !still;
+    // On a phone (a chart under 500 px wide) category labels slant and are cut to a readable width, with room below.
+    if (el.clientWidth < 500 && option.xAxis && option.xAxis.type === "category") {
+      option.xAxis.axisLabel = Object.assign({}, option.xAxis.axisLabel, {
+        interval: 0, rotate: 45, width: 72, overflow: "truncate", fontSize: 11
+      });
+      option.grid = Object.assign({}, option.grid, { bottom: 84, left: 36 });
+    }
     var chart = echarts.init(el, null, { locale: locale, renderer: "canvas" });
     chart.setOption(option);
     charts.push(chart);
