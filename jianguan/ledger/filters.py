@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.accounts.choices import Role
 from jianguan.inspections.models import Campaign
 from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.selectors import due_soon_q, overdue_q, recheck_due_q
@@ -54,6 +55,10 @@ class LedgerFilter(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
+        if getattr(user, "role", None) == Role.INSTITUTION:
+            # An institution's own items: no institution name, campaign, street or department to choose from.
+            for name in ("q", "campaign", "street", "department"):
+                del self.fields[name]
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}
@@ -61,7 +66,7 @@ class LedgerFilter(forms.Form):
         if text := (data.get("q") or "").strip():
             queryset = queryset.filter(Q(institution__name__icontains=text) | Q(description__icontains=text))
         for name in ("campaign", "street", "department"):
-            if value := data.get(name):
+            if name in self.fields and (value := data.get(name)):
                 queryset = queryset.filter(**{"institution__street" if name == "street" else name: value})
         if category := data.get("category"):
             queryset = queryset.filter(category=category)

@@ -203,3 +203,14 @@ def test_a_submission_refused_for_one_bad_file_keeps_the_text_typed(client_for, 
     long = "长" * 2001
     response = client.post(f"/ledger/{item.pk}/submit/", _prefixed("submit", version=item.version, note=long))
     assert response.status_code == 400 and long in response.content.decode()
+
+
+def test_an_institution_sees_only_the_filters_that_concern_it(client_for, district):
+    own = client_for("institution").get("/ledger/").content.decode()
+    assert 'name="status"' in own and 'name="category"' in own
+    for staff_only in ('name="street"', 'name="department"', 'name="campaign"', 'name="q"'):
+        assert staff_only not in own
+    staff = client_for("lead").get("/ledger/").content.decode()
+    assert 'name="street"' in staff and 'name="department"' in staff and 'name="q"' in staff
+    # A staff filter in the address changes nothing for the institution: still its own items.
+    assert client_for("institution").get("/ledger/", {"street": district.streets["b"].pk}).status_code == 200
