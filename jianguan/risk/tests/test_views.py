@@ -98,8 +98,15 @@ def test_the_institution_page_shows_the_rating_and_its_factors_to_staff(client_f
     html = client_for("street_a").get(f"/institutions/{a.pk}/").content.decode()
     card = html.split('data-testid="risk-rating"')[1].split("</section>")[0]
     assert 'data-risk-level="C"' in card and "C 较高" in card and "<strong>38</strong>" in card
-    for line in ["缺少必备证照 1 项 +25", "未销号整改事项（严重） 1 项 +10", "投诉举报（未核实） 1 件 +3", "评定时间"]:
-        assert line in card
+    assert "评定时间" in card
+    # Each factor once (issue 14: the explanation sentence repeated the name, count and points beside them).
+    rows = [r.split("</tr>")[0] for r in card.split('data-testid="risk-factor">')[1:]]
+    cells = [[c.split("</td>")[0].strip() for c in r.split("<td")[1:]] for r in rows]
+    found = {c[0].split(">", 1)[1]: (c[1].split(">", 1)[1], c[2].split(">", 1)[1]) for c in cells}
+    assert found == {"缺少必备证照": ("1 项", "+25"), "未销号整改事项（严重）": ("1 项", "+10"),
+                     "投诉举报（未核实）": ("1 件", "+3")}  # fmt: skip
+    for label in found:
+        assert card.count(label) == 1
 
 
 def test_the_institution_page_hides_the_rating_from_the_institution(client_for, district):
