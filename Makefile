@@ -36,9 +36,14 @@ db: setup messages
 run: db
 	@echo "run: loading the demo district (its history is replayed event by event: about half a minute the first time)"
 	@$(MANAGE) load_demo
+	@echo "run: today's reminders, and the daily reminder and risk runs queued for the background worker"
+	@$(MANAGE) ledger_remind --schedule | tail -1 | sed 's/^/run: reminders /'
+	@$(MANAGE) risk_refresh --schedule | tail -1 | sed 's/^/run: risk ratings /'
 	@echo ""
-	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止)"
-	@JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks
+	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止；后台任务进程同时运行，日志见 var/worker.log)"
+	@JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) db_worker --interval 2 --no-startup-delay --no-reload >var/worker.log 2>&1 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 ## make test: set up and run the whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
 test: setup messages

@@ -273,6 +273,27 @@ JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
 # Background tasks (the daily reminders): stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JIANGUAN_REMIND_HOUR = env_int("JIANGUAN_REMIND_HOUR", 8)
+# Notifications beyond the in-app inbox (see README): e-mail through Django's SMTP backend when a host is set, SMS
+# through an HTTP gateway when its URL is set. Each send is a task, retried with growing pauses up to the attempts.
+EMAIL_HOST = os.environ.get("JIANGUAN_EMAIL_HOST", "")
+EMAIL_PORT = env_int("JIANGUAN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("JIANGUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JIANGUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JIANGUAN_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("JIANGUAN_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("JIANGUAN_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("JIANGUAN_EMAIL_FROM", "jianguan@localhost")
+EMAIL_SUBJECT_PREFIX = "[监管平台] "
+# The SMS gateway: a POST of the body template (JSON) with $phone and $text filled in, an optional bearer token.
+JIANGUAN_SMS_URL = os.environ.get("JIANGUAN_SMS_URL", "")
+JIANGUAN_SMS_TEMPLATE = os.environ.get("JIANGUAN_SMS_TEMPLATE", '{"phone": "$phone", "text": "$text"}')
+JIANGUAN_SMS_TOKEN = os.environ.get("JIANGUAN_SMS_TOKEN", "")
+JIANGUAN_SMS_SIGNATURE = os.environ.get("JIANGUAN_SMS_SIGNATURE", "【监管平台】")
+JIANGUAN_SMS_TIMEOUT = env_int("JIANGUAN_SMS_TIMEOUT", 10)
+# The address staff reach the platform at, for the links in e-mails.
+JIANGUAN_SITE_URL = os.environ.get("JIANGUAN_SITE_URL", "http://127.0.0.1:8000")
+JIANGUAN_NOTIFY_MAX_ATTEMPTS = env_int("JIANGUAN_NOTIFY_MAX_ATTEMPTS", 5)
+JIANGUAN_NOTIFY_RETRY_SECONDS = env_int("JIANGUAN_NOTIFY_RETRY_SECONDS", 60)
 # The public portal: requests per client per minute, and whether the legal representative's name is shown.
 JIANGUAN_PUBLIC_RATE_LIMIT = env_int("JIANGUAN_PUBLIC_RATE_LIMIT", 60)
 JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE", False)

@@ -32,6 +32,7 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("工作日"), "org:workday_list", "calendar.manage"),
     (_("证照要求"), "registry:requirement_list", "registry.configure"),
     (_("审计"), "audit:event_list", "audit.view"),
+    (_("邮件和短信"), "notifications:delivery_list", "notifications.deliveries"),
 ]
 MAIN = 9
 

@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Early warnings (预警): everyone, each within their scope (an institution its own licences and ledger items;
     # complaints and repeated problems are for the supervisors). Acknowledging one clears it from one's own list.
     "alerts.view": frozenset(set(Role)),
+    # Notifications by e-mail and SMS: the administrator sees every delivery that failed and sends it again.
+    "notifications.deliveries": frozenset({Role.ADMIN}),
 }
 
 

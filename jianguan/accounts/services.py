@@ -102,6 +102,36 @@ def user_update(*, actor: Any, user: User, streets: list[Any] | None = None, **f
 
 
 @transaction.atomic
+def contact_set(*, actor: Any, email: str, phone: str) -> User:
+    """A person's own e-mail address and mobile number, where notifications go (the administrator sets the rest)."""
+    from jianguan.registry.models import phone_validator
+
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录。"))
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = {"email": user.email, "phone": user.phone}
+    user.email, user.phone = (email or "").strip(), (phone or "").strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        user.clean_fields(exclude=[f.name for f in User._meta.fields if f.name not in ("email", "phone")])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if user.phone:
+        try:
+            phone_validator(user.phone)
+        except ValidationError as exc:
+            errors.setdefault("phone", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.save(update_fields=["email", "phone"])
+    old, new = changed(before, {"email": user.email, "phone": user.phone})
+    if new:
+        audit_record(actor=actor, action="user.contact", obj=user, before=old, after=new)
+    actor.email, actor.phone = user.email, user.phone
+    return user
+
+
+@transaction.atomic
 def user_password_reset(*, actor: Any, user: User, password: str) -> None:
     """An administrator sets a new password for someone who forgot theirs."""
     require(actor, "users.manage")

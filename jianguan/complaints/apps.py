@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("投诉举报")
 
     def ready(self) -> None:
+        from jianguan.complaints import reminders  # noqa: F401 — connects to notifications.reminders.collect
         from jianguan.complaints.models import ComplaintPhoto
         from jianguan.lib import storedfiles
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,7 @@ from jianguan.inspections.models import (
 )
 from jianguan.lib.images import read_photo, thumbnail
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
+from jianguan.notifications.services import Message, notify_many
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import lead_departments
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
@@ -385,7 +387,19 @@ def inspection_create(
         after={**snapshot(inspection), "officers": [u.pk for u, _p in team]},
         institution=institution,
     )
+    _tell_team(actor, inspection, [u for u, _p in team])
     return inspection
+
+
+def _tell_team(actor: Any, inspection: Inspection, officers: list[User]) -> None:
+    """Each officer put on the team (other than the one planning it) is told where and when."""
+    when = timezone.localtime(inspection.scheduled_at)
+    text = _("您被安排参加检查：%(name)s，%(when)s，%(place)s。") % {
+        "name": inspection.institution.name, "when": f"{when:%Y-%m-%d %H:%M}", "place": inspection.place
+    }  # fmt: skip
+    url = reverse("inspections:inspection_detail", args=[inspection.pk])
+    subject = f"inspections.inspection:{inspection.pk}"
+    notify_many(Message(u.pk, "inspection.team", subject, text, url) for u in officers if u.pk != actor.pk)
 
 
 def _on_site_time(at: datetime | None, not_before: datetime | None = None) -> datetime:

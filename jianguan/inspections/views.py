@@ -162,6 +162,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     waiting = choice_param(request.GET, "notice", ["waiting"]) == "waiting"
     if waiting:
         qs = qs.filter(notice_waiting_q())
+    mine = choice_param(request.GET, "mine", ["1"]) == "1"
+    if mine:
+        qs = qs.filter(officers__user=request.user)
     institution = None
     if (institution_pk := id_param(request.GET, "institution")) is not None:
         institution = get_visible_or_404(Institution.objects.all(), request.user, pk=institution_pk)
@@ -172,6 +175,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "statuses": InspectionStatus.choices,
         "status": status,
         "waiting": waiting,
+        "mine": mine,
         "can_plan": allowed(request.user, "inspections.plan"),
         "can_report": allowed(request.user, "sites.report"),
     }

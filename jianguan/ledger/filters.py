@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.choices import Role
 from jianguan.inspections.models import Campaign
-from jianguan.ledger.choices import ItemStatus
+from jianguan.ledger.choices import ExtensionStatus, ItemStatus
 from jianguan.ledger.selectors import due_soon_q, overdue_q, recheck_due_q
 from jianguan.lib.forms import HtmlDateInput
 from jianguan.org.choices import CheckCategory
@@ -24,6 +24,7 @@ DERIVED = {
     "overdue": _("逾期"),
     "due_soon": _("即将到期"),
     "recheck_due": _("待复查（含逾期）"),
+    "extension_pending": _("延期待审批"),
 }
 
 
@@ -87,6 +88,8 @@ class LedgerFilter(forms.Form):
             queryset = queryset.filter(due_soon_q(today))
         elif status == "recheck_due":
             queryset = queryset.filter(recheck_due_q(today))
+        elif status == "extension_pending":
+            queryset = queryset.filter(extensions__status=ExtensionStatus.PENDING)
         elif status:
             queryset = queryset.filter(status=status)
         return queryset

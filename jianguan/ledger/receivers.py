@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from jianguan.inspections.signals import inspection_completed, notice_issued
 from jianguan.ledger import services
+from jianguan.notifications.reminders import collect
 from jianguan.registry.signals import institution_moved
 
 
@@ -26,3 +27,10 @@ def _items_closed_on_site(sender: Any, inspection: Any, actor: Any, **kwargs: An
 @receiver(institution_moved, dispatch_uid="ledger.items_follow_the_institution")
 def _items_follow_the_institution(sender: Any, institution: Any, **kwargs: Any) -> None:
     services.items_follow_institution(institution=institution)
+
+
+@receiver(collect, dispatch_uid="ledger.reminders")
+def _reminders(sender: Any, today: Any, **kwargs: Any) -> list:
+    from jianguan.ledger.reminders import reminders
+
+    return reminders(today)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.models import User
 from jianguan.audit.services import audit_record, jsonable
 from jianguan.inspections.models import Finding, Inspection
-from jianguan.ledger import workflow
+from jianguan.ledger import notify, workflow
 from jianguan.ledger.choices import Action, ExtensionStatus, ItemStatus
 from jianguan.ledger.models import (
     Attachment,
@@ -78,7 +78,7 @@ def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], is
     """One item per problem the rectification order lists (待整改, deadline from the order); returns how many are
     new. Issuing the order again leaves existing items alone."""
     existing = set(LedgerItem.objects.filter(finding__in=list(findings)).values_list("finding_id", flat=True))
-    created = 0
+    created: list[LedgerItem] = []
     for finding in findings:
         if finding.pk in existing:
             continue
@@ -91,8 +91,26 @@ def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], is
             after={"finding": finding.pk, "deadline": item.deadline, "department": item.department_id},
             institution=item.institution_id,
         )  # fmt: skip
-        created += 1
-    return created
+        created.append(item)
+    if created:
+        notify.order_issued(created, _notice_number(inspection))
+    return len(created)
+
+
+def _notice_number(inspection: Inspection) -> str:
+    from jianguan.documents.choices import DocumentKind
+    from jianguan.documents.models import Document
+
+    return (
+        Document.objects.filter(
+            source_type=inspection._meta.label_lower,
+            source_id=str(inspection.pk),
+            kind=DocumentKind.RECTIFICATION_NOTICE,
+        )
+        .values_list("number", flat=True)
+        .first()
+        or ""
+    )
 
 
 def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
@@ -113,6 +131,22 @@ def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
         )  # fmt: skip
         created += 1
     return created
+
+
+def _notice_number(inspection: Inspection) -> str:
+    from jianguan.documents.choices import DocumentKind
+    from jianguan.documents.models import Document
+
+    return (
+        Document.objects.filter(
+            source_type=inspection._meta.label_lower,
+            source_id=str(inspection.pk),
+            kind=DocumentKind.RECTIFICATION_NOTICE,
+        )
+        .values_list("number", flat=True)
+        .first()
+        or ""
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- transitions
@@ -226,9 +260,11 @@ def submit(
     files, note = list(files), (note or "").strip()
     if not note and not files:
         raise ValidationError({"note": _("请上传整改照片或材料，或写明整改情况。")})
-    return _transition(
+    item, event = _transition(
         actor, item, Action.SUBMIT, version=version, note=note, files=files, submitted_on=timezone.localdate()
-    )[0]
+    )
+    notify.submitted(item, event)
+    return item
 
 
 @transaction.atomic
@@ -275,6 +311,7 @@ def recheck(
     )
     record.officers.set({actor, *officers})
     _issue_recheck_opinion(actor, record)
+    notify.recheck_result(item, event, passed)
     return record
 
 
@@ -311,7 +348,8 @@ def request_extension(
     if locked.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict(_("已有一份延期申请等待审批。"))
     data = {"old_deadline": locked.deadline, "requested_deadline": requested_deadline}
-    item, _event_ = _transition(actor, locked, Action.REQUEST_EXTENSION, version=None, note=reason, data=data)
+    item, event = _transition(actor, locked, Action.REQUEST_EXTENSION, version=None, note=reason, data=data)
+    notify.extension_asked(item, event, item.deadline, requested_deadline)
     return ExtensionRequest.objects.create(
         item=item, old_deadline=item.deadline, requested_deadline=requested_deadline, reason=reason, requested_by=actor
     )
@@ -361,7 +399,8 @@ def decide_extension(
     data = {"old_deadline": locked.deadline, "requested_deadline": request.requested_deadline}
     if granted is not None and granted != request.requested_deadline:
         data["granted_deadline"] = granted
-    _transition(actor, locked, action, version=None, note=(note or "").strip(), data=data, **changes)
+    item, event = _transition(actor, locked, action, version=None, note=(note or "").strip(), data=data, **changes)
+    notify.extension_decided(item, event, granted)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.granted_deadline = granted
     request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), (note or "").strip()

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from jianguan.ledger.reminders import send_reminders
 from jianguan.lib.tasks import next_daily_run, schedule_daily
+from jianguan.notifications.reminders import send_all
 
 
 def next_run(now: datetime | None = None) -> datetime:
@@ -22,7 +22,7 @@ def next_run(now: datetime | None = None) -> datetime:
 
 @task()
 def send_ledger_reminders(reschedule: bool = True) -> int:
-    sent = send_reminders(timezone.localdate())
+    sent = send_all(timezone.localdate())
     if reschedule:
         schedule()
     return sent

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-__all__ = ["clean_text", "normalize_name", "parse_date", "parse_decimal", "parse_int"]
+__all__ = ["clean_text", "mask_phone", "normalize_name", "parse_date", "parse_decimal", "parse_int"]
 
 # Full-width forms that are the normal punctuation of Chinese text. They stay as typed in names and addresses
 # (“北京市（海淀区）” must not become “北京市(海淀区)”); every other character of U+FF01–U+FF5E is a full-width copy
@@ -215,3 +215,16 @@ def normalize_name(value: object) -> str:
     # different middle dots and dashes people type), so no hand-kept list can miss one.
     kept = (char for char in text if not char.isspace() and not _is_punctuation(char))
     return "".join(char.lower() if char.isascii() else char for char in kept)
+
+
+def mask_phone(phone: str) -> str:
+    """13800138000 → 138****8000; 0571-88886666 → 0571-****6666; anything else keeps only its last 4 digits."""
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return ""
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]}****{digits[-4:]}"
+    if "-" in phone:
+        area = phone.split("-")[0].strip()
+        return f"{area}-****{digits[-4:]}"
+    return f"****{digits[-4:]}"

@@ -3,7 +3,6 @@ inspection results of the last three years. Nothing here reads contact persons, 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -12,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.lib.textnorm import mask_phone
 from jianguan.registry.choices import LicenceStatus, OperatingStatus
 from jianguan.registry.models import Institution
 from jianguan.registry.search import text_q
@@ -62,19 +62,6 @@ def active_marks(institution_ids: list[int], today: date) -> dict[int, list]:
     for mark in PublicMark.objects.active(today).filter(institution_id__in=institution_ids):
         marks.setdefault(mark.institution_id, []).append(mark)
     return marks
-
-
-def mask_phone(phone: str) -> str:
-    """13800138000 → 138****8000; 0571-88886666 → 0571-****6666; anything else keeps only its last 4 digits."""
-    digits = re.sub(r"\D", "", phone or "")
-    if not digits:
-        return ""
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"{digits[:3]}****{digits[-4:]}"
-    if "-" in phone:
-        area = phone.split("-")[0].strip()
-        return f"{area}-****{digits[-4:]}"
-    return f"****{digits[-4:]}"
 
 
 def search(q: str = "", street: int | None = None, kind: str = "") -> QuerySet[Institution]:

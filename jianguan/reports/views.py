@@ -29,6 +29,7 @@ from jianguan.reports.dashboard import section as dashboard_section
 from jianguan.reports.forms import DashboardForm
 from jianguan.reports.selectors import home_figures, institution_overview
 from jianguan.reports.statistics import campaign_statistics
+from jianguan.reports.todo import todo
 
 
 @login_required
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "figures": home_figures(user),
+        "todo": todo(user, timezone.localdate()),
         "institution": user.institution if user.role == Role.INSTITUTION else None,
         "calendar_gaps": calendar_gaps(timezone.localdate()) if allowed(user, "calendar.manage") else [],
     }

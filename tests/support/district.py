@@ -163,6 +163,9 @@ def make_district() -> District:
         source_type="inspections.inspection", source_id=str(d.inspections["done"].pk), kind="inspection_record"
     )
     _district_complaints(d)
+    from jianguan.notifications.models import Notification
+
+    Notification.objects.all().delete()  # the district starts with empty inboxes (its history told people things)
     return d
 
 
@@ -183,9 +186,6 @@ def _district_complaints(d: District) -> None:
         actor=d.users["lead"], complaint=complaint, department=d.departments["fire"], handler=d.users["fire_officer"],
         deadline=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
-    from jianguan.notifications.models import Notification
-
-    Notification.objects.filter(reason__startswith="complaint").delete()  # the district starts with empty inboxes
 
 
 def tiny_jpeg() -> bytes:

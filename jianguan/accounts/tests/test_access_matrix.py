@@ -418,6 +418,8 @@ CASES: dict[str, Case] = {
     ),
     "notifications:inbox": Case(_u("notifications:inbox"), SIGNED_IN),
     "notifications:mark_read": Case(_u("notifications:mark_read"), SIGNED_IN, method="post", ok=302),
+    "notifications:preferences": Case(_u("notifications:preferences"), SIGNED_IN),
+    "notifications:delivery_list": Case(_u("notifications:delivery_list"), ["admin"]),
     "alerts:alert_list": Case(_u("alerts:alert_list"), SIGNED_IN),
     # Everyone is sent back to the list; a warning outside one's scope is refused there with a message and nothing is
     # written (alerts/tests/test_pages.py).
@@ -429,6 +431,7 @@ SEPARATELY_TESTED = {
     "accounts:logout",
     "accounts:login_verify",  # the sign-in's second step: jianguan/accounts/tests/test_two_factor.py
     "accounts:token_revoke",
+    "notifications:delivery_retry",  # needs a delivery: notifications/tests/test_channels.py
     "org:workday_delete",
     "set_language",
     "healthz",  # no login, the same answer for everyone: org/tests/test_holiday_notice.py

@@ -18,8 +18,8 @@ def test_reminders_reach_the_right_people_once_a_day(district, capsys):
     users = district.users
     call_command("ledger_remind")
     assert capsys.readouterr().out.strip().splitlines()[-1] == "sent 1"
-    officer_note = Notification.objects.get(recipient=users["fire_officer"])
-    assert officer_note.reason == "ledger.recheck_due" and "已提交整改材料" in officer_note.text
+    officer_note = Notification.objects.get(recipient=users["fire_officer"], reason="ledger.recheck_due")
+    assert "已提交整改材料" in officer_note.text
     assert officer_note.url == f"/ledger/{item.pk}/"
     call_command("ledger_remind")
     assert capsys.readouterr().out.strip().splitlines()[-1] == "sent 0"  # never twice a day
@@ -30,10 +30,11 @@ def test_reminders_reach_the_right_people_once_a_day(district, capsys):
         status="in_progress", deadline=timezone.localdate() - timedelta(days=3)
     )
     assert send_reminders(timezone.localdate()) == 1
-    inst_note = Notification.objects.get(recipient=users["institution"])
-    assert inst_note.reason == "ledger.overdue" and "已逾期" in inst_note.text
-    assert Notification.objects.filter(recipient=users["fire_officer"]).count() == 1
-    assert not Notification.objects.filter(recipient__in=[users["edu_officer"], users["street_a"]]).exists()
+    inst_note = Notification.objects.get(recipient=users["institution"], reason__startswith="ledger.overdue")
+    assert "已逾期" in inst_note.text
+    reminded = Notification.objects.filter(reason__in=("ledger.recheck_due", "ledger.overdue", "ledger.due_soon"))
+    assert reminded.filter(recipient=users["fire_officer"]).count() == 1
+    assert not reminded.filter(recipient__in=[users["edu_officer"], users["street_a"]]).exists()
     assert send_reminders(timezone.localdate()) == 0
 
 
@@ -41,7 +42,7 @@ def test_due_soon_reminds_the_institution(district):
     item = district.ledger["a"]
     LedgerItem.objects.filter(pk=item.pk).update(status="pending", deadline=timezone.localdate())
     send_reminders(timezone.localdate())
-    assert Notification.objects.get(recipient=district.users["institution"]).reason == "ledger.due_soon"
+    assert Notification.objects.get(recipient=district.users["institution"], reason="ledger.due_soon")
 
 
 def test_the_inbox_shows_unread_and_marks_read(client_for, district):
@@ -67,3 +68,13 @@ def test_the_background_task_sends_and_queues_the_next_run(district):
     queued = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert queued.run_after == next_run()  # … and tomorrow's run queued behind it
     assert send_ledger_reminders.call(reschedule=False) == 0  # never twice a day
+
+
+def test_scheduling_again_does_not_start_a_second_daily_chain(district):
+    """`make run` schedules the daily runs each time it starts: one waiting run per task, however often."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jianguan.ledger.tasks import schedule, send_ledger_reminders
+
+    assert schedule() and schedule()
+    assert DBTaskResult.objects.filter(task_path=send_ledger_reminders.module_path).count() == 1

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from jianguan.portal.selectors import mask_phone
+from jianguan.lib.textnorm import mask_phone
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
 

@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from jianguan.ledger.reminders import send_reminders
+from jianguan.notifications.reminders import send_all
 
 
 class Command(BaseCommand):
-    help = "发送整改提醒：即将到期、已逾期的事项提醒机构，待复查的事项提醒监管人员；同一事项每人每天至多一条。"
+    help = (
+        "发送提醒：即将到期、已逾期的整改事项提醒机构，待复查的事项提醒监管人员，即将到期、已逾期的投诉提醒承办人；"
+        "同一事项每人每天至多一条。"
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
@@ -17,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        sent = send_reminders(timezone.localdate())
+        sent = send_all(timezone.localdate())
         if options["schedule"]:
             from jianguan.ledger.tasks import next_run, schedule
 
