@@ -93,7 +93,7 @@ def _rechecks(user: Any, today: date) -> Section:
         rows.append(Row(item.institution.name, f"{what} · {item.description[:40]}", due,
                         reverse("ledger:item_detail", args=[item.pk]), due is not None and due < today))  # fmt: skip
     url = f"{reverse('ledger:item_list')}?status=recheck_due"
-    return Section("rechecks", _("待复查"), total, url, _("复查期限"), rows)
+    return Section("rechecks", _("待复查（含逾期）"), total, url, _("复查期限"), rows)
 
 
 def _extensions(user: Any, today: date) -> Section:
