@@ -4,7 +4,7 @@ from django.views.i18n import set_language
 from jianguan.api import api
 from jianguan.metrics import metrics_view
 from jianguan.reports.views import home
-from jianguan.views import healthz, readyz
+from jianguan.views import healthz, readyz, service_worker, web_manifest
 
 urlpatterns = [
     path("", home, name="home"),
@@ -31,6 +31,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
 ]
 
 handler400 = "jianguan.views.bad_request"

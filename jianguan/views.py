@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 
@@ -118,3 +119,38 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks[name] = {"ok": not problem, **({"detail": problem} if problem else {})}
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """/sw.js: the service worker, at the root so that it may serve every page (see templates/sw.js). Its version is
+    the hash of the static files it lists, so a deploy replaces the cached ones."""
+    from django.templatetags.static import static
+
+    names = ["vendor/bootstrap/bootstrap.min.css", "css/jianguan.css", "js/site.js", "js/onsite.js"]
+    version = hashlib.sha256("|".join(static(n) for n in names).encode()).hexdigest()[:12]
+    response = render(request, "sw.js", {"version": version}, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: the platform added to a phone's home screen opens full screen, offline where it can."""
+    from django.templatetags.static import static
+    from django.utils.translation import gettext as _
+
+    manifest = {
+        "name": _("校外培训机构监管信息平台"),
+        "short_name": _("监管平台"),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0d47a1",
+        "lang": "zh-CN",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/verify/", views.login_verify, name="login_verify"),
+    path("login/again/", views.login_again, name="login_again"),
     path("two-factor/", views.two_factor_settings, name="two_factor"),
     path("users/<int:pk>/two-factor/reset/", views.user_two_factor_reset, name="user_two_factor_reset"),
     path("logout/", views.logout_view, name="logout"),

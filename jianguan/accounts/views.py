@@ -7,7 +7,8 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -50,6 +51,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
         login(request, form.user)
         return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@sensitive_post_parameters("password")
+@require_POST
+def login_again(request: HttpRequest) -> HttpResponse:
+    """The on-site form's session ran out while it held unsent results: the officer types the password in a dialog
+    and the queue goes on. Only the account the page belongs to; with a second step it sends them to the login page
+    (in a new window, so the form and its queue stay)."""
+    form = LoginForm(request, data=request.POST)
+    if not form.is_valid():
+        message = "；".join(m for errors in form.errors.values() for m in errors)
+        return JsonResponse({"status": "invalid", "message": message}, status=400)
+    if form.second_step:
+        message = _("您的账户登录需要两步验证，请点击“在新窗口登录”完成登录后再回到本页。")
+        return JsonResponse({"status": "two_factor", "message": message}, status=403)
+    login(request, form.user)
+    return JsonResponse({"status": "ok", "csrf": get_token(request)})
 
 
 PENDING = "jianguan_2fa_pending"

@@ -146,6 +146,8 @@ class ResultForm(forms.Form):
     outcome = forms.ChoiceField(label=_("结果"), choices=Outcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
     fixed_on_site = forms.BooleanField(label=_("当场整改"), required=False)
+    # The version of the result the page showed (0: none yet); absent from a plain form post, which then writes.
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False, widget=forms.HiddenInput)
 
 
 class EvidenceForm(forms.Form):

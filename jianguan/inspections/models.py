@@ -218,10 +218,14 @@ class ItemResult(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey("checklists.ChecklistItem", on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(_("结果"), max_length=4, choices=Outcome.choices)
-    note = models.CharField(_("说明"), max_length=500, blank=True, validators=[validate_plain_text])
+    # Every officer's note on the item (ItemNote), joined for the record: one note as written, several each with
+    # its author.
+    note = models.CharField(_("说明"), max_length=1200, blank=True, validators=[validate_plain_text])
     fixed_on_site = models.BooleanField(_("当场整改"), default=False)
     recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    # Raised by every write: a write that saw an older version and would change the outcome is refused (409).
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         ordering = ["item__order"]
@@ -231,6 +235,43 @@ class ItemResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.get_outcome_display()}"
+
+
+class ItemNote(models.Model):
+    """One officer's note on one item: two officers on one item each keep their own words."""
+
+    result = models.ForeignKey(ItemResult, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("说明"), max_length=500, validators=[validate_plain_text])
+    written_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["result", "author"], name="item_note_one_per_author")]
+        verbose_name = _("检查项说明")
+        verbose_name_plural = _("检查项说明")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SyncKey(models.Model):
+    """The idempotency key of a write sent from the on-site form (its offline queue may send it again): the first
+    write is recorded, a replay answers with what it recorded."""
+
+    key = models.CharField(max_length=64, unique=True)
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("同步编号")
+        verbose_name_plural = _("同步编号")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Finding(models.Model):

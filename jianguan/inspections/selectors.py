@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -110,18 +111,24 @@ class ItemRow:
     item: ChecklistItem
     result: ItemResult | None
     evidence: list[Evidence]
+    my_note: str = ""  # the reader's own note on the item (what the on-site form edits)
+    other_notes: list[Any] = field(default_factory=list)  # the other officers' notes, each with its author
 
 
-def inspection_items(inspection: Inspection) -> list[ItemRow]:
-    """Every checklist item of the inspection's version with its result and photos (three queries)."""
-    results = {r.item_id: r for r in inspection.results.all()}
+def inspection_items(inspection: Inspection, reader: Any = None) -> list[ItemRow]:
+    """Every checklist item of the inspection's version with its result, photos and notes (four queries)."""
+    results = {r.item_id: r for r in inspection.results.prefetch_related("notes__author")}
     photos: dict[int, list[Evidence]] = {}
     for evidence in inspection.evidence.filter(item_result__isnull=False):
         photos.setdefault(evidence.item_result_id, []).append(evidence)
+    reader_id = getattr(reader, "pk", None)
     rows = []
     for item in inspection.checklist_version.items.all():
         result = results.get(item.pk)
-        rows.append(ItemRow(item, result, photos.get(result.pk, []) if result else []))
+        notes = list(result.notes.all()) if result else []
+        mine = next((n.text for n in notes if n.author_id == reader_id), "")
+        others = [n for n in notes if n.author_id != reader_id]
+        rows.append(ItemRow(item, result, photos.get(result.pk, []) if result else [], mine, others))
     return rows
 
 

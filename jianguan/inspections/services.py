@@ -40,7 +40,9 @@ from jianguan.inspections.models import (
     Finding,
     Inspection,
     InspectionOfficer,
+    ItemNote,
     ItemResult,
+    SyncKey,
 )
 from jianguan.lib.images import read_photo, thumbnail
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
@@ -434,6 +436,46 @@ def inspection_start(*, actor: Any, inspection: Inspection, at: datetime | None 
     return inspection
 
 
+class StaleResult(Exception):
+    """The write saw an older version of the item's result and would change what another officer recorded since
+    (HTTP 409): nothing is written; `current` is what stands now, for the officer to choose."""
+
+    def __init__(self, current: ItemResult) -> None:
+        super().__init__(_("该检查项已由%(name)s在您之后修改，请核对后选择保留哪一个结果。") % {
+            "name": (current.recorded_by.name or current.recorded_by.username) if current.recorded_by else _("他人")
+        })  # fmt: skip
+        self.current = current
+
+
+def _replayed(actor: Any, inspection: Inspection, key: str, kind: str) -> int | None:
+    """The object a write with this idempotency key recorded already, or None when the key is new."""
+    if not key:
+        return None
+    if len(key) > 64:
+        raise ValidationError(_("同步编号过长。"))
+    done = SyncKey.objects.filter(key=key).first()
+    if done is None:
+        return None
+    if done.actor_id != actor.pk or done.inspection_id != inspection.pk or done.kind != kind:
+        raise ValidationError(_("同步编号已被另一条记录使用。"))
+    return done.object_id
+
+
+def _remember(actor: Any, inspection: Inspection, key: str, kind: str, object_id: int) -> None:
+    if key:
+        SyncKey.objects.create(key=key, inspection=inspection, actor=actor, kind=kind, object_id=object_id)
+
+
+def note_summary(notes: list[ItemNote]) -> str:
+    """The notes as the record prints them: one wording as written; several, each with its authors."""
+    authors: dict[str, list[str]] = {}
+    for n in notes:
+        authors.setdefault(n.text, []).append(n.author.name or n.author.username)
+    if len(authors) == 1:
+        return next(iter(authors))
+    return "；".join(f"{text}（{'、'.join(names)}）" for text, names in authors.items())
+
+
 @transaction.atomic
 def result_record(
     *,
@@ -443,30 +485,57 @@ def result_record(
     outcome: str,
     note: str = "",
     fixed_on_site: bool = False,
+    version: int | None = None,
+    key: str = "",
 ) -> ItemResult:
-    """Record (or correct, while on site) one checklist item's result."""
+    """Record (or correct, while on site) one checklist item's result, and the actor's own note on it.
+
+    `version` is the version the officer's page showed (0: no result yet): a write that would change an outcome
+    recorded since is refused with StaleResult. `key` is the write's idempotency key: sent again, it records
+    nothing and answers with the result as it stands."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
     if item.version_id != inspection.checklist_version_id:
         raise ValidationError(_("该检查项不属于本次检查使用的检查表版本。"))
+    if (done := _replayed(actor, inspection, key, "result")) is not None:
+        return ItemResult.objects.select_related("recorded_by").get(pk=done)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("结果应为合格、不合格或不适用。")})
     if fixed_on_site and outcome != Outcome.FAIL:
         raise ValidationError({"fixed_on_site": _("只有不合格的检查项才能标记为当场整改。")})
-    result = ItemResult.objects.filter(inspection=inspection, item=item).first()
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError({"note": _("说明不能超过 500 个字。")})
+    result = ItemResult.objects.select_related("recorded_by").filter(inspection=inspection, item=item).first()
+    stale = version is not None and result is not None and version != result.version
+    if stale and (result.outcome, result.fixed_on_site) != (outcome, bool(fixed_on_site)):  # type: ignore[union-attr]
+        raise StaleResult(result)  # type: ignore[arg-type]
     before = snapshot(result, fields=["outcome", "note", "fixed_on_site"]) if result else {}
-    result = result or ItemResult(inspection=inspection, item=item)
-    result.outcome, result.note, result.fixed_on_site = outcome, (note or "").strip(), bool(fixed_on_site)
+    result = result or ItemResult(inspection=inspection, item=item, version=0)
+    result.outcome, result.fixed_on_site = outcome, bool(fixed_on_site)
     result.recorded_by, result.recorded_at = actor, timezone.now()
-    result.full_clean(exclude=["inspection", "item", "recorded_by"])
+    result.version += 1
+    result.full_clean(exclude=["inspection", "item", "recorded_by", "note"])
     result.save()
+    mine = ItemNote.objects.filter(result=result, author=actor).first()
+    if note and mine is None:
+        ItemNote.objects.create(result=result, author=actor, text=note)
+    elif note and mine.text != note:
+        mine.text, mine.written_at = note, timezone.now()
+        mine.full_clean(exclude=["result", "author"])
+        mine.save(update_fields=["text", "written_at"])
+    elif not note and mine is not None:
+        mine.delete()
+    result.note = note_summary(list(result.notes.select_related("author")))
+    result.save(update_fields=["note"])
     old, new = changed(before, snapshot(result, fields=["outcome", "note", "fixed_on_site"]))
     if new:
         audit_record(
             actor=actor, action="inspection.result", obj=inspection, before=old or None,
             after={"item": item.order, **new}, institution=inspection.institution_id,
         )  # fmt: skip
+    _remember(actor, inspection, key, "result", result.pk)
     return result
 
 
@@ -523,11 +592,15 @@ def evidence_add(
     result: ItemResult | None = None,
     finding: Finding | None = None,
     caption: str = "",
+    key: str = "",
 ) -> Evidence:
-    """A photo from the camera, for an item result or a finding of this inspection (or the inspection itself)."""
+    """A photo from the camera, for an item result or a finding of this inspection (or the inspection itself).
+    `key` is the upload's idempotency key (the on-site form's queue may send it again)."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
+    if (done := _replayed(actor, inspection, key, "evidence")) is not None:
+        return Evidence.objects.get(pk=done)
     if result is not None and result.inspection_id != inspection.pk:
         raise ValidationError(_("该检查项结果不属于本次检查。"))
     if finding is not None and finding.inspection_id != inspection.pk:
@@ -558,6 +631,7 @@ def evidence_add(
         },
         institution=inspection.institution_id,
     )
+    _remember(actor, inspection, key, "evidence", evidence.pk)
     return evidence
 
 

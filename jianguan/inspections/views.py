@@ -5,9 +5,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.checklists.models import ChecklistItem
 from jianguan.inspections import services
-from jianguan.inspections.choices import InspectionKind, InspectionStatus
+from jianguan.inspections.choices import InspectionKind, InspectionStatus, Outcome
 from jianguan.inspections.forms import (
     AmendForm,
     CampaignCopyForm,
@@ -41,6 +42,7 @@ from jianguan.inspections.selectors import (
     inspection_list as inspection_rows,
 )
 from jianguan.lib.forms import add_service_errors, attempt, paginate
+from jianguan.lib.http import login_required_or_401, wants_json
 from jianguan.lib.params import choice_param, id_param
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
@@ -230,7 +232,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     on_team = _on_team(request.user, inspection)
     context = {
         "inspection": inspection,
-        "rows": inspection_items(inspection),
+        "rows": inspection_items(inspection, request.user),
         "findings": inspection.findings.select_related("department").prefetch_related("evidence"),
         "has_open_findings": inspection.findings.filter(fixed_on_site=False).exists(),
         "loose_evidence": inspection.evidence.filter(item_result__isnull=True, finding__isnull=True),
@@ -255,23 +257,54 @@ def inspection_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inspections:inspection_detail", pk=inspection.pk)
 
 
-@login_required
+def _result_json(result: ItemResult | None, actor: Any) -> dict[str, Any]:
+    if result is None:
+        return {"version": 0}
+    mine = next((n.text for n in result.notes.all() if n.author_id == actor.pk), "")
+    return {
+        "id": result.pk,
+        "version": result.version,
+        "outcome": result.outcome,
+        "outcome_label": result.get_outcome_display(),
+        "fixed_on_site": result.fixed_on_site,
+        "note": result.note,
+        "my_note": mine,
+        "by": (result.recorded_by.name or result.recorded_by.username) if result.recorded_by else "",
+        "at": timezone.localtime(result.recorded_at).strftime("%H:%M"),
+    }
+
+
+@login_required_or_401
 @require_POST
 def result_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    """One item's result (from the on-site form, one item at a time); htmx gets the item's row back."""
+    """One item's result from the on-site form, one item at a time. The form's queue asks for JSON and sends the
+    version it saw and an idempotency key (a replay records nothing; a stale write that would change the outcome
+    is answered 409 with both values); htmx gets the item's row back; a plain form post is redirected."""
     inspection = _inspection(request, pk)
     item = get_object_or_404(ChecklistItem, pk=item_pk, version_id=inspection.checklist_version_id)
     form = ResultForm(request.POST)
-    error = ""
+    key = request.headers.get("X-Idempotency-Key", "") or request.POST.get("key", "")
+    error, status, conflict = "", 200, None
     if form.is_valid():
         try:
-            services.result_record(actor=request.user, inspection=inspection, item=item, **form.cleaned_data)
+            services.result_record(actor=request.user, inspection=inspection, item=item, key=key, **form.cleaned_data)
+        except services.StaleResult as exc:
+            error, status, conflict = str(exc), 409, exc.current
         except ValidationError as exc:
-            error = "；".join(exc.messages)
+            error, status = "；".join(exc.messages), 400
     else:
-        error = _("请选择合格、不合格或不适用。")
+        error, status = "；".join(m for errors in form.errors.values() for m in errors), 400
+    if wants_json(request):
+        current = ItemResult.objects.filter(inspection=inspection, item=item).select_related("recorded_by").first()
+        body = {"status": "saved" if status == 200 else ("conflict" if conflict else "invalid"), "message": error,
+                "result": _result_json(current, request.user)}  # fmt: skip
+        if conflict is not None:
+            data = form.cleaned_data
+            body["mine"] = {"outcome": data["outcome"], "outcome_label": Outcome(data["outcome"]).label,
+                            "fixed_on_site": data["fixed_on_site"], "note": data["note"]}  # fmt: skip
+        return JsonResponse(body, status=status)
     if request.htmx:
-        row = next(r for r in inspection_items(inspection) if r.item.pk == item.pk)
+        row = next(r for r in inspection_items(inspection, request.user) if r.item.pk == item.pk)
         context = {"row": row, "inspection": inspection, "editing": True, "error": error}
         return render(request, "inspections/partials/item_row.html", context)
     if error:
@@ -279,7 +312,7 @@ def result_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     return redirect(f"{inspection.get_absolute_url()}#item-{item.pk}")
 
 
-@login_required
+@login_required_or_401
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
@@ -287,7 +320,29 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     result = None
     if result_pk := request.POST.get("result"):
         result = get_object_or_404(ItemResult, pk=result_pk, inspection=inspection)
+    elif item_pk := id_param(request.POST, "item"):  # from the queue, which may not know the result's id yet
+        result = ItemResult.objects.filter(item_id=item_pk, inspection=inspection).first()
+        if result is None:
+            message = _("请先填写该检查项的结果，再拍照。")
+            if wants_json(request):
+                return JsonResponse({"status": "invalid", "message": message}, status=400)
+            messages.error(request, message)
+            return redirect(inspection.get_absolute_url())
     anchor = f"#item-{result.item_id}" if result else "#evidence"
+    key = request.headers.get("X-Idempotency-Key", "") or request.POST.get("key", "")
+    if wants_json(request):
+        if not form.is_valid():
+            return JsonResponse({"status": "invalid", "message": _("请选择要上传的照片。")}, status=400)
+        try:
+            evidence = services.evidence_add(
+                actor=request.user, inspection=inspection, upload=form.cleaned_data["photo"], result=result,
+                caption=form.cleaned_data["caption"], key=key,
+            )  # fmt: skip
+        except ValidationError as exc:
+            return JsonResponse({"status": "invalid", "message": "；".join(exc.messages)}, status=400)
+        thumb = reverse("inspections:evidence_file", args=[evidence.pk, "thumb"])
+        full = reverse("inspections:evidence_file", args=[evidence.pk, "full"])
+        return JsonResponse({"status": "saved", "id": evidence.pk, "thumb": thumb, "full": full})
     if not form.is_valid():
         messages.error(request, _("请选择要上传的照片。"))
     else:
@@ -299,6 +354,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["photo"],
                 result=result,
                 caption=form.cleaned_data["caption"],
+                key=key,
             ),
             _("照片已上传。"),
         )

@@ -432,6 +432,9 @@ SEPARATELY_TESTED = {
     "accounts:login_verify",  # the sign-in's second step: jianguan/accounts/tests/test_two_factor.py
     "accounts:token_revoke",
     "notifications:delivery_retry",  # needs a delivery: notifications/tests/test_channels.py
+    "accounts:login_again",  # the on-site form's re-login: inspections/tests/test_sync.py
+    "service_worker",  # the same for everyone: inspections/tests/test_sync.py
+    "web_manifest",
     "org:workday_delete",
     "set_language",
     "healthz",  # no login, the same answer for everyone: org/tests/test_holiday_notice.py

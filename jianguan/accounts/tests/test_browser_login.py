@@ -105,8 +105,9 @@ class Traffic:
     bad_responses: list[str] = field(default_factory=list)
 
     def assert_only_local(self, base_url: str) -> None:
-        # data: URIs (Bootstrap's inline SVG icons) never leave the browser, so they are not network requests.
-        network = [url for url in self.requests if not url.startswith("data:")]
+        # data: URIs (Bootstrap's inline SVG icons) and the page's own blob: URLs (a photo waiting in the on-site
+        # form's queue) never leave the browser, so they are not network requests.
+        network = [url for url in self.requests if not url.startswith(("data:", f"blob:{base_url}/"))]
         assert network, "the page made no requests at all"
         assert any("/static/" in url for url in network), f"no static assets were loaded: {network}"
         foreign = [url for url in network if not url.startswith(base_url + "/")]

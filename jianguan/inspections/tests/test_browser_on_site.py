@@ -71,8 +71,8 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
             note.dispatch_event("change")
         else:
             row.get_by_text("合格", exact=True).click()
-        # htmx swaps the row for the saved one: wait until it shows the answer, then go on.
-        expect(page.locator(f"#item-{pk} input[name=outcome]:checked")).to_have_count(1)
+        # The queue sends it: the item says 已保存 once the server has it.
+        expect(row.get_by_test_id("sync-state")).to_have_text("已保存")
 
     # The 拍照 control is reachable by keyboard: Tab from the item's 当场整改 box lands on its file input.
     page.locator(f"#f-{failed_pk}").focus()
@@ -80,8 +80,9 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
     assert page.evaluate("document.activeElement.name") == "photo"
     # The camera input on the failed item (submits on change and comes back to the item).
     page.locator(f"#item-{failed_pk} input[type=file]").set_input_files(str(planned["photo"]))
-    page.wait_for_load_state()
     expect(page.locator(f"#item-{failed_pk} img")).to_have_count(1)
+    expect(page.locator(f"#item-{failed_pk}").get_by_test_id("sync-state")).to_have_text("已保存")
+    expect(page.locator(f"#item-{failed_pk} img.jg-photo-pending")).to_have_count(0)
     expect(page.locator(f"#item-{failed_pk} input[name=note]")).to_have_value("现场未见办学许可证")
 
     page.get_by_label("机构负责人/现场负责人签名").fill("黄志强")

@@ -18,6 +18,64 @@
       window.print();
     }
   });
+  // Offline: signed-in pages register the service worker (/sw.js), which keeps the pages an officer works on; a
+  // page may name inspections to keep ahead (data-prefetch, e.g. today's on the to-do list).
+  var sw = document.body.dataset.sw;
+  if (sw && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(sw, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var urls = Array.prototype.map.call(document.querySelectorAll("[data-prefetch]"), function (link) {
+        return link.getAttribute("href");
+      });
+      if (urls.length && registration.active) {
+        registration.active.postMessage({ type: "prefetch", urls: urls });
+      }
+    }).catch(function () {});
+  }
+  // Signing out forgets the kept pages; with results still waiting to be sent, the officer is asked first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches("[data-logout]") || form.dataset.confirmed) {
+      return;
+    }
+    event.preventDefault();
+    waiting().then(function (count) {
+      if (count && !window.confirm("还有 " + count + " 条现场检查记录没有同步到服务器，退出后本机将不再发送。确定退出？")) {
+        return;
+      }
+      var forget = window.caches ? caches.delete("jg-pages") : Promise.resolve();
+      forget.catch(function () {}).then(function () {
+        form.dataset.confirmed = "1";
+        form.submit();
+      });
+    });
+  });
+  // The on-site form's queue (onsite.js) lives in this IndexedDB database; opened here for both.
+  function openQueue() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open("jianguan-onsite", 1);
+      request.onupgradeneeded = function () {
+        var store = request.result.createObjectStore("queue", { keyPath: "key" });
+        store.createIndex("inspection", "inspection");
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+  window.jianguanOpenQueue = openQueue;
+  function waiting() {
+    if (!window.indexedDB) {
+      return Promise.resolve(0);
+    }
+    return openQueue().then(function (database) {
+      return new Promise(function (resolve) {
+        var count = database.transaction("queue").objectStore("queue").count();
+        count.onsuccess = function () { resolve(count.result); };
+        count.onerror = function () { resolve(0); };
+      });
+    }).catch(function () { return 0; });
+  }
   // A page that comes back with a refused form: the first problem is brought into view and focused, so nobody
   // searches a long form for what was wrong.
   document.addEventListener("DOMContentLoaded", function () {
