@@ -43,6 +43,23 @@ class Section:
 
 
 @dataclass
+class Image:
+    """A picture in a document: a signature drawn on the screen (beside its signer) or a numbered photo on the
+    appended 现场照片 pages (with the caption that ties it to the record)."""
+
+    data: bytes
+    content_type: str  # image/png or image/jpeg
+    label: str = ""  # the signer's role, or the photo's number
+    caption: str = ""  # the signer's name, or the photo's time, hash prefix and the item it proves
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return f"data:{self.content_type};base64,{base64.b64encode(self.data).decode()}"
+
+
+@dataclass
 class DocumentContent:
     issuer: str  # 发文机关 (the body that issues and seals it)
     title: str  # 责令整改通知书
@@ -54,6 +71,9 @@ class DocumentContent:
     date: date | None = None
     date_style: str = ""  # "arabic" or "hanzi"; empty: the JIANGUAN_DOCUMENT_DATE_STYLE setting
     footer: str = ""  # 抄送 / 本文书一式两份 … (small print at the end)
+    drawn_signatures: list[Image] = field(default_factory=list)  # printed under the signature lines
+    photos: list[Image] = field(default_factory=list)  # appended as 现场照片 pages, numbered
+    photos_heading: str = "现场照片"
 
     @property
     def date_text(self) -> str:

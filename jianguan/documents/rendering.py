@@ -95,8 +95,18 @@ def render_docx(content: DocumentContent) -> bytes:
         _paragraph(doc, content.date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
     for label, name in content.signatures:
         _paragraph(doc, f"{label}：{name}")
+    for image in content.drawn_signatures:
+        doc.add_picture(io.BytesIO(image.data), height=Mm(15))
+        _paragraph(doc, f"{image.label} {image.caption}", 12)
     if content.footer:
         _paragraph(doc, content.footer, 12)
+    if content.photos:
+        doc.add_page_break()
+        _paragraph(doc, content.photos_heading, 22, True, WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(doc, f"{content.number}　共 {len(content.photos)} 张", 12)
+        for photo in content.photos:
+            doc.add_picture(io.BytesIO(photo.data), width=Mm(140))
+            _paragraph(doc, f"{photo.label}　{photo.caption}", 12)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -7,8 +7,9 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from jianguan.documents.models import register_source
-        from jianguan.inspections.models import Evidence, Inspection
+        from jianguan.inspections.models import Evidence, Inspection, Signature
         from jianguan.lib import storedfiles
 
         register_source(Inspection)  # its 笔录 and 通知书 are seen by whoever may open the inspection
         storedfiles.register(Evidence)
+        storedfiles.register(Signature)

@@ -25,6 +25,14 @@ class InspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+class SignerRole(models.TextChoices):
+    """Who signed the on-site record on the screen."""
+
+    OFFICER = "officer", _("检查人员")
+    PARTY = "party", _("当事人/现场负责人")
+    WITNESS = "witness", _("见证人")
+
+
 class Outcome(models.TextChoices):
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")

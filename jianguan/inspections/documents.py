@@ -6,11 +6,12 @@ issuing body and date."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from django.utils import timezone
 
-from jianguan.documents.content import DocumentContent, Section, Table, chinese_date
+from jianguan.documents.content import DocumentContent, Image, Section, Table, chinese_date
 from jianguan.inspections.models import Finding, Inspection
 
 RECORD_RIGHTS = (
@@ -94,7 +95,44 @@ def record_content(inspection: Inspection, number: str) -> DocumentContent:
         ],  # fmt: skip
         date=timezone.localtime(inspection.completed_at).date() if inspection.completed_at else None,
         footer="本笔录经当事人核对无误。共 1 份，附现场照片。",
+        drawn_signatures=_drawn(inspection),
+        photos=_photos(inspection),
     )
+
+
+def _drawn(inspection: Inspection) -> list[Image]:
+    """The signatures drawn on the screen, each under its role and name."""
+    return [
+        Image(s.file.open("rb").read(), "image/png", s.get_role_display(), s.name) for s in inspection.signatures.all()
+    ]
+
+
+PHOTO_LONG_SIDE = 1200  # in the document; the stored original keeps its full size and hash
+
+
+def _photos(inspection: Inspection) -> list[Image]:
+    """Every photo of the inspection, numbered, each with when it was taken (or uploaded), the first 12 characters
+    of its SHA-256 (the stored original's) and what it proves: a checklist item or a problem."""
+    from PIL import Image as Pillow
+
+    images = []
+    evidence = inspection.evidence.select_related("item_result__item", "finding").order_by("uploaded_at", "pk")
+    for n, photo in enumerate(evidence, start=1):
+        with photo.file.open("rb") as f, Pillow.open(f) as picture:
+            picture = picture.convert("RGB")
+            picture.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
+            out = io.BytesIO()
+            picture.save(out, "JPEG", quality=80)
+        when = _local(photo.taken_at) + "（拍摄）" if photo.taken_at else _local(photo.uploaded_at) + "（上传）"
+        if photo.item_result_id:
+            proves = f"检查项 {photo.item_result.item.order}. {photo.item_result.item.text}"
+        elif photo.finding_id:
+            proves = f"问题：{photo.finding.description}"
+        else:
+            proves = photo.caption or "现场"
+        caption = f"{when}　SHA-256 {photo.sha256[:12]}　证明：{proves}"
+        images.append(Image(out.getvalue(), "image/jpeg", f"照片{n}", caption))
+    return images
 
 
 def notice_content(inspection: Inspection, findings: list[Finding], number: str, issued_on: date) -> DocumentContent:

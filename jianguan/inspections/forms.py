@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from django import forms
@@ -169,13 +171,70 @@ class FindingForm(forms.Form):
     fixed_on_site = forms.BooleanField(label=_("当场整改"), required=False)
 
 
+# A signature drawn on the screen arrives as a PNG data URL (a 600 × 200 canvas is 10–60 KB).
+SIGNATURE_FIELD_MAX = 700_000
+SIGNATURE_MAX_BYTES = 512 * 1024
+
+
+class SignatureInput(forms.Widget):
+    """The drawn signature's PNG, written by the signature pad (site.js) into a hidden input beside its canvas."""
+
+    template_name = "inspections/widgets/signature_pad.html"
+
+
+class SignatureField(forms.CharField):
+    widget = SignatureInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=SIGNATURE_FIELD_MAX, required=False, strip=True, **kwargs)
+
+    def to_python(self, value: Any) -> bytes | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        prefix = "data:image/png;base64,"
+        if not text.startswith(prefix):
+            raise forms.ValidationError(_("签名应为在屏幕上手写的图像。"))
+        try:
+            data = base64.b64decode(text[len(prefix) :], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise forms.ValidationError(_("签名图像已损坏，请清除后重新签名。")) from exc
+        if len(data) > SIGNATURE_MAX_BYTES:
+            raise forms.ValidationError(_("签名图像过大，请清除后重新签名。"))
+        return data
+
+
 class CompleteForm(forms.Form):
     representative_name = forms.CharField(label=_("机构负责人/现场负责人签名"), max_length=50, required=False)
+    sign_party = SignatureField(label=_("当事人/现场负责人手写签名"))
     signature_refused = forms.BooleanField(label=_("当事人拒绝签字"), required=False)
     witness_name = forms.CharField(label=_("见证人（拒绝签字时必填）"), max_length=50, required=False)
+    sign_witness = SignatureField(label=_("见证人手写签名"))
     summary = forms.CharField(
         max_length=TEXT_MAX_LENGTH, label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, officers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.officers = list(officers)
+        for user in self.officers:
+            self.fields[f"sign_officer_{user.pk}"] = SignatureField(
+                label=_("检查人员 %(name)s 手写签名") % {"name": user.name or user.username}
+            )
+
+    def service_arguments(self) -> dict[str, Any]:
+        """What inspection_complete takes: the names and flags, and the drawn signatures with who drew them."""
+        data = self.cleaned_data
+        drawn = [("officer", u.name or u.username, u, data.get(f"sign_officer_{u.pk}")) for u in self.officers]
+        drawn += [
+            ("party", data.get("representative_name", ""), None, data.get("sign_party")),
+            ("witness", data.get("witness_name", ""), None, data.get("sign_witness")),
+        ]
+        names = ("representative_name", "signature_refused", "witness_name", "summary")
+        return {
+            **{name: data.get(name) for name in names},
+            "signatures": [d for d in drawn if d[3]],
+        }
 
 
 class CancelForm(forms.Form):

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.checklists.choices import Severity
-from jianguan.inspections.choices import CampaignMethod, CampaignStatus, InspectionKind, InspectionStatus, Outcome
+from jianguan.inspections.choices import (
+    CampaignMethod,
+    CampaignStatus,
+    InspectionKind,
+    InspectionStatus,
+    Outcome,
+    SignerRole,
+)
 from jianguan.lib.storedfiles import StoredFile
 from jianguan.lib.validators import validate_plain_text
 from jianguan.org.choices import CheckCategory
@@ -331,6 +338,30 @@ class Evidence(StoredFile):
 
     def __str__(self) -> str:
         return f"{self.inspection} {self.sha256[:12]}"
+
+
+def signature_upload_to(instance: Signature, filename: str) -> str:
+    return f"signatures/{instance.inspection_id}/{filename}"
+
+
+class Signature(StoredFile):
+    """A signature drawn on the screen at the end of the inspection (an officer's, the party's or the witness's),
+    kept as a PNG under its SHA-256 and printed on the 现场检查笔录."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(_("签名人"), max_length=10, choices=SignerRole.choices)
+    name = models.CharField(_("姓名"), max_length=50, validators=[validate_plain_text])
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("签名"), upload_to=signature_upload_to)
+    signed_at = models.DateTimeField(_("签名时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("签名")
+        verbose_name_plural = _("签名")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
 
 
 class Amendment(models.Model):

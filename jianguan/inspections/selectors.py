@@ -113,6 +113,7 @@ class ItemRow:
     evidence: list[Evidence]
     my_note: str = ""  # the reader's own note on the item (what the on-site form edits)
     other_notes: list[Any] = field(default_factory=list)  # the other officers' notes, each with its author
+    problem: str = ""  # why the item keeps a refused completion from going through
 
 
 def inspection_items(inspection: Inspection, reader: Any = None) -> list[ItemRow]:

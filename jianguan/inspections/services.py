@@ -9,6 +9,7 @@ Who may do what:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ from jianguan.documents.choices import DocumentKind
 from jianguan.documents.models import Document
 from jianguan.documents.services import document_issue
 from jianguan.inspections import signals
-from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome
+from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome, SignerRole
 from jianguan.inspections.documents import notice_content, record_content
 from jianguan.inspections.models import (
     Amendment,
@@ -42,6 +43,7 @@ from jianguan.inspections.models import (
     InspectionOfficer,
     ItemNote,
     ItemResult,
+    Signature,
     SyncKey,
 )
 from jianguan.lib.images import read_photo, thumbnail
@@ -645,10 +647,13 @@ def inspection_complete(
     witness_name: str = "",
     summary: str = "",
     at: datetime | None = None,
+    signatures: Iterable[tuple[str, str, Any, bytes]] = (),
 ) -> Inspection:
     """Close the on-site record: every item answered, photos where a failed item needs one, the signature block.
     Failed items become findings (supervised by the lead department of their category). The inspection is then
-    frozen: later corrections are amendments."""
+    frozen: later corrections are amendments. `signatures` are those drawn on the screen — (role, name, user, PNG)
+    for officers of the team, the party (unless refused) or the witness (when refused) — kept and printed on the
+    record; without them the printed record is signed by hand."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
@@ -661,21 +666,18 @@ def inspection_complete(
         errors.setdefault("representative_name", []).append(_("请填写在场负责人姓名，或勾选“拒绝签字”并记录见证人。"))
     items = list(inspection.checklist_version.items.all())
     results = {r.item_id: r for r in inspection.results.prefetch_related("evidence")}
-    missing = [str(i.order) for i in items if i.pk not in results]
+    problems = completion_problems(items, results)
+    missing = [str(i.order) for i in items if problems.get(i.pk) == MISSING]
     if missing:
         errors.setdefault("__all__", []).append(
             _("还有 %(n)s 个检查项未填写结果（序号 %(orders)s）。") % {"n": len(missing), "orders": "、".join(missing)}
         )
-    no_photo = [
-        str(i.order)
-        for i in items
-        if i.photo_required and i.pk in results and results[i.pk].outcome == Outcome.FAIL
-        and not results[i.pk].evidence.all()
-    ]  # fmt: skip
+    no_photo = [str(i.order) for i in items if problems.get(i.pk) == NO_PHOTO]
     if no_photo:
         errors.setdefault("__all__", []).append(
             _("不合格的检查项须拍照取证（序号 %(orders)s）。") % {"orders": "、".join(no_photo)}
         )
+    drawn = _check_signatures(inspection, list(signatures), bool(signature_refused), errors)
     if errors:
         raise ValidationError(errors)
     leads = lead_departments()
@@ -706,6 +708,9 @@ def inspection_complete(
     inspection.status, inspection.completed_at = InspectionStatus.COMPLETED, completed
     inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
     inspection.save()
+    for signature in drawn:
+        signature.signed_at = completed
+        signature.save()
     _issue_record(actor, inspection)
     signals.inspection_completed.send(sender=Inspection, inspection=inspection, actor=actor)
     notice_problem = ""
@@ -725,11 +730,63 @@ def inspection_complete(
             "findings": inspection.findings.count(),
             "from_items": created,
             "signature_refused": inspection.signature_refused,
+            "signatures": [{"role": d.role, "name": d.name, "sha256": d.sha256} for d in drawn] or None,
             "notice_pending": notice_problem or None,
         },
         institution=inspection.institution_id,
     )
     return inspection
+
+
+MISSING, NO_PHOTO = "missing", "no_photo"
+
+
+def completion_problems(items: list[ChecklistItem], results: dict[int, ItemResult]) -> dict[int, str]:
+    """What keeps each item from being closed: no result yet, or failed without the photo it needs (item id → code).
+    The completion refuses with them, and the page marks the items."""
+    problems = {}
+    for item in items:
+        result = results.get(item.pk)
+        if result is None:
+            problems[item.pk] = MISSING
+        elif item.photo_required and result.outcome == Outcome.FAIL and not result.evidence.all():
+            problems[item.pk] = NO_PHOTO
+    return problems
+
+
+def _check_signatures(
+    inspection: Inspection, signatures: list[tuple[str, str, Any, bytes]], refused: bool, errors: dict
+) -> list[Signature]:
+    """The drawn signatures as rows to save: each a real, non-empty PNG, from a team member, the party (unless they
+    refused) or the witness (when they did)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    team = {o.user_id for o in inspection.officers.all()}
+    kept = []
+    for role, name, user, data in signatures:
+        field = {"officer": f"sign_officer_{getattr(user, 'pk', '')}", "party": "sign_party"}.get(role, "sign_witness")
+        if role not in SignerRole.values or (role == "officer" and getattr(user, "pk", None) not in team):
+            raise PermissionDenied(_("只有检查组成员、当事人或见证人可以签名。"))
+        if (role == "party" and refused) or (role == "witness" and not refused):
+            continue  # the other box of the pair: the party signs, or the witness does when the party refuses
+        try:
+            photo = read_photo(SimpleUploadedFile("signature.png", data, "image/png"))
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            continue
+        with Image.open(io.BytesIO(photo.data)) as image:
+            blank = image.convert("RGBA").getchannel("A").getbbox() is None
+        if photo.content_type != "image/png" or blank:
+            errors.setdefault(field, []).append(_("签名为空或不是手写签名图像，请重新签名。"))
+            continue
+        if role != "officer" and not (name or "").strip():
+            errors.setdefault(field, []).append(_("请填写签名人的姓名。"))
+            continue
+        signature = Signature(inspection=inspection, role=role, name=(name or "").strip()[:50], user=user)
+        signature.store(photo)
+        kept.append(signature)
+    return kept
 
 
 def _issue_record(actor: Any, inspection: Inspection) -> Document:

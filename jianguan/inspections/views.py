@@ -226,13 +226,27 @@ def _inspection(request: HttpRequest, pk: int) -> Inspection:
     )
 
 
-@login_required
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
+def _team_users(inspection: Inspection) -> list[Any]:
+    return [o.user for o in inspection.officers.select_related("user")]
+
+
+def _detail_page(
+    request: HttpRequest, inspection: Inspection, complete_form: CompleteForm | None = None, status: int = 200
+) -> HttpResponse:
     on_team = _on_team(request.user, inspection)
+    rows = inspection_items(inspection, request.user)
+    problems: dict[int, str] = {}
+    if complete_form is not None and complete_form.is_bound:
+        # A refused completion: each item that stands in the way says why, where it is.
+        results = {r.result.item_id: r.result for r in rows if r.result is not None}
+        labels = {services.MISSING: _("未填写结果"), services.NO_PHOTO: _("不合格须拍照取证")}
+        codes = services.completion_problems([r.item for r in rows], results)
+        problems = {pk: labels[code] for pk, code in codes.items()}
+    for row in rows:
+        row.problem = problems.get(row.item.pk, "")
     context = {
         "inspection": inspection,
-        "rows": inspection_items(inspection, request.user),
+        "rows": rows,
         "findings": inspection.findings.select_related("department").prefetch_related("evidence"),
         "has_open_findings": inspection.findings.filter(fixed_on_site=False).exists(),
         "loose_evidence": inspection.evidence.filter(item_result__isnull=True, finding__isnull=True),
@@ -243,10 +257,19 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": allowed(request.user, "campaigns.manage"),
         "finding_form": FindingForm(),
         "evidence_form": EvidenceForm(),
-        "complete_form": CompleteForm(initial={"representative_name": inspection.institution.legal_representative}),
+        "complete_form": complete_form
+        or CompleteForm(
+            initial={"representative_name": inspection.institution.legal_representative},
+            officers=_team_users(inspection),
+        ),
         "cancel_form": CancelForm(),
     }
-    return render(request, "inspections/inspection_detail.html", context)
+    return render(request, "inspections/inspection_detail.html", context, status=status)
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _inspection(request, pk))
 
 
 @login_required
@@ -381,13 +404,16 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    form = CompleteForm(request.POST)
-    form.is_valid()
+    form = CompleteForm(request.POST, officers=_team_users(inspection))
+    if not form.is_valid():
+        return _detail_page(request, inspection, form, status=400)
     try:
-        done = services.inspection_complete(actor=request.user, inspection=inspection, **form.cleaned_data)
+        done = services.inspection_complete(actor=request.user, inspection=inspection, **form.service_arguments())
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(f"{inspection.get_absolute_url()}#complete")
+        # Refused: the page comes back with each message beside its control (and the items marked), the first
+        # problem in view and focused (site.js), what was typed and drawn kept.
+        add_service_errors(form, exc)
+        return _detail_page(request, inspection, form, status=400)
     messages.success(request, _("检查已完成，现场检查笔录已生成。"))
     if done.findings.filter(fixed_on_site=False, deadline__isnull=True).exists():
         messages.warning(

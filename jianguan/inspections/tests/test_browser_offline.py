@@ -74,7 +74,7 @@ def test_answers_and_a_photo_made_offline_reach_the_server_once(on_site, browser
     page.locator(f"#item-{second}").get_by_text("不合格", exact=True).click()
     note = page.locator(f"#item-{second} input[name=note]")
     note.fill("消防通道堆放杂物")
-    note.blur()
+    note.blur()  # offline: queued at once
     page.locator(f"#item-{third}").get_by_text("不适用", exact=True).click()
     page.locator(f"#item-{second} input[type=file]").set_input_files(str(on_site["photo"]))
     for pk in (first, second, third):
@@ -152,7 +152,8 @@ def test_two_officers_on_one_item_get_the_conflict_and_keep_both_notes(on_site, 
     edu.locator(f"#item-{item}").get_by_text("合格", exact=True).click()
     edu_note = edu.locator(f"#item-{item} input[name=note]")
     edu_note.fill("证照齐全")
-    edu_note.blur()
+    with edu.expect_response(lambda r: r.request.method == "POST" and f"/items/{item}/" in r.url):
+        edu_note.blur()
     expect(_state(edu, item)).to_have_text("已保存")
 
     fire.locator(f"#item-{item}").get_by_text("不合格", exact=True).click()
@@ -166,7 +167,8 @@ def test_two_officers_on_one_item_get_the_conflict_and_keep_both_notes(on_site, 
     expect(_state(fire, item)).to_have_text("已保存")
     fire_note = fire.locator(f"#item-{item} input[name=note]")
     fire_note.fill("灭火器过期")
-    fire_note.blur()
+    with fire.expect_response(lambda r: r.request.method == "POST" and f"/items/{item}/" in r.url):
+        fire_note.blur()
     expect(_state(fire, item)).to_have_text("已保存")
 
     # Both notes are kept, each with who wrote it; the outcome is the one the fire officer chose to keep.

@@ -85,12 +85,33 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
     expect(page.locator(f"#item-{failed_pk} img.jg-photo-pending")).to_have_count(0)
     expect(page.locator(f"#item-{failed_pk} input[name=note]")).to_have_value("现场未见办学许可证")
 
-    page.get_by_label("机构负责人/现场负责人签名").fill("黄志强")
+    # Signatures drawn with a finger on the party's pad and the officer's own.
+    for pad in page.locator("[data-signature-pad]").all()[:1] + page.locator("[data-signature-pad]").all()[-2:-1]:
+        pad.locator("canvas").scroll_into_view_if_needed()
+        box = pad.locator("canvas").bounding_box()
+        page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+        page.mouse.down()
+        for step in range(1, 12):
+            page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7))
+        page.mouse.up()
+        assert pad.locator("input").input_value().startswith("data:image/png;base64,")
+    # Completing without the party's name: the page comes back with the message beside the field, in view and
+    # focused, and the drawn signatures kept.
+    name = page.get_by_label("机构负责人/现场负责人签名")
+    name.fill("")
+    page.get_by_test_id("complete").click()
+    expect(name).to_be_focused()
+    expect(page.locator("#complete ~ form [role=alert]").first).to_contain_text("请填写在场负责人姓名")
+    assert page.locator("[data-signature-pad] input").first.input_value().startswith("data:image/png;base64,")
+    assert traffic.bad_responses == [f"400 {live_server.url}/inspections/{planned['pk']}/complete/"]  # the refusal
+    traffic.bad_responses.clear()
+    name.fill("黄志强")
     page.get_by_test_id("complete").click()
     expect(page.get_by_test_id("inspection-status")).to_contain_text("已完成")
     documents = page.get_by_test_id("documents")
     expect(documents).to_contain_text("现场检查笔录")
     expect(documents).to_contain_text("责令整改通知书")
+    expect(page.locator("body")).to_contain_text("手写签名 2 份")
     expect(page.locator("#findings + ul")).to_contain_text("现场未见办学许可证")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "on-site-form-completed.png"), full_page=True)

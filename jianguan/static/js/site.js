@@ -76,10 +76,56 @@
       });
     }).catch(function () { return 0; });
   }
+  // Signature pads (data-signature-pad): a finger or stylus draws on the canvas; the PNG goes into the hidden input
+  // beside it; 清除重签 empties both. A signature kept in the input (a refused form) is drawn back.
+  document.querySelectorAll("[data-signature-pad]").forEach(function (pad) {
+    var canvas = pad.querySelector("canvas");
+    var input = pad.querySelector("input");
+    var context = canvas.getContext("2d");
+    var drawing = false;
+    context.lineWidth = 3;
+    context.lineCap = "round";
+    context.strokeStyle = "#000";
+    if (input.value) {
+      var image = new Image();
+      image.onload = function () { context.drawImage(image, 0, 0); };
+      image.src = input.value;
+    }
+    function point(event) {
+      var box = canvas.getBoundingClientRect();
+      return [(event.clientX - box.left) * (canvas.width / box.width), (event.clientY - box.top) * (canvas.height / box.height)];
+    }
+    canvas.addEventListener("pointerdown", function (event) {
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      var p = point(event);
+      context.beginPath();
+      context.moveTo(p[0], p[1]);
+    });
+    canvas.addEventListener("pointermove", function (event) {
+      if (drawing) {
+        var p = point(event);
+        context.lineTo(p[0], p[1]);
+        context.stroke();
+      }
+    });
+    function finish() {
+      if (drawing) {
+        drawing = false;
+        input.value = canvas.toDataURL("image/png");
+      }
+    }
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+    pad.querySelector("[data-signature-clear]").addEventListener("click", function () {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      input.value = "";
+    });
+  });
   // A page that comes back with a refused form: the first problem is brought into view and focused, so nobody
   // searches a long form for what was wrong.
   document.addEventListener("DOMContentLoaded", function () {
-    var first = document.querySelector(".is-invalid, form [role=alert]");
+    var first = document.querySelector(".is-invalid, form [role=alert]:not(:empty)");
     if (!first) {
       return;
     }
