@@ -273,6 +273,9 @@ JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
 # Background tasks (the daily reminders): stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JIANGUAN_REMIND_HOUR = env_int("JIANGUAN_REMIND_HOUR", 8)
+# Whether an institution's users may hold personal API tokens (for their own software to read their orders and
+# answer them); off by default: staff integrate, institutions use the pages.
+JIANGUAN_INSTITUTION_API_TOKENS = env_bool("JIANGUAN_INSTITUTION_API_TOKENS", False)
 # Notifications beyond the in-app inbox (see README): e-mail through Django's SMTP backend when a host is set, SMS
 # through an HTTP gateway when its URL is set. Each send is a task, retried with growing pauses up to the attempts.
 EMAIL_HOST = os.environ.get("JIANGUAN_EMAIL_HOST", "")

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.accounts.permissions import allowed
+from jianguan.accounts.permissions import allowed, may_use_api_tokens
 
 # (label, url name, permission or None for every signed-in user). The first MAIN entries stand in the bar; the rest
 # (reference and administration pages) sit in its 更多 menu, so the bar fits one line at 1280 px.
@@ -40,10 +40,13 @@ MAIN = 9
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_more": []}
+        return {"nav_items": [], "nav_more": [], "may_use_api_tokens": False}
     items: list[list[dict[str, Any]]] = [[], []]
     for n, (label, name, permission) in enumerate(NAVIGATION):
         if permission is None or allowed(user, permission):
             url = reverse(name)
             items[n >= MAIN].append({"label": label, "url": url, "active": request.path == url})
-    return {"nav_items": items[0], "nav_more": items[1], "nav_more_active": any(i["active"] for i in items[1])}
+    return {
+        "nav_items": items[0], "nav_more": items[1], "nav_more_active": any(i["active"] for i in items[1]),
+        "may_use_api_tokens": may_use_api_tokens(user),
+    }  # fmt: skip

@@ -66,6 +66,15 @@ def allowed(user: Any, action: str) -> bool:
     return user.role in PERMISSIONS[action]
 
 
+def may_use_api_tokens(user: Any) -> bool:
+    """Staff always; an institution's users only where the deployment enables it (JIANGUAN_INSTITUTION_API_TOKENS)."""
+    from django.conf import settings
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
+        return False
+    return user.role != Role.INSTITUTION or settings.JIANGUAN_INSTITUTION_API_TOKENS
+
+
 def require(user: Any, action: str) -> None:
     """Raise PermissionDenied (HTTP 403, with a Chinese message) unless the user's role may do `action`."""
     if not allowed(user, action):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role, TokenRevocation
 from jianguan.accounts.models import ApiToken, LoginAttempt, LoginGate, OfficerProfile, User
-from jianguan.accounts.permissions import require
+from jianguan.accounts.permissions import may_use_api_tokens, require
 from jianguan.audit.services import audit_record, changed, snapshot
 
 USER_AUDIT_EXCLUDE = ("password", "last_login")
@@ -190,6 +190,8 @@ def api_token_create(
         raise PermissionDenied(_("API 令牌不能创建新的令牌，请登录后在“API 令牌”页面创建。"))
     if not actor.is_authenticated or not actor.role:
         raise ValidationError(_("该账户不能创建 API 令牌。"))
+    if not may_use_api_tokens(actor):
+        raise PermissionDenied(_("本平台未开放机构账户使用 API 令牌。"))
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("请填写令牌用途。")})
@@ -240,7 +242,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=_token_hash(raw), revoked_at=None).first()
-    if token is None or token.is_expired or not token.user.is_active:
+    if token is None or token.is_expired or not token.user.is_active or not may_use_api_tokens(token.user):
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -27,7 +27,7 @@ from jianguan.accounts.forms import (
     UserForm,
 )
 from jianguan.accounts.models import ApiToken, OfficerProfile, User
-from jianguan.accounts.permissions import require
+from jianguan.accounts.permissions import may_use_api_tokens, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.lib.clientip import client_ip
 from jianguan.lib.forms import add_service_errors, attempt, paginate
@@ -330,6 +330,8 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
+    if not may_use_api_tokens(request.user):
+        raise PermissionDenied(_("本平台未开放机构账户使用 API 令牌。"))
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():

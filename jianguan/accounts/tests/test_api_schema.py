@@ -33,7 +33,8 @@ def _keep_the_test_transaction():
 
 
 @pytest.fixture(params=["admin", "lead", "edu_officer", "institution"])
-def token_headers(request, personas):
+def token_headers(request, personas, settings):
+    settings.JIANGUAN_INSTITUTION_API_TOKENS = True  # the institution persona: a deployment that enables its tokens
     _token, raw = api_token_create(actor=personas[request.param], name="schema")
     return {"Authorization": f"Bearer {raw}"}
 

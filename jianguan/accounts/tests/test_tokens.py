@@ -80,3 +80,21 @@ def test_tokens_die_with_the_password_or_the_account(personas, how):
         assert _bearer(raw).get("/api/v1/me").status_code == 401
     event = AuditEvent.objects.filter(action="api_token.revoke_all", object_id=str(user.pk)).get()
     assert sorted(event.after["tokens"]) == sorted(t.pk for t, _ in tokens)
+
+
+def test_institution_tokens_only_where_the_deployment_enables_them(district, client_for, settings):
+    from jianguan.accounts.services import api_token_authenticate, api_token_create
+
+    head = district.users["institution"]
+    page = client_for("institution").get("/").content.decode()
+    assert "/accounts/tokens/" not in page  # no API-token menu for an institution …
+    assert client_for("institution").get("/accounts/tokens/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        api_token_create(actor=head, name="自有系统")
+    settings.JIANGUAN_INSTITUTION_API_TOKENS = True  # … unless enabled
+    assert "/accounts/tokens/" in client_for("institution").get("/").content.decode()
+    _token, raw = api_token_create(actor=head, name="自有系统")
+    assert api_token_authenticate(raw) is not None
+    settings.JIANGUAN_INSTITUTION_API_TOKENS = False  # switched off again: the tokens it made stop working
+    assert api_token_authenticate(raw) is None
+    assert "/accounts/tokens/" in client_for("edu_officer").get("/").content.decode()  # staff always
