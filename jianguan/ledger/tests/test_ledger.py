@@ -332,9 +332,13 @@ def _delete_committed(item_pk: int) -> None:
     """Remove what the concurrency test committed, children first (the audit events stay, as they must)."""
     from jianguan.inspections.models import Evidence, Finding, Inspection, InspectionOfficer, ItemResult
     from jianguan.ledger.models import Attachment, ItemEvent, Recheck
+    from jianguan.notifications.models import Notification
 
     item = LedgerItem.objects.get(pk=item_pk)
     inspection = item.inspection
+    # The people the committed events told (the inbox rows would otherwise meet the next tests' counts).
+    told = [f"ledger.itemevent:{pk}" for pk in ItemEvent.objects.filter(item=item).values_list("pk", flat=True)]
+    Notification.objects.filter(subject__in=[*told, f"inspections.inspection:{inspection.pk}"]).delete()
     Document.objects.filter(
         source_type="ledger.recheck", source_id__in=[str(r.pk) for r in item.rechecks.all()]
     ).delete()
