@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from jianguan.lib import requestlog
+from jianguan.views import error_response
 
 access_log = logging.getLogger("jianguan.request")
 
@@ -65,10 +65,7 @@ class QueryStringLimitMiddleware:
         limit = settings.JIANGUAN_MAX_QUERY_STRING
         if len(request.META.get("QUERY_STRING", "")) > limit:
             message = _("请求地址过长（查询参数超过 %(n)s 个字符），请缩短查询条件。") % {"n": limit}
-            if request.path.startswith("/api/"):
-                return JsonResponse({"message": message}, status=414, json_dumps_params={"ensure_ascii": False})
-            context = {"status": 414, "title": _("请求地址过长"), "message": message}
-            return render(request, "error.html", context, status=414)
+            return error_response(request, 414, _("请求地址过长"), message)
         return self.get_response(request)
 
 
@@ -99,11 +96,7 @@ class RequestParameterGuard:
             message = _("参数 %(name)s 含有控制字符，请删除后重试。") % {
                 "name": bad[:30].encode("unicode_escape").decode()
             }
-            if request.path.startswith("/api/"):
-                return JsonResponse({"message": message}, status=400, json_dumps_params={"ensure_ascii": False})
-            return render(
-                request, "error.html", {"status": 400, "title": _("请求有误"), "message": message}, status=400
-            )
+            return error_response(request, 400, _("请求有误"), message)
         return self.get_response(request)
 
 

@@ -24,14 +24,20 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
     return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
 
 
+def error_response(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """A refusal before any view ran: JSON with the Chinese message on the API (its clients cannot read a page),
+    the error page in the platform's layout elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return _error(request, status, title, message)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     from jianguan.lib.params import BadParameter
 
     # A parameter that did not parse says which and why; other bad requests say nothing about internals.
     message = str(exception) if isinstance(exception, BadParameter) else _("请求无法处理，请检查后重试。")
-    if request.path.startswith("/api/"):
-        return JsonResponse({"message": message}, status=400, json_dumps_params={"ensure_ascii": False})
-    return _error(request, 400, _("请求有误"), message)
+    return error_response(request, 400, _("请求有误"), message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

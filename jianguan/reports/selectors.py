@@ -117,11 +117,14 @@ def institution_overview(user: Any, institution: Institution, today: date) -> li
     inspections = Inspection.objects.visible_to(user).filter(institution=institution).exclude(status="cancelled")
     seen = inspections.aggregate(n=Count("pk"), last=Max("completed_at"))
     complaints = Complaint.objects.visible_to(user).filter(institution=institution, status__in=OPEN_COMPLAINTS).count()
-    ledger = f"{reverse('ledger:item_list')}?{urlencode({'q': institution.name, 'status': 'open'})}"
+
+    def ledger(status: str) -> str:
+        return f"{reverse('ledger:item_list')}?{urlencode({'q': institution.name, 'status': status})}"
+
     last = timezone.localtime(seen["last"]).date().isoformat() if seen["last"] else ""
     return [
-        Figure(_("未销号问题"), items["open"], ledger),
-        Figure(_("其中逾期"), items["overdue"], ledger.replace("status=open", "status=overdue")),
+        Figure(_("未销号问题"), items["open"], ledger("open")),
+        Figure(_("其中逾期"), items["overdue"], ledger("overdue")),
         Figure(_("检查次数") + (f"（{_('最近')} {last}）" if last else ""), seen["n"],
                f"{reverse('inspections:inspection_list')}?institution={institution.pk}"),
         Figure(_("办理中的投诉"), complaints, ""),
