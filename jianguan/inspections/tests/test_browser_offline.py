@@ -176,3 +176,23 @@ def test_two_officers_on_one_item_get_the_conflict_and_keep_both_notes(on_site, 
     expect(edu.locator(f"#item-{item} input[value=fail]")).to_be_checked()
     expect(edu.locator(f"#item-{item} input[name=note]")).to_have_value("证照齐全")
     expect(edu.locator(f"#item-{item}").get_by_test_id("other-notes")).to_contain_text("陈消防：灭火器过期")
+
+
+def test_the_days_inspections_are_kept_ahead_from_the_to_do_list(on_site, browser, live_server):
+    """Signed in at the office, the officer never opens the inspection; its page is kept anyway (the home page's
+    to-do list names it) and opens in the basement without a network."""
+    page, _traffic = open_page(browser, phone=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    sign_in(page, "fire1", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_test_id("todo").locator("[data-section=inspections] a[data-prefetch]")).to_have_count(1)
+    path = on_site["url"].removeprefix(live_server.url)
+    page.wait_for_function(
+        """async (path) => { await navigator.serviceWorker.ready;
+             return !!(await (await caches.open("jg-pages")).match(path)); }""",
+        arg=path,
+    )
+    page.context.set_offline(True)
+    page.goto(on_site["url"])
+    expect(page.get_by_test_id("inspection-status")).to_contain_text("检查中")
+    expect(page.locator("[data-result-form]")).not_to_have_count(0)
