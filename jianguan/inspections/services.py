@@ -833,8 +833,9 @@ def rectification_notice_issue(*, actor: Any, inspection: Inspection, issued_at:
         issued_at=issued_at,
     )
     signals.notice_issued.send(
-        sender=Inspection, inspection=inspection, findings=findings, issued_at=issued_at, actor=actor
-    )
+        sender=Inspection, inspection=inspection, findings=findings, issued_at=issued_at, actor=actor,
+        number=document.number,
+    )  # fmt: skip
     return document
 
 

@@ -5,5 +5,6 @@ from django.dispatch import Signal
 
 # sender=Inspection; kwargs: inspection, actor. Sent when an inspection is completed (findings exist by then).
 inspection_completed = Signal()
-# sender=Inspection; kwargs: inspection, findings (those the order lists, with their deadlines), issued_at, actor.
+# sender=Inspection; kwargs: inspection, findings (those the order lists, with their deadlines), issued_at, actor,
+# number (the order's document number).
 notice_issued = Signal()

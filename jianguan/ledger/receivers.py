@@ -15,8 +15,12 @@ from jianguan.registry.signals import institution_moved
 
 
 @receiver(notice_issued, dispatch_uid="ledger.items_from_notice")
-def _items_from_notice(sender: Any, inspection: Any, findings: Any, issued_at: Any, actor: Any, **kwargs: Any) -> None:
-    services.items_from_notice(inspection=inspection, findings=findings, issued_at=issued_at, actor=actor)
+def _items_from_notice(
+    sender: Any, inspection: Any, findings: Any, issued_at: Any, actor: Any, number: str, **kwargs: Any
+) -> None:
+    services.items_from_notice(
+        inspection=inspection, findings=findings, issued_at=issued_at, actor=actor, number=number
+    )
 
 
 @receiver(inspection_completed, dispatch_uid="ledger.items_closed_on_site")

@@ -74,9 +74,11 @@ def items_follow_institution(*, institution: Any) -> int:
     return items.update(street_id=institution.street_id)
 
 
-def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], issued_at: datetime, actor: Any) -> int:
+def items_from_notice(
+    *, inspection: Inspection, findings: Iterable[Finding], issued_at: datetime, actor: Any, number: str = ""
+) -> int:
     """One item per problem the rectification order lists (待整改, deadline from the order); returns how many are
-    new. Issuing the order again leaves existing items alone."""
+    new, and tells the institution of the order (`number`). Issuing the order again leaves existing items alone."""
     existing = set(LedgerItem.objects.filter(finding__in=list(findings)).values_list("finding_id", flat=True))
     created: list[LedgerItem] = []
     for finding in findings:
@@ -93,24 +95,8 @@ def items_from_notice(*, inspection: Inspection, findings: Iterable[Finding], is
         )  # fmt: skip
         created.append(item)
     if created:
-        notify.order_issued(created, _notice_number(inspection))
+        notify.order_issued(created, number)
     return len(created)
-
-
-def _notice_number(inspection: Inspection) -> str:
-    from jianguan.documents.choices import DocumentKind
-    from jianguan.documents.models import Document
-
-    return (
-        Document.objects.filter(
-            source_type=inspection._meta.label_lower,
-            source_id=str(inspection.pk),
-            kind=DocumentKind.RECTIFICATION_NOTICE,
-        )
-        .values_list("number", flat=True)
-        .first()
-        or ""
-    )
 
 
 def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
@@ -131,22 +117,6 @@ def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
         )  # fmt: skip
         created += 1
     return created
-
-
-def _notice_number(inspection: Inspection) -> str:
-    from jianguan.documents.choices import DocumentKind
-    from jianguan.documents.models import Document
-
-    return (
-        Document.objects.filter(
-            source_type=inspection._meta.label_lower,
-            source_id=str(inspection.pk),
-            kind=DocumentKind.RECTIFICATION_NOTICE,
-        )
-        .values_list("number", flat=True)
-        .first()
-        or ""
-    )
 
 
 # ---------------------------------------------------------------------------------------------------- transitions

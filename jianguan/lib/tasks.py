@@ -30,7 +30,7 @@ def schedule_daily(task: Any, hour: int) -> bool:
 
 def _waiting(task: Any) -> bool:
     """A run of the task is on the database queue, not yet started (other backends: assume not)."""
-    if not type(task.get_backend()).__module__.startswith("django_tasks_db"):
+    if not _on_database(task):
         return False
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -46,7 +46,12 @@ def enqueue_atomically(task: Any, *args: Any, run_after: datetime | None = None)
     commits, or vanishes, with the change that asked for it); on any other backend it is queued once the transaction
     has committed, so a worker never looks for rows that are not there yet."""
     task = task.using(run_after=run_after) if run_after is not None else task
-    if type(task.get_backend()).__module__.startswith("django_tasks_db"):
+    if _on_database(task):
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def _on_database(task: Any) -> bool:
+    """The task's backend keeps its queue in this database (django-tasks-db), inside the callers' transactions."""
+    return type(task.get_backend()).__module__.startswith("django_tasks_db")

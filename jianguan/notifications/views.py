@@ -37,9 +37,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     preference = Preference.objects.filter(user_id=user.pk).first()
     wanted = services.wanted_channels(user, preference)
-    fallback = ""
-    if user.institution_id and not user.phone:
-        fallback = user.institution.contact_phone
+    fallback = "" if user.phone else services.sms_number(user)  # an institution's contact phone, or nothing
     initial = {"email": wanted["email"], "sms": wanted["sms"], "email_address": user.email, "phone": user.phone}
     form = PreferenceForm(request.POST or None, initial=initial, sms_fallback=fallback)
     if request.method == "POST" and form.is_valid():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.choices import Role
 
 ROWS = 8  # per section on the home page; the section's link lists all of them
-TODO_ROLES = (Role.LEAD, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER)
+ROLES_WITH_A_TO_DO_LIST = (Role.LEAD, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER)
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def _complaints(user: Any, today: date) -> Section:
 
 def todo(user: Any, today: date) -> list[Section]:
     """The sections of the user's to-do list (empty for roles without one)."""
-    if user.role not in TODO_ROLES:
+    if user.role not in ROLES_WITH_A_TO_DO_LIST:
         return []
     sections = [_inspections(user, today)]
     if user.role in (Role.LEAD, Role.DEPARTMENT_OFFICER):

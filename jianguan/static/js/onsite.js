@@ -196,22 +196,28 @@
     return compress(file, function (value) { bar.value = value; }).then(function (blob) {
       bar.value = 50;
       var entry = { key: newKey(), seq: Date.now() * 1000 + (counter++ % 1000), inspection: inspection, kind: "photo", item: itemId, url: form.action, blob: blob, name: file.name || "photo.jpg", state: "pending", error: "" };
-      var photos = row(itemId).querySelector("[data-photos]");
-      if (photos) {
-        var img = document.createElement("img");
-        img.src = URL.createObjectURL(blob);
-        img.alt = "现场照片（待同步）";
-        img.height = 64;
-        img.className = "rounded border jg-photo-pending";
-        img.dataset.key = entry.key;
-        photos.appendChild(img);
-      }
+      showPendingPhoto(entry);
       input.value = "";
       return save(entry);
     }).then(function () {
       showState(itemId, "pending", "");
       return updateBanner();
     }).then(flush);
+  }
+
+  // A photo waiting in the queue shows at once, dimmed, from the phone's own copy.
+  function showPendingPhoto(entry) {
+    var photos = row(entry.item) && row(entry.item).querySelector("[data-photos]");
+    if (!photos) {
+      return;
+    }
+    var img = document.createElement("img");
+    img.src = URL.createObjectURL(entry.blob);
+    img.alt = "现场照片（待同步）";
+    img.height = 64;
+    img.className = "rounded border jg-photo-pending";
+    img.dataset.key = entry.key;
+    photos.appendChild(img);
   }
 
   // ------------------------------------------------------------------------------------------------ sending
@@ -548,16 +554,7 @@
           showState(entry.item, "pending", "");
         }
       } else {
-        var photos = row(entry.item) && row(entry.item).querySelector("[data-photos]");
-        if (photos) {
-          var img = document.createElement("img");
-          img.src = URL.createObjectURL(entry.blob);
-          img.alt = "现场照片（待同步）";
-          img.height = 64;
-          img.className = "rounded border jg-photo-pending";
-          img.dataset.key = entry.key;
-          photos.appendChild(img);
-        }
+        showPendingPhoto(entry);
         showState(entry.item, entry.state === "failed" ? "failed" : "pending", entry.error || "");
       }
     });
