@@ -354,6 +354,11 @@ JIANGUAN_DOCUMENT_FONT = os.environ.get("JIANGUAN_DOCUMENT_FONT", "Noto Serif CJ
 JIANGUAN_DOCUMENT_KIND_CODES: dict[str, str] = {}
 # 成文日期: "arabic" (2026年11月26日, GB/T 9704-2012) or "hanzi" (二〇二六年十一月二十六日, the 1999 rule many offices keep).
 JIANGUAN_DOCUMENT_DATE_STYLE = os.environ.get("JIANGUAN_DOCUMENT_DATE_STYLE", "arabic")
+# What every order names as the remedies against it: the 行政复议 body (a department's own setting first; empty: the
+# district's people's government, named from the district in the registry) and the court for a lawsuit (empty: the
+# district's people's court; set it where lawsuits against the government go to a designated court).
+JIANGUAN_REVIEW_BODY = os.environ.get("JIANGUAN_REVIEW_BODY", "")
+JIANGUAN_COURT = os.environ.get("JIANGUAN_COURT", "")
 # Evidence photos: the largest accepted upload.
 JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 

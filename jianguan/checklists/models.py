@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.checklists.choices import Severity, VersionStatus
+from jianguan.checklists.choices import Remedy, Severity, VersionStatus
 from jianguan.lib.validators import TEXT_MAX_LENGTH, validate_plain_text
 from jianguan.org.choices import CheckCategory
 from jianguan.registry.choices import InstitutionKind
@@ -69,21 +69,50 @@ class ChecklistVersion(models.Model):
         return self.status == VersionStatus.DRAFT
 
 
-class ChecklistItem(models.Model):
-    """One check. Its lead department is not stored: it is whoever leads the item's category in the responsibility
-    matrix at the time (org.selectors.lead_department_for)."""
+class OrderTerms(models.Model):
+    """What an order says about one problem besides the rule broken: the remedy, the provision that empowers the
+    order (依据), what correcting means (改正要求) and the consequence of not complying (the penalty provision). Set
+    on the checklist item; copied onto the finding, so an order keeps what held on the day."""
+
+    remedy = models.CharField(_("改正方式"), max_length=20, choices=Remedy.choices, default=Remedy.DEADLINE)
+    order_basis = models.CharField(
+        _("责令改正的依据"),
+        max_length=300,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("法律、条、款、项，如“《中华人民共和国消防法》第六十条第一款第（五）项”。"),
+    )
+    requirement = models.CharField(_("改正要求"), max_length=300, blank=True, validators=[validate_plain_text])
+    penalty_basis = models.CharField(
+        _("逾期不改正的后果"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ChecklistItem(OrderTerms):
+    """One check. Its competent department is not stored: it is whoever the responsibility matrix makes the lead for
+    the institution's kind and the item's category or code at the time (org.selectors.Competence)."""
 
     version = models.ForeignKey(ChecklistVersion, on_delete=models.PROTECT, related_name="items")
     order = models.PositiveSmallIntegerField(_("序号"))
     category = models.CharField(_("检查类别"), max_length=20, choices=CheckCategory.choices)
     text = models.CharField(_("检查内容"), max_length=300, validators=[validate_plain_text])
-    legal_basis = models.CharField(_("法律依据"), max_length=300, validators=[validate_plain_text])
+    legal_basis = models.CharField(_("违反的规定"), max_length=300, validators=[validate_plain_text])
     severity = models.CharField(_("问题严重程度"), max_length=10, choices=Severity.choices, default=Severity.MINOR)
     period_days = models.PositiveSmallIntegerField(
         _("整改期限（工作日）"), default=10, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     photo_required = models.BooleanField(_("不合格时须拍照"), default=False)
     guidance = models.CharField(_("检查方法"), max_length=300, blank=True, validators=[validate_plain_text])
+    code = models.CharField(
+        _("检查项代码"),
+        max_length=40,
+        blank=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]{0,39}$", _("只能由小写字母、数字和下划线组成。"))],
+        help_text=_("职责分工按代码把检查项从其类别中单列（如营业执照、明码标价）；各版本沿用同一代码。"),
+    )
 
     class Meta:
         ordering = ["version", "order"]

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from jianguan.checklists.choices import VersionStatus
 from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
 from jianguan.org.models import Department
-from jianguan.org.selectors import lead_departments
+from jianguan.org.selectors import Competence
 
 
 def checklists_with_versions() -> QuerySet[Checklist]:
@@ -29,6 +29,8 @@ class ItemRow:
 
 
 def version_items(version: ChecklistVersion) -> list[ItemRow]:
-    """The version's items with the lead department of each item's category (two queries)."""
-    leads = lead_departments()
-    return [ItemRow(item, leads.get(item.category)) for item in version.items.all()]
+    """The version's items with the department the matrix makes competent for each (for the checklist's institution
+    kind; two queries)."""
+    competence = Competence()
+    kind = version.checklist.institution_kind
+    return [ItemRow(item, competence.lead(kind, item.category, item.code)) for item in version.items.all()]

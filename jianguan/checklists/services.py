@@ -15,7 +15,10 @@ from jianguan.audit.services import audit_record, changed, snapshot
 from jianguan.checklists.choices import VersionStatus
 from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
 
-ITEM_FIELDS = {"order", "category", "text", "legal_basis", "severity", "period_days", "photo_required", "guidance"}
+ITEM_FIELDS = {
+    "order", "category", "code", "text", "legal_basis", "order_basis", "remedy", "requirement", "penalty_basis",
+    "severity", "period_days", "photo_required", "guidance",
+}  # fmt: skip
 
 
 def _require_draft(version: ChecklistVersion) -> None:

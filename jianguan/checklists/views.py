@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -45,7 +46,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "version": version,
         "rows": version_items(version),
-        "versions": version.checklist.versions.all(),
+        # Which inspections used which version (a published version never changes; a correction is a new one).
+        "versions": version.checklist.versions.annotate(used=Count("inspections")),
         "can_manage": allowed(request.user, "checklists.manage"),
     }
     return render(request, "checklists/version_detail.html", context)

@@ -74,6 +74,15 @@ class DocumentContent:
     drawn_signatures: list[Image] = field(default_factory=list)  # printed under the signature lines
     photos: list[Image] = field(default_factory=list)  # appended as 现场照片 pages, numbered
     photos_heading: str = "现场照片"
+    # "enforcement": the 执法文书 forms (black; the issuing body, the document's name as title, the number at the top
+    # right); "official": a 公文 after GB/T 9704 (the issuing body in red over a red rule), for the work briefing.
+    style: str = "enforcement"
+    seals: list[str] = field(default_factory=list)  # several issuing bodies (a joint notice): each signs and seals
+    page_signatures: str = ""  # printed at the foot of every page (the 笔录's signature lines)
+
+    @property
+    def sealed_by(self) -> list[str]:
+        return self.seals or ([self.seal_text] if self.seal_text else [])
 
     @property
     def date_text(self) -> str:

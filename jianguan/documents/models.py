@@ -81,7 +81,8 @@ class Document(models.Model):
         related_name="documents",
     )
     # What the document was issued for (an inspection, a recheck …) as app_label.model + pk: one document of a kind
-    # per source, which is how regenerating finds the document and keeps its number.
+    # per source and issuing department (a joint inspection's orders, one per competent department), which is how
+    # regenerating finds the document and keeps its number.
     source_type = models.CharField(_("来源类型"), max_length=60)
     source_id = models.CharField(_("来源编号"), max_length=40)
     pdf = models.FileField(_("PDF"), upload_to=document_upload_to)
@@ -100,7 +101,9 @@ class Document(models.Model):
         ordering = ["-issued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["department", "kind", "year", "serial"], name="document_serial_unique"),
-            models.UniqueConstraint(fields=["source_type", "source_id", "kind"], name="document_per_source_unique"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "kind", "department"], name="document_per_source_unique"
+            ),
         ]
         verbose_name = _("执法文书")
         verbose_name_plural = _("执法文书")

@@ -1,9 +1,11 @@
 """Rendering a DocumentContent as PDF (WeasyPrint, A4, the CJK font embedded) and as DOCX (python-docx).
 
-The page follows GB/T 9704-2012 where it applies to enforcement documents: A4, a 156 × 225 mm text block (top margin
-37 mm, left 28 mm), the issuing body in red above a red rule, the document number under it, the title centred in a
-bold serif, the recipient flush left, body text in 3号 (16 pt) with 28 pt lines, the issuing body and the date at the
-lower right where the seal goes. The font family is a setting (JIANGUAN_DOCUMENT_FONT); Debian's fonts-noto-cjk
+Two layouts. Enforcement documents (笔录, 通知书, 意见书) follow the 执法文书 forms of SAMR and the education
+authorities: black only, the issuing body, the document's name as its title, the number at the top right; the issuing
+bodies and the date at the lower right where the seals go; a 笔录 repeats its signature lines at the foot of every page.
+The work briefing (style "official") follows GB/T 9704-2012: a 156 × 225 mm text block (top margin 37 mm, left 28 mm),
+the issuing body in red above a red rule, the number under it. Both: A4, the title centred in bold, the recipient
+flush left, body text in 3号 (16 pt) with 28 pt lines. The font family is a setting (JIANGUAN_DOCUMENT_FONT); Debian's fonts-noto-cjk
 provides the default, and WeasyPrint embeds the subset it uses.
 """
 
@@ -13,6 +15,7 @@ import io
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from docx import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -29,7 +32,15 @@ def font_family() -> str:
 
 
 def render_html(content: DocumentContent) -> str:
-    return render_to_string("documents/document.html", {"doc": content, "font_family": font_family()})
+    # A CSS string inside <style>: backslash, quote and angle brackets escaped the CSS way (HTML escaping does not
+    # apply in a style element).
+    page_signatures = mark_safe(  # noqa: S308 (escaped for CSS here)
+        "".join(f"\\{ord(c):x} " if c in '\\"<>&' else c for c in content.page_signatures.replace("\n", " "))
+    )
+    return render_to_string(
+        "documents/document.html",
+        {"doc": content, "font_family": font_family(), "page_signatures_css": page_signatures},
+    )
 
 
 def render_pdf(content: DocumentContent) -> bytes:
@@ -65,10 +76,19 @@ def render_docx(content: DocumentContent) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    _paragraph(doc, content.issuer, 22, True, WD_ALIGN_PARAGRAPH.CENTER, RED)
-    _paragraph(doc, content.number, 16, False, WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, "", 8)
-    _paragraph(doc, content.title, 22, True, WD_ALIGN_PARAGRAPH.CENTER)
+    if content.style == "official":
+        _paragraph(doc, content.issuer, 22, True, WD_ALIGN_PARAGRAPH.CENTER, RED)
+        _paragraph(doc, content.number, 16, False, WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(doc, "", 8)
+        _paragraph(doc, content.title, 22, True, WD_ALIGN_PARAGRAPH.CENTER)
+    else:
+        section.top_margin, section.bottom_margin = Mm(25), Mm(30)
+        section.right_margin = Mm(25)
+        _paragraph(doc, content.issuer, 18, True, WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(doc, content.title, 22, True, WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(doc, content.number, 14, False, WD_ALIGN_PARAGRAPH.RIGHT)
+    if content.page_signatures:
+        _set_font(section.footer.paragraphs[0].add_run(content.page_signatures), 11)
     if content.recipient:
         _paragraph(doc, content.recipient + "：")
     for part in content.sections:
@@ -89,8 +109,8 @@ def render_docx(content: DocumentContent) -> bytes:
                 for cell, text in zip(cells, row, strict=True):
                     _set_font(cell.paragraphs[0].add_run(text), 12)
     _paragraph(doc, "", 16)
-    if content.seal_text:
-        _paragraph(doc, content.seal_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if content.sealed_by:
+        _paragraph(doc, "　　".join(f"{body}（印章）" for body in content.sealed_by), align=WD_ALIGN_PARAGRAPH.RIGHT)
     if content.date_text:
         _paragraph(doc, content.date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
     for label, name in content.signatures:

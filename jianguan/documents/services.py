@@ -62,7 +62,8 @@ def document_issue(
     build: Callable[[str], DocumentContent],
     issued_at: datetime | None = None,
 ) -> Document:
-    """Issue the document of this kind for `source` (an inspection, a recheck …), or regenerate it if it exists.
+    """Issue the document of this kind for `source` (an inspection, a recheck …) by `department`, or regenerate it if
+    it exists.
 
     `build(number)` returns the content with that number in it. The caller's service checks who may issue; this
     one numbers, renders PDF and DOCX, stores them with their SHA-256 and audits, all in the caller's transaction.
@@ -71,7 +72,9 @@ def document_issue(
     """
     source_type, source_id = source._meta.label_lower, str(source.pk)
     document = (
-        Document.objects.select_for_update().filter(source_type=source_type, source_id=source_id, kind=kind).first()
+        Document.objects.select_for_update()
+        .filter(source_type=source_type, source_id=source_id, kind=kind, department=department)
+        .first()
     )
     creating = document is None
     if creating:

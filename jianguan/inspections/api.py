@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import User
@@ -44,6 +46,7 @@ class CampaignOut(Schema):
     method: str
     lead_department_id: int
     institution_kinds: list[str]
+    joint_notice: bool
 
 
 class CampaignDetailOut(CampaignOut):
@@ -78,6 +81,10 @@ class FindingOut(Schema):
     description: str
     severity: str
     legal_basis: str
+    order_basis: str
+    remedy: str
+    requirement: str
+    penalty_basis: str
     department_id: int
     period_days: int
     fixed_on_site: bool
@@ -144,6 +151,10 @@ class FindingIn(Schema):
     description: PlainText
     severity: ChoiceCode
     legal_basis: PlainText = ""
+    order_basis: PlainText = ""
+    remedy: ChoiceCode = "deadline"
+    requirement: PlainText = ""
+    penalty_basis: PlainText = ""
     department_id: int | None = None
     period_days: int = 10
     fixed_on_site: bool = False
@@ -155,6 +166,15 @@ class CompleteIn(Schema):
     signature_refused: bool = False
     witness_name: PlainText = ""
     summary: PlainText = ""
+    # The record's head as it happened: required (null is refused with a Chinese message).
+    certificates_shown: bool | None = None
+    recusal_requested: bool | None = None
+    recusal_note: PlainText = ""
+    recorder_id: int | None = Field(None, description="记录人（检查组成员）；不填为调用者")
+    # 教育部令第53号, when a licence item whose remedy is 责令停止举办 fails.
+    fixed_site: bool | None = None
+    two_or_more_staff: bool | None = None
+    organised_teaching: bool | None = None
 
 
 class EvidenceOut(Schema):
@@ -345,7 +365,11 @@ def evidence_upload(
 
 @router.post("/inspections/{inspection_id}/complete", response=responses(InspectionDetailOut), summary="签字并完成检查")
 def inspection_complete(request: HttpRequest, inspection_id: int, payload: CompleteIn) -> dict:
-    inspection = services.inspection_complete(
-        actor=request.user, inspection=_visible_inspection(request, inspection_id), **payload.model_dump()
-    )
+    inspection = _visible_inspection(request, inspection_id)
+    data = payload.model_dump()
+    recorder_id = data.pop("recorder_id")
+    recorder = next((o.user for o in inspection.officers.select_related("user") if o.user_id == recorder_id), None)
+    if recorder_id is not None and recorder is None:
+        raise ValidationError({"recorder_id": _("记录人须是检查组成员。")})
+    inspection = services.inspection_complete(actor=request.user, inspection=inspection, recorder=recorder, **data)
     return _inspection_detail(inspection)

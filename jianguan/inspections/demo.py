@@ -33,7 +33,7 @@ STARTS, ENDS = date(2026, 10, 12), date(2026, 11, 30)
 
 # group → (team usernames, {item text prefix: note} to fail), in the order the campaign visits them
 GROUPS: dict[str, tuple[tuple[str, str], dict[str, str]]] = {
-    "unlicensed": (("edu1", "police1"), {}),
+    "unlicensed": (("edu1", "market1", "police1"), {}),
     "teaching": (("edu1", "edu2"), {"无超标超前培训": "五年级数学课讲授初中一元二次方程内容，教材为自编讲义，未备案"}),
     "food": (("market1", "edu2"), {}),
     "fire": (("fire1", "edu1"), {}),
@@ -75,6 +75,15 @@ FIRE_FAILS = {
     "xk-yuedu": {"疏散通道、安全出口畅通": "楼梯间堆放桌椅，疏散通道宽度不足"},
 }
 REFUSED = {"nh-jiayuan": "湖滨社区网格员 常海燕"}  # the representative refused to sign; the witness
+# 教育部令第53号 第十七条 for the unlicensed sites: (a fixed site, two or more staff, organised teaching). All three:
+# 擅自举办 (责令停止举办 and a case); fewer: 责令停止招生 (the speech's "3家违规办学机构停止招生").
+ELEMENT_FIELDS = ("fixed_site", "two_or_more_staff", "organised_teaching")
+ELEMENTS = {
+    "cx-xiaomifeng": (True, False, True),  # one tutor in a 托管班
+    "nh-jiayuan": (True, False, True),  # the owner alone, in her flat
+    "wc-moxiang": (True, False, True),  # a one-person calligraphy studio
+    "cd-xiaochuangke": (True, True, True),  # 40 pupils, four coding tutors, classes by level
+}
 
 
 def _photo(seed: int, taken: datetime) -> SimpleUploadedFile:
@@ -179,7 +188,11 @@ def campaign_story(*, today: date) -> Story:
                 category="qualification",
                 description=HAOXUE_FINDING,
                 severity="severe",
-                legal_basis="《中华人民共和国民办教育促进法》第十二条",
+                legal_basis="《校外培训行政处罚暂行办法》（教育部令第53号）第十八条；《中华人民共和国民办教育促进法》第十二条",
+                remedy="stop_enrolling",
+                order_basis="《校外培训行政处罚暂行办法》（教育部令第53号）第十八条",
+                requirement="停止招收学科类“提优班”学员，退还所收培训费用，仅保留供餐看护服务",
+                department=departments["青教"],
                 period_days=1,
             )
         yield start + timedelta(minutes=80)
@@ -191,5 +204,8 @@ def campaign_story(*, today: date) -> Story:
             signature_refused=bool(witness),
             witness_name=witness,
             summary="检查组出示执法证件后，对照检查表逐项检查，现场拍照取证。",
+            certificates_shown=True,
+            recusal_requested=False,
+            **dict(zip(ELEMENT_FIELDS, ELEMENTS.get(key, (None,) * 3), strict=True)),
         )
     return len(schedule)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.checklists.choices import Severity
+from jianguan.checklists.choices import Remedy, Severity
 from jianguan.checklists.models import Checklist
 from jianguan.inspections.choices import InspectionKind, Outcome
 from jianguan.inspections.models import Campaign
@@ -103,6 +103,11 @@ class CampaignForm(forms.Form):
     description = forms.CharField(
         max_length=TEXT_MAX_LENGTH, label=_("工作要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    joint_notice = forms.BooleanField(
+        label=_("制发联合责令整改通知书"),
+        required=False,
+        help_text=_("不勾选：每个主管部门就其职权内的问题各制发一份通知书。"),
+    )
 
 
 class CampaignCopyForm(forms.Form):
@@ -166,7 +171,19 @@ class FindingForm(forms.Form):
     )
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     legal_basis = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
-    period_days = forms.IntegerField(label=_("整改期限（工作日）"), min_value=1, max_value=120, initial=10)
+    order_basis = forms.CharField(label=_("责令改正的依据（法·条·款·项）"), max_length=300, required=False)
+    remedy = forms.TypedChoiceField(
+        label=_("改正方式"),
+        choices=Remedy.choices,
+        initial=Remedy.DEADLINE,
+        required=False,
+        empty_value=Remedy.DEADLINE,
+    )
+    requirement = forms.CharField(label=_("改正要求"), max_length=300, required=False)
+    penalty_basis = forms.CharField(label=_("逾期不改正的后果"), max_length=300, required=False)
+    period_days = forms.IntegerField(
+        label=_("期限（工作日；限期改正为改正期限，其他为书面报告期限）"), min_value=1, max_value=120, initial=10
+    )
     deadline = forms.DateField(label=_("或指定整改期限（日期）"), required=False, widget=DATE)
     fixed_on_site = forms.BooleanField(label=_("当场整改"), required=False)
 
@@ -204,7 +221,30 @@ class SignatureField(forms.CharField):
         return data
 
 
+YES_NO = [("1", _("是")), ("0", _("否"))]
+
+
+def _yes_no(label: str, required: bool = True) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+    )
+
+
 class CompleteForm(forms.Form):
+    certificates_shown = forms.BooleanField(
+        label=_("执法人员已向当事人出示执法证件，表明身份"),
+        help_text=_("《行政处罚法》第五十五条；笔录按实际记载。"),
+    )
+    recusal_requested = _yes_no(_("问：你是否申请执法人员回避？当事人回答申请回避"))
+    recusal_note = forms.CharField(
+        label=_("回避申请的对象、理由及处理（申请回避时必填）"), max_length=200, required=False
+    )
+    recorder = forms.TypedChoiceField(label=_("记录人"), coerce=int)
     representative_name = forms.CharField(label=_("机构负责人/现场负责人签名"), max_length=50, required=False)
     sign_party = SignatureField(label=_("当事人/现场负责人手写签名"))
     signature_refused = forms.BooleanField(label=_("当事人拒绝签字"), required=False)
@@ -214,9 +254,16 @@ class CompleteForm(forms.Form):
         max_length=TEXT_MAX_LENGTH, label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, officers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, officers: list[Any] = (), unlicensed_items: bool = False, **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.officers = list(officers)
+        self.fields["recorder"].choices = [(u.pk, u.name or u.username) for u in self.officers]
+        if unlicensed_items:
+            # 教育部令第53号: what makes an unlicensed site 擅自举办 rather than 变相 training (asked when the licence
+            # item fails; the service says which are missing).
+            self.fields["fixed_site"] = _yes_no(_("未取得办学许可的：有固定培训场所"), required=False)
+            self.fields["two_or_more_staff"] = _yes_no(_("未取得办学许可的：有两名以上培训人员"), required=False)
+            self.fields["organised_teaching"] = _yes_no(_("未取得办学许可的：有组织地开展培训"), required=False)
         for user in self.officers:
             self.fields[f"sign_officer_{user.pk}"] = SignatureField(
                 label=_("检查人员 %(name)s 手写签名") % {"name": user.name or user.username}
@@ -230,9 +277,12 @@ class CompleteForm(forms.Form):
             ("party", data.get("representative_name", ""), None, data.get("sign_party")),
             ("witness", data.get("witness_name", ""), None, data.get("sign_witness")),
         ]
-        names = ("representative_name", "signature_refused", "witness_name", "summary")
+        names = ("representative_name", "signature_refused", "witness_name", "summary", "certificates_shown")
+        names += ("recusal_requested", "recusal_note", "fixed_site", "two_or_more_staff", "organised_teaching")
+        recorder = next((u for u in self.officers if u.pk == data.get("recorder")), None)
         return {
             **{name: data.get(name) for name in names},
+            "recorder": recorder,
             "signatures": [d for d in drawn if d[3]],
         }
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.checklists.choices import Severity
+from jianguan.checklists.models import OrderTerms
 from jianguan.inspections.choices import (
     CampaignMethod,
     CampaignStatus,
@@ -67,6 +68,14 @@ class Campaign(models.Model):
         "checklists.Checklist", verbose_name=_("检查表"), related_name="campaigns", blank=True
     )
     description = models.TextField(_("工作要求"), blank=True, validators=[validate_plain_text])
+    joint_notice = models.BooleanField(
+        _("联合通知书"),
+        default=False,
+        help_text=_(
+            "勾选：一次检查发现的问题列入一份联合责令整改通知书，逐项写明主管部门，各制发部门署名盖章；"
+            "不勾选：每个主管部门就其职权内的问题各制发一份通知书。"
+        ),
+    )
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("创建人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -170,6 +179,19 @@ class Inspection(models.Model):
     )
     signature_refused = models.BooleanField(_("拒绝签字"), default=False)
     witness_name = models.CharField(_("见证人"), max_length=50, blank=True, validators=[validate_plain_text])
+    # The record's head as it happened (行政处罚法 第四十二、四十三条): certificates shown, the party asked whether it
+    # applies for recusal and what it answered, who wrote the record.
+    certificates_shown = models.BooleanField(_("已出示执法证件"), null=True, blank=True)
+    recusal_requested = models.BooleanField(_("当事人申请回避"), null=True, blank=True)
+    recusal_note = models.CharField(_("回避申请及处理"), max_length=200, blank=True, validators=[validate_plain_text])
+    recorder = models.ForeignKey(
+        "accounts.User", verbose_name=_("记录人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # 教育部令第53号: what makes an unlicensed site 擅自举办 (all three) rather than 变相 training; recorded on the form
+    # when a licence item fails.
+    fixed_site = models.BooleanField(_("有固定培训场所"), null=True, blank=True)
+    two_or_more_staff = models.BooleanField(_("有两名以上培训人员"), null=True, blank=True)
+    organised_teaching = models.BooleanField(_("有组织地开展培训"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True, validators=[validate_plain_text])
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("创建人"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -281,8 +303,9 @@ class SyncKey(models.Model):
         return self.key
 
 
-class Finding(models.Model):
-    """A problem found: from a failed checklist item (when the inspection is completed) or entered ad hoc."""
+class Finding(OrderTerms):
+    """A problem found: from a failed checklist item (when the inspection is completed) or entered ad hoc. Its order
+    terms (remedy, 依据, 改正要求, consequence) are the item's on the day; its department is the competent one."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
     item = models.ForeignKey(
@@ -293,7 +316,7 @@ class Finding(models.Model):
     severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices)
     legal_basis = models.CharField(_("违反的规定"), max_length=300, blank=True, validators=[validate_plain_text])
     department = models.ForeignKey(
-        "org.Department", verbose_name=_("监管部门"), on_delete=models.PROTECT, related_name="findings"
+        "org.Department", verbose_name=_("主管部门"), on_delete=models.PROTECT, related_name="findings"
     )
     period_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), default=10)
     fixed_on_site = models.BooleanField(_("当场整改"), default=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,14 +26,14 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.models import OfficerProfile, User
 from jianguan.accounts.permissions import allowed, require
 from jianguan.audit.services import audit_record, changed, snapshot
-from jianguan.checklists.choices import VersionStatus
+from jianguan.checklists.choices import REFERRED_REMEDIES, STOP_REMEDIES, Remedy, VersionStatus
 from jianguan.checklists.models import Checklist, ChecklistItem, ChecklistVersion
 from jianguan.documents.choices import DocumentKind
 from jianguan.documents.models import Document
 from jianguan.documents.services import document_issue
 from jianguan.inspections import signals
 from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome, SignerRole
-from jianguan.inspections.documents import notice_content, record_content
+from jianguan.inspections.documents import notice_content, on_spot_content, record_content
 from jianguan.inspections.models import (
     Amendment,
     Campaign,
@@ -50,7 +51,7 @@ from jianguan.lib.images import read_photo, thumbnail
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
 from jianguan.notifications.services import Message, notify_many
 from jianguan.org.models import Department, Region
-from jianguan.org.selectors import lead_departments
+from jianguan.org.selectors import Competence
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
 
@@ -102,6 +103,7 @@ def campaign_create(
     description: str = "",
     previous: Campaign | None = None,
     institutions: Iterable[Institution] | None = None,
+    joint_notice: bool = False,
 ) -> Campaign:
     """Create a campaign and generate its target list from the scope (every operating institution of the chosen
     streets and kinds), or take the given institutions of that scope (a list drawn up beforehand); the list can be
@@ -118,6 +120,7 @@ def campaign_create(
         description=(description or "").strip(),
         previous=previous,
         round=previous.round + 1 if previous else 1,
+        joint_notice=bool(joint_notice),
         created_by=actor,
     )
     campaign.full_clean(exclude=["previous", "created_by", "lead_department"])
@@ -164,6 +167,7 @@ def campaign_copy(*, actor: Any, campaign: Campaign, starts_on: date, ends_on: d
         checklists=campaign.checklists.all(),
         description=campaign.description,
         previous=campaign,
+        joint_notice=campaign.joint_notice,
     )
 
 
@@ -554,13 +558,18 @@ def finding_add(
     period_days: int = 10,
     fixed_on_site: bool = False,
     deadline: date | None = None,
+    remedy: str = Remedy.DEADLINE,
+    order_basis: str = "",
+    requirement: str = "",
+    penalty_basis: str = "",
 ) -> Finding:
-    """A problem that is not on the checklist (ad hoc), recorded on site. Its deadline is the order's date plus
-    `period_days` working days, unless a date is chosen here."""
+    """A problem that is not on the checklist (ad hoc), recorded on site with its order terms, under the department
+    given or the one the matrix makes competent for the institution's kind and the category. Its deadline is the
+    order's date plus `period_days` working days, unless a date is chosen here."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
-    department = department or lead_departments().get(category)
+    department = department or Competence().lead(inspection.institution.kind, category)
     if department is None:
         raise ValidationError({"department": _("该类别在职责分工中没有牵头部门，请指定监管部门。")})
     finding = Finding(
@@ -569,9 +578,13 @@ def finding_add(
         description=(description or "").strip(),
         severity=severity,
         legal_basis=(legal_basis or "").strip(),
+        remedy=remedy,
+        order_basis=(order_basis or "").strip(),
+        requirement=(requirement or "").strip(),
+        penalty_basis=(penalty_basis or "").strip(),
         department=department,
         period_days=period_days,
-        fixed_on_site=fixed_on_site,
+        fixed_on_site=fixed_on_site and remedy not in STOP_REMEDIES,
         deadline=deadline,
     )
     if deadline is not None and deadline < timezone.localtime(inspection.started_at).date():
@@ -648,12 +661,23 @@ def inspection_complete(
     summary: str = "",
     at: datetime | None = None,
     signatures: Iterable[tuple[str, str, Any, bytes]] = (),
+    certificates_shown: bool | None = None,
+    recusal_requested: bool | None = None,
+    recusal_note: str = "",
+    recorder: User | None = None,
+    fixed_site: bool | None = None,
+    two_or_more_staff: bool | None = None,
+    organised_teaching: bool | None = None,
 ) -> Inspection:
-    """Close the on-site record: every item answered, photos where a failed item needs one, the signature block.
-    Failed items become findings (supervised by the lead department of their category). The inspection is then
-    frozen: later corrections are amendments. `signatures` are those drawn on the screen — (role, name, user, PNG)
-    for officers of the team, the party (unless refused) or the witness (when refused) — kept and printed on the
-    record; without them the printed record is signed by hand."""
+    """Close the on-site record: every item answered, photos where a failed item needs one, the signature block,
+    and the head as it happened — certificates shown (须出示), the party's answer to the recusal question, the
+    recorder (a team member; the actor by default). A failed licence item whose remedy is a stop needs the three
+    elements of 教育部令第53号 (a fixed site, two or more staff, organised teaching) answered: all three make it
+    擅自举办 (责令停止举办), fewer 变相 training (责令停止办学活动). Failed items become findings, each under the
+    department the responsibility matrix makes competent for the institution's kind and the item. The inspection is
+    then frozen: later corrections are amendments. `signatures` are those drawn on the screen — (role, name, user,
+    PNG) for officers of the team, the party (unless refused) or the witness (when refused) — kept and printed on
+    the record; without them the printed record is signed by hand."""
     inspection = _locked(inspection)
     _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.IN_PROGRESS)
@@ -678,16 +702,50 @@ def inspection_complete(
             _("不合格的检查项须拍照取证（序号 %(orders)s）。") % {"orders": "、".join(no_photo)}
         )
     drawn = _check_signatures(inspection, list(signatures), bool(signature_refused), errors)
+    if not certificates_shown:
+        errors.setdefault("certificates_shown", []).append(
+            _("执法人员须向当事人出示执法证件（《行政处罚法》第五十五条），出示后勾选。")
+        )
+    recusal_note = (recusal_note or "").strip()
+    if recusal_requested is None:
+        errors.setdefault("recusal_requested", []).append(_("请记录当事人是否申请回避。"))
+    elif recusal_requested and not recusal_note:
+        errors.setdefault("recusal_note", []).append(_("当事人申请回避的，须记录申请的对象、理由和处理结果。"))
+    team = {o.user_id for o in inspection.officers.all()}
+    recorder = recorder or actor
+    if getattr(recorder, "pk", None) not in team:
+        errors.setdefault("recorder", []).append(_("记录人须是检查组成员。"))
+    stops = [
+        i
+        for i in items
+        if i.pk in results and results[i.pk].outcome == Outcome.FAIL and i.remedy == Remedy.STOP_RUNNING
+    ]
+    elements = {
+        "fixed_site": fixed_site,
+        "two_or_more_staff": two_or_more_staff,
+        "organised_teaching": organised_teaching,
+    }
+    if stops and any(v is None for v in elements.values()):
+        for name, value in elements.items():
+            if value is None:
+                errors.setdefault(name, []).append(
+                    _("未取得办学许可的，须记录是否有固定场所、两名以上培训人员、有组织地开展培训（教育部令第53号）。")
+                )
     if errors:
         raise ValidationError(errors)
-    leads = lead_departments()
+    unlicensed_school = all(elements.values())  # 擅自举办; otherwise 变相 training
+    competence = Competence()
+    kind = inspection.institution.kind
     created = []
     for item in items:
         result = results[item.pk]
         if result.outcome != Outcome.FAIL:
             continue
-        department = leads.get(item.category) or inspection.lead_department
+        department = competence.lead(kind, item.category, item.code) or inspection.lead_department
         description = item.text if not result.note else f"{item.text}：{result.note}"
+        remedy = item.remedy
+        if remedy == Remedy.STOP_RUNNING and not unlicensed_school:
+            remedy = Remedy.STOP_ENROLLING  # 变相 training, or too small to be 擅自举办: stop enrolling and correct
         finding = Finding.objects.create(
             inspection=inspection,
             item=item,
@@ -695,9 +753,13 @@ def inspection_complete(
             description=description,
             severity=item.severity,
             legal_basis=item.legal_basis,
+            order_basis=item.order_basis,
+            remedy=remedy,
+            requirement=item.requirement,
+            penalty_basis=item.penalty_basis,
             department=department,
             period_days=item.period_days,
-            fixed_on_site=result.fixed_on_site,
+            fixed_on_site=result.fixed_on_site and remedy not in STOP_REMEDIES,
         )
         Evidence.objects.filter(item_result=result).update(finding=finding)
         created.append(finding.pk)
@@ -705,6 +767,10 @@ def inspection_complete(
     inspection.signature_refused = bool(signature_refused)
     inspection.witness_name = witness_name
     inspection.summary = (summary or "").strip()
+    inspection.certificates_shown, inspection.recusal_requested = True, bool(recusal_requested)
+    inspection.recusal_note, inspection.recorder = recusal_note, recorder
+    for name, value in elements.items():
+        setattr(inspection, name, value if stops else None)
     inspection.status, inspection.completed_at = InspectionStatus.COMPLETED, completed
     inspection.full_clean(exclude=["campaign", "institution", "checklist_version", "lead_department", "created_by"])
     inspection.save()
@@ -712,6 +778,7 @@ def inspection_complete(
         signature.signed_at = completed
         signature.save()
     _issue_record(actor, inspection)
+    _issue_on_spot_orders(actor, inspection)
     signals.inspection_completed.send(sender=Inspection, inspection=inspection, actor=actor)
     notice_problem = ""
     if inspection.findings.filter(fixed_on_site=False).exists():
@@ -722,6 +789,12 @@ def inspection_complete(
         except UnknownCalendarYear as exc:
             # The inspection is complete; the order waits until the year's working-day calendar is entered.
             notice_problem = str(exc)
+        except ValidationError as exc:
+            notice_problem = "；".join(exc.messages)
+        waiting = [o for o in planned_orders(inspection) if not o.ready]
+        if waiting and not notice_problem:
+            # No officer of a competent department was on the team: its order waits (shown on the page).
+            notice_problem = waiting_message(waiting)
     audit_record(
         actor=actor,
         action="inspection.complete",
@@ -801,42 +874,150 @@ def _issue_record(actor: Any, inspection: Inspection) -> Document:
     )
 
 
+@dataclass
+class Order:
+    """One order to issue for an inspection: the issuing departments (one; several for a joint notice, the first
+    numbering it), the kind (责令整改 or 责令停止), the problems, and the team's officers of those departments (who
+    sign it). No officer: the order cannot go out yet."""
+
+    kind: str
+    departments: list[Department]
+    findings: list[Finding]
+    officers: list[InspectionOfficer]
+    # An officer of the competent department who was not on the team and issues its order afterwards, from the
+    # record (services.rectification_notice_issue); printed beside the team.
+    issuer: User | None = None
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.officers or self.issuer)
+
+
+def competent_issuer(actor: Any, orders: list[Order]) -> list[Order]:
+    """The waiting orders `actor` may issue: an active officer, certificate valid today, of one of their departments."""
+    department = getattr(actor, "department_id", None)
+    if getattr(actor, "role", None) != Role.DEPARTMENT_OFFICER or department is None:
+        return []
+    profile = OfficerProfile.objects.filter(user_id=actor.pk).first()
+    if profile is None or not profile.certificate_valid_on(timezone.localdate()):
+        return []
+    return [o for o in orders if not o.officers and department in {d.pk for d in o.departments}]
+
+
+def planned_orders(inspection: Inspection) -> list[Order]:
+    """The orders the inspection's problems (not fixed on the spot) call for: per competent department, or one joint
+    notice when the campaign says so; stops in their own 责令停止 notice."""
+    findings = list(inspection.findings.filter(fixed_on_site=False).select_related("department").order_by("pk"))
+    officers = list(inspection.officers.select_related("user", "department"))
+    joint = bool(inspection.campaign_id and inspection.campaign.joint_notice)
+    groups: dict[tuple[str, int], list[Finding]] = {}
+    for f in findings:
+        kind = DocumentKind.STOP_ORDER if f.remedy in STOP_REMEDIES else DocumentKind.RECTIFICATION_NOTICE
+        groups.setdefault((kind, 0 if joint else f.department_id), []).append(f)
+    orders = []
+    for (kind, _key), group in groups.items():
+        departments = list({f.department_id: f.department for f in group}.values())
+        if joint and inspection.lead_department_id in {d.pk for d in departments}:
+            departments.sort(key=lambda d: d.pk != inspection.lead_department_id)
+        elif joint:
+            departments.insert(0, inspection.lead_department)
+        ids = {d.pk for d in departments}
+        orders.append(Order(kind, departments, group, [o for o in officers if o.department_id in ids]))
+    return orders
+
+
 @transaction.atomic
-def rectification_notice_issue(*, actor: Any, inspection: Inspection, issued_at: datetime | None = None) -> Document:
-    """The 责令整改通知书 for a completed inspection's problems not fixed on the spot, dated today: each problem's
-    deadline is today plus its period in working days (1 working day is "立即改正"). Issuing it again (after an
-    amendment) keeps its number and the deadlines already set. Raises UnknownCalendarYear when a deadline falls in
-    a year whose holidays are not known yet."""
+def rectification_notice_issue(
+    *, actor: Any, inspection: Inspection, issued_at: datetime | None = None
+) -> list[Document]:
+    """The orders for a completed inspection's problems not fixed on the spot (planned_orders): each numbered in its
+    department's sequence and sealed with its name (a joint notice: numbered by the first, sealed by all). Dated
+    today: each problem's deadline is today plus its period in working days (限期改正: to correct by; 立即改正 and
+    stops: to report the correction by), except a stop referred to a penalty case (due today). Issuing again (after an amendment) keeps the numbers and the deadlines already set. Raises
+    UnknownCalendarYear when a deadline falls in a year whose holidays are not known yet. An order whose departments
+    had no officer on the team waits (the others go out; ValidationError when none could) until a certified officer
+    of its department issues it from the record."""
     inspection = _locked(inspection)
-    if not allowed(actor, "campaigns.manage"):
-        _require_team_member(actor, inspection)
     _require_status(inspection, InspectionStatus.COMPLETED)
-    findings = list(inspection.findings.filter(fixed_on_site=False).order_by("pk"))
-    if not findings:
-        raise ValidationError(_("本次检查没有需要限期整改的问题。"))
-    existing = Document.objects.filter(
-        source_type=inspection._meta.label_lower, source_id=str(inspection.pk), kind=DocumentKind.RECTIFICATION_NOTICE
-    ).first()
+    orders = planned_orders(inspection)
+    for order in competent_issuer(actor, orders):
+        order.issuer = actor
+    if not allowed(actor, "campaigns.manage") and not any(o.issuer for o in orders):
+        _require_team_member(actor, inspection)
+    if not orders:
+        raise ValidationError(_("本次检查没有需要责令改正的问题。"))
+    existing = (
+        Document.objects.filter(
+            source_type=inspection._meta.label_lower,
+            source_id=str(inspection.pk),
+            kind__in=[DocumentKind.RECTIFICATION_NOTICE, DocumentKind.STOP_ORDER],
+        )
+        .order_by("issued_at")
+        .first()
+    )
     issued_at = existing.issued_at if existing else (issued_at or timezone.now())
     issued_on = timezone.localtime(issued_at).date()
-    for finding in findings:
-        if finding.deadline is None:
-            finding.deadline = add_working_days(issued_on, finding.period_days)
-            finding.save(update_fields=["deadline"])
-    document = document_issue(
-        actor=actor,
-        kind=DocumentKind.RECTIFICATION_NOTICE,
-        department=inspection.lead_department,
-        source=inspection,
-        institution=inspection.institution,
-        build=lambda number: notice_content(inspection, findings, number, issued_on),
-        issued_at=issued_at,
-    )
-    signals.notice_issued.send(
-        sender=Inspection, inspection=inspection, findings=findings, issued_at=issued_at, actor=actor,
-        number=document.number,
-    )  # fmt: skip
-    return document
+    documents, waiting = [], []
+    for order in orders:
+        if not order.ready:
+            waiting.append(order)
+            continue
+        for finding in order.findings:
+            if finding.deadline is None:
+                # 限期改正: the date to correct by; 立即改正 and stops: the date to report the correction by; a
+                # stop referred to a penalty case is due the day it is ordered.
+                referred = finding.remedy in REFERRED_REMEDIES
+                finding.deadline = issued_on if referred else add_working_days(issued_on, finding.period_days)
+                finding.save(update_fields=["deadline"])
+        document = document_issue(
+            actor=actor,
+            kind=order.kind,
+            department=order.departments[0],
+            source=inspection,
+            institution=inspection.institution,
+            build=lambda number, order=order: notice_content(inspection, order, number, issued_on),
+            issued_at=issued_at,
+        )
+        signals.notice_issued.send(
+            sender=Inspection, inspection=inspection, findings=order.findings, issued_at=issued_at, actor=actor,
+            number=document.number,
+        )  # fmt: skip
+        documents.append(document)
+    if not documents and waiting:
+        raise ValidationError(waiting_message(waiting))
+    return documents
+
+
+def waiting_message(waiting: list[Order]) -> str:
+    names = "、".join(d.name for order in waiting for d in order.departments)
+    return _("检查组中没有%(departments)s的执法人员，其职权内问题的通知书须由该部门执法人员制发。") % {
+        "departments": names
+    }
+
+
+def _issue_on_spot_orders(actor: Any, inspection: Inspection) -> None:
+    """当场责令改正: for each competent department with problems corrected during the inspection, a notice that
+    records the order given on the spot and the correction seen (signed by its officers on the team)."""
+    fixed = list(inspection.findings.filter(fixed_on_site=True).select_related("department").order_by("pk"))
+    officers = list(inspection.officers.select_related("user", "department"))
+    by_department: dict[int, list[Finding]] = {}
+    for f in fixed:
+        by_department.setdefault(f.department_id, []).append(f)
+    for group in by_department.values():
+        department = group[0].department
+        signers = [o for o in officers if o.department_id == department.pk]
+        if not signers:
+            continue  # recorded in the 笔录; no officer of that department to sign the order
+        order = Order(DocumentKind.ON_SPOT_ORDER, [department], group, signers)
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.ON_SPOT_ORDER,
+            department=department,
+            source=inspection,
+            institution=inspection.institution,
+            build=lambda number, order=order: on_spot_content(inspection, order, number),
+            issued_at=inspection.completed_at,
+        )
 
 
 @transaction.atomic

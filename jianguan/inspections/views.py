@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.checklists.choices import Remedy
 from jianguan.checklists.models import ChecklistItem
 from jianguan.inspections import services
 from jianguan.inspections.choices import InspectionKind, InspectionStatus, Outcome
@@ -230,6 +231,26 @@ def _team_users(inspection: Inspection) -> list[Any]:
     return [o.user for o in inspection.officers.select_related("user")]
 
 
+def _waiting_orders(user: Any, inspection: Inspection) -> dict[str, Any]:
+    """Orders waiting for a competent department that had nobody on the team, and whether this user may issue one."""
+    if inspection.status != InspectionStatus.COMPLETED:
+        return {"waiting_message": "", "may_issue_waiting": False}
+    waiting = [o for o in services.planned_orders(inspection) if not o.ready]
+    return {
+        "waiting_message": services.waiting_message(waiting) if waiting else "",
+        "may_issue_waiting": bool(services.competent_issuer(user, waiting)),
+    }
+
+
+def _complete_form(inspection: Inspection, user: Any, data: Any = None) -> CompleteForm:
+    return CompleteForm(
+        data,
+        initial={"representative_name": inspection.institution.legal_representative, "recorder": user.pk},
+        officers=_team_users(inspection),
+        unlicensed_items=inspection.checklist_version.items.filter(remedy=Remedy.STOP_RUNNING).exists(),
+    )
+
+
 def _detail_page(
     request: HttpRequest, inspection: Inspection, complete_form: CompleteForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -249,6 +270,7 @@ def _detail_page(
         "rows": rows,
         "findings": inspection.findings.select_related("department").prefetch_related("evidence"),
         "has_open_findings": inspection.findings.filter(fixed_on_site=False).exists(),
+        **_waiting_orders(request.user, inspection),
         "loose_evidence": inspection.evidence.filter(item_result__isnull=True, finding__isnull=True),
         "documents": inspection_documents(inspection),
         "amendments": inspection.amendments.select_related("actor"),
@@ -257,11 +279,7 @@ def _detail_page(
         "can_manage": allowed(request.user, "campaigns.manage"),
         "finding_form": FindingForm(),
         "evidence_form": EvidenceForm(),
-        "complete_form": complete_form
-        or CompleteForm(
-            initial={"representative_name": inspection.institution.legal_representative},
-            officers=_team_users(inspection),
-        ),
+        "complete_form": complete_form or _complete_form(inspection, request.user),
         "cancel_form": CancelForm(),
     }
     return render(request, "inspections/inspection_detail.html", context, status=status)
@@ -404,7 +422,10 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    form = CompleteForm(request.POST, officers=_team_users(inspection))
+    if not _on_team(request.user, inspection):
+        # Who may act is answered before the form is read.
+        raise PermissionDenied(_("只有本次检查的检查组成员可以记录检查内容。"))
+    form = _complete_form(inspection, request.user, data=request.POST)
     if not form.is_valid():
         return _detail_page(request, inspection, form, status=400)
     try:
@@ -415,7 +436,10 @@ def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
         add_service_errors(form, exc)
         return _detail_page(request, inspection, form, status=400)
     messages.success(request, _("检查已完成，现场检查笔录已生成。"))
-    if done.findings.filter(fixed_on_site=False, deadline__isnull=True).exists():
+    waiting = [o for o in services.planned_orders(done) if not o.ready]
+    if waiting:
+        messages.warning(request, services.waiting_message(waiting))
+    elif done.findings.filter(fixed_on_site=False, deadline__isnull=True).exists():
         messages.warning(
             request,
             _(
@@ -435,7 +459,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
         attempt(
             request,
             lambda: services.rectification_notice_issue(actor=request.user, inspection=inspection),
-            _("责令整改通知书已生成。"),
+            _("责令改正的通知书已生成。"),
         )
     except UnknownCalendarYear as exc:
         messages.error(request, str(exc))

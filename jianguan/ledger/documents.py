@@ -8,9 +8,20 @@ from jianguan.documents.content import DocumentContent, Section, chinese_date
 from jianguan.ledger.models import Recheck
 
 
+def _certificate(user) -> str:  # type: ignore[no-untyped-def]
+    profile = getattr(user, "officer_profile", None)
+    return profile.certificate_number if profile else "—"
+
+
 def recheck_content(record: Recheck, number: str) -> DocumentContent:
     item = record.item
-    officers = "、".join(u.name for u in record.officers.all()) or record.recorded_by.name
+    officers = (
+        "、".join(
+            f"{u.name}（{u.department.name if u.department_id else ''}，执法证号 {_certificate(u)}）"
+            for u in record.officers.select_related("department", "officer_profile")
+        )
+        or record.recorded_by.name
+    )
     if record.passed:
         conclusion = "经复查，该问题已整改到位，予以销号。"
     elif record.new_deadline:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.accounts.models import User
 from jianguan.ledger.choices import GuidanceMethod
 from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
 from jianguan.lib.validators import TEXT_MAX_LENGTH
@@ -34,7 +38,31 @@ class RecheckForm(VersionForm):
     checked_on = forms.DateField(label=_("复查日期"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
     new_deadline = forms.DateField(label=_("新的整改时限（未通过时可填）"), widget=DATE, required=False)
+    officers = forms.ModelMultipleChoiceField(
+        label=_("共同复查的执法人员"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("复查须由至少两名持有效执法证的执法人员进行（《行政处罚法》第四十二条）；您本人持证时计入。"),
+    )
     files = MultipleFileField(label=_("复查照片"))
+
+    def __init__(self, *args: Any, item: Any = None, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        certified = User.objects.filter(
+            is_active=True, officer_profile__certificate_valid_until__gte=timezone.localdate()
+        ).select_related("department")
+        if user is not None:
+            certified = certified.exclude(pk=user.pk)
+        if item is not None:
+            # The supervising department's officers first; those who inspected are ticked.
+            certified = certified.order_by(
+                Case(When(department_id=item.department_id, then=0), default=1), "department_id", "name"
+            )
+            if not self.is_bound:
+                team = item.inspection.officers.values_list("user_id", flat=True)
+                self.initial.setdefault("officers", [u.pk for u in certified if u.pk in set(team)])
+        self.fields["officers"].queryset = certified
+        self.fields["officers"].label_from_instance = lambda u: f"{u.name}（{u.department or ''}）"
 
 
 class ExtensionForm(VersionForm):

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianguan.accounts.models import User
+from jianguan.accounts.models import OfficerProfile, User
 from jianguan.audit.services import audit_record, jsonable
+from jianguan.checklists.choices import REFERRED_REMEDIES
 from jianguan.inspections.models import Finding, Inspection
 from jianguan.ledger import notify, workflow
 from jianguan.ledger.choices import Action, ExtensionStatus, ItemStatus
@@ -40,6 +41,8 @@ MAX_FILES = 10
 
 
 def _measure(finding: Finding) -> str:
+    if finding.requirement:
+        return f"{finding.requirement}；对“{finding.description}”问题整改到位，并提交整改情况说明和照片。"
     basis = f"依照{finding.legal_basis}，" if finding.legal_basis else ""
     return f"{basis}对“{finding.description}”问题整改到位，并提交整改情况说明和照片。"
 
@@ -94,9 +97,30 @@ def items_from_notice(
             institution=item.institution_id,
         )  # fmt: skip
         created.append(item)
+        if finding.remedy in REFERRED_REMEDIES:
+            _refer_stop_order(item, actor, number, issued_at)
     if created:
         notify.order_issued(created, number)
     return len(created)
+
+
+def _refer_stop_order(item: LedgerItem, actor: Any, number: str, at: datetime) -> Referral:
+    """A 责令停止 order is not a rectification: the law orders the stop and a penalty case, so its item goes to
+    移交处罚 at once (a referral 待立案), by the order itself rather than an officer's decision."""
+    reason = _("%(remedy)s（%(number)s）：违法行为依法应予立案查处。") % {
+        "remedy": item.finding.get_remedy_display(),
+        "number": number,
+    }
+    before = item.status
+    item.status = ItemStatus.ESCALATED
+    item.version += 1
+    item.save(update_fields=["status", "version"])
+    _event(item, actor, Action.ESCALATE, before, item.status, note=reason, at=at, data={"order": number})
+    audit_record(
+        actor=actor, action="ledger.escalate", obj=item, before={"status": before},
+        after={"status": item.status, "note": reason, "order": number}, institution=item.institution_id,
+    )  # fmt: skip
+    return Referral.objects.create(item=item, reason=reason, created_by=actor, created_at=at)
 
 
 def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
@@ -264,6 +288,7 @@ def recheck(
     workflow.check(actor, locked, action, today)  # who and when, before what
     if new_deadline is not None and (passed or new_deadline <= today):
         raise ValidationError({"new_deadline": _("新的整改时限须晚于今天，且只在复查未通过时填写。")})
+    team = _recheck_team([actor, *officers], checked_on)
     changes: dict[str, Any] = {"closed_on": checked_on} if passed else {}
     if new_deadline is not None:
         changes["deadline"] = new_deadline
@@ -279,10 +304,36 @@ def recheck(
         new_deadline=new_deadline,
         recorded_by=actor,
     )
-    record.officers.set({actor, *officers})
+    record.officers.set(team)
     _issue_recheck_opinion(actor, record)
     notify.recheck_result(item, event, passed)
     return record
+
+
+MIN_RECHECK_TEAM = 2  # 行政处罚法 第四十二条, as for the inspection
+
+
+def _recheck_team(people: list[Any], on: date) -> list[User]:
+    """The officers who recheck: at least two, each with an enforcement certificate valid on the day (the actor
+    counts when certified; a lead coordinator without one records the recheck of two officers)."""
+    unique = list({u.pk: u for u in people if getattr(u, "pk", None)}.values())
+    valid = set(
+        OfficerProfile.objects.filter(
+            user__in=unique, user__is_active=True, certificate_valid_until__gte=on
+        ).values_list("user_id", flat=True)
+    )
+    team = [u for u in unique if u.pk in valid]
+    if len(team) < MIN_RECHECK_TEAM:
+        raise ValidationError(
+            {
+                "officers": _(
+                    "复查须由至少 %(n)s 名在复查当日持有效执法证的执法人员进行（《行政处罚法》第四十二条），"
+                    "请选择共同复查的执法人员。"
+                )
+                % {"n": MIN_RECHECK_TEAM}
+            }
+        )
+    return team
 
 
 def _issue_recheck_opinion(actor: Any, record: Recheck) -> None:

@@ -110,7 +110,9 @@ def _detail_page(request: HttpRequest, item: LedgerItem, refused: tuple[str, Any
     if Action.REQUEST_EXTENSION in actions and not pending_extension:
         forms["request_extension"] = ExtensionForm(prefix="request_extension", initial={"version": item.version})
     if Action.RECHECK_PASS in actions:
-        forms["recheck"] = RecheckForm(prefix="recheck", initial={"version": item.version})
+        forms["recheck"] = RecheckForm(
+            prefix="recheck", initial={"version": item.version}, item=item, user=request.user
+        )
     if Action.APPROVE_EXTENSION in actions and pending_extension:
         forms["decide_extension"] = DecisionForm(prefix="decide_extension", initial={"version": item.version})
     if Action.ESCALATE in actions:
@@ -153,7 +155,8 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not workflow.may_act(request.user, item, rule.who):
         raise PermissionDenied(str(workflow.WHO_LABELS[rule.who]))
     # Each action's form has its own prefix: several forms share the item page, and their fields must not share ids.
-    form = FORMS[action](request.POST, request.FILES, prefix=action)
+    extra = {"item": item, "user": request.user} if action == "recheck" else {}
+    form = FORMS[action](request.POST, request.FILES, prefix=action, **extra)
     if not form.is_valid():
         # Back on the page with what was typed (a file must be chosen again: browsers never refill file inputs).
         return _detail_page(request, item, refused=(action, form))

@@ -26,12 +26,22 @@ class DepartmentOut(Schema):
     kind: str
 
 
-class MatrixRowOut(Schema):
-    category: str
-    label: str
+class MatrixCellOut(Schema):
+    institution_kind: str
     lead_department_ids: list[int]
     supporting_department_ids: list[int]
+    inherited: bool
     problem: str
+
+
+class MatrixRowOut(Schema):
+    category: str
+    item_code: str
+    label: str
+    lead_department_ids: list[int]  # the entry for every kind (kinds without their own follow it)
+    supporting_department_ids: list[int]
+    problem: str  # the first problem of any kind's cell: gap, overlap or police_station
+    cells: list[MatrixCellOut]
 
 
 @router.get("/regions", response=responses(list[RegionOut]), summary="区和街道/乡镇")
@@ -44,16 +54,31 @@ def department_list(request: HttpRequest) -> list[Department]:
     return list(Department.objects.filter(is_active=True))
 
 
-@router.get("/responsibilities", response=responses(list[MatrixRowOut]), summary="职责分工矩阵（含空白与交叉）")
+@router.get(
+    "/responsibilities",
+    response=responses(list[MatrixRowOut]),
+    summary="职责分工矩阵：每个检查类别（及单列的检查项）对每类机构的牵头与配合部门，含空白与交叉",
+)
 def responsibility_list(request: HttpRequest) -> list[dict]:
     require(request.user, "responsibilities.view")
     return [
         {
             "category": row.category,
             "label": row.label,
+            "item_code": row.item_code,
             "lead_department_ids": [d.pk for d in row.leads],
             "supporting_department_ids": [d.pk for d in row.supporting],
             "problem": row.problem,
+            "cells": [
+                {
+                    "institution_kind": c.institution_kind,
+                    "lead_department_ids": [d.pk for d in c.leads],
+                    "supporting_department_ids": [d.pk for d in c.supporting],
+                    "inherited": c.inherited,
+                    "problem": c.problem,
+                }
+                for c in row.cells
+            ],
         }
         for row in responsibility_matrix()
     ]

@@ -16,6 +16,13 @@ class DepartmentKind(models.TextChoices):
     MARKET_REGULATION = "market_regulation", _("市场监管")
     FIRE = "fire", _("消防救援")
     HEALTH = "health", _("卫生健康")
+    CULTURE_TOURISM = "culture_tourism", _("文化和旅游")
+    SPORTS = "sports", _("体育")
+    SCIENCE = "science", _("科技")
+    HOUSING = "housing", _("住房和城乡建设")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    # A 公安派出所: only the daily fire checks 公安部令第120号 allows; never the lead of a pair in the matrix.
+    POLICE_STATION = "police_station", _("公安派出所")
     STREET_OFFICE = "street_office", _("街道/乡镇")
     OTHER = "other", _("其他")
 

@@ -23,13 +23,17 @@ class RegionForm(forms.ModelForm):
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["name", "short_name", "kind", "is_active"]
+        fields = ["name", "short_name", "kind", "review_body", "is_active"]
 
     def _post_clean(self) -> None:
         pass
 
 
 class ResponsibilityForm(forms.Form):
+    institution_kind = forms.ChoiceField(
+        label=_("机构类型"), choices=[("", _("所有类型（无单独规定的类型均按此）"))], required=False
+    )
+    item_code = forms.ChoiceField(label=_("检查项"), choices=[("", _("整个检查类别"))], required=False)
     lead = forms.ModelChoiceField(
         label=_("牵头部门"), queryset=Department.objects.none(), required=False, empty_label=_("（空白）")
     )
@@ -39,9 +43,22 @@ class ResponsibilityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from jianguan.org.selectors import item_labels
+        from jianguan.registry.choices import InstitutionKind
+
         active = Department.objects.filter(is_active=True)
         self.fields["lead"].queryset = active
         self.fields["supporting"].queryset = active
+        self.fields["institution_kind"].choices += InstitutionKind.choices
+        self.fields["item_code"].choices += [
+            (code, f"{text}（{code}）") for code, text in sorted(item_labels().items())
+        ]
+
+
+class MatrixImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("职责分工表（.xlsx，由“导出”得到并修改）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
 
 
 class WorkdayOverrideForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
+from jianguan.registry.choices import InstitutionKind
 
 
 class Region(models.Model):
@@ -33,6 +34,12 @@ class Department(models.Model):
     name = models.CharField(_("部门名称"), max_length=60, unique=True)
     short_name = models.CharField(_("文号简称"), max_length=10, unique=True, help_text=_("用于文书编号，如“X教”。"))
     kind = models.CharField(_("部门类别"), max_length=20, choices=DepartmentKind.choices)
+    review_body = models.CharField(
+        _("行政复议机关"),
+        max_length=60,
+        blank=True,
+        help_text=_("对本部门行政行为不服时受理行政复议的机关；留空为本区人民政府。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -45,18 +52,29 @@ class Department(models.Model):
 
 
 class Responsibility(models.Model):
-    """One department's part in one check category: lead (牵头) or supporting (配合)."""
+    """One department's part in one pair of the matrix — an institution kind (empty: every kind without its own row)
+    and a check category, or one checklist item of it (by the item's code, where the law splits a category) — as the
+    lead (牵头, the competent department that orders) or supporting (配合)."""
 
+    institution_kind = models.CharField(
+        _("机构类型"), max_length=20, choices=InstitutionKind.choices, blank=True, help_text=_("留空表示所有类型。")
+    )
     category = models.CharField(_("检查类别"), max_length=20, choices=CheckCategory.choices)
+    item_code = models.CharField(
+        _("检查项代码"), max_length=40, blank=True, help_text=_("留空表示整个检查类别；填写时只适用于该代码的检查项。")
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="responsibilities"
     )
     is_lead = models.BooleanField(_("牵头"), default=False)
 
     class Meta:
-        ordering = ["category", "-is_lead", "department_id"]
+        ordering = ["category", "item_code", "institution_kind", "-is_lead", "department_id"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "department"], name="responsibility_unique_department")
+            models.UniqueConstraint(
+                fields=["institution_kind", "category", "item_code", "department"],
+                name="responsibility_unique_department",
+            )
         ]
         verbose_name = _("职责分工")
         verbose_name_plural = _("职责分工")

@@ -12,19 +12,27 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jianguan.lib import workdays
-from jianguan.org.choices import CheckCategory, RegionLevel
+from jianguan.org.choices import CheckCategory, DepartmentKind, RegionLevel
 from jianguan.org.models import Department, HolidayNotice, Region, Responsibility, WorkdayOverride
+from jianguan.registry.choices import InstitutionKind
 
 # Set on the outermost atomic block of a transaction that changed the calendar (see calendar_cache_usable).
 CALENDAR_DIRTY = "_jianguan_calendar_changed"
 
 
+ALL_KINDS = ""  # a matrix row for every institution kind without its own row
+
+
 @dataclass
-class MatrixRow:
-    category: str
-    label: str
+class Cell:
+    """One pair of the matrix — an institution kind and a check category (or one item of it) — with the departments
+    competent for it: its own row where it has one, else the row for every kind, else (for an item) its category's."""
+
+    institution_kind: str
+    kind_label: str
     leads: list[Department] = field(default_factory=list)
     supporting: list[Department] = field(default_factory=list)
+    inherited: bool = False  # from the all-kinds row or the category's, not a row of its own
 
     @property
     def problem(self) -> str:
@@ -32,38 +40,124 @@ class MatrixRow:
             return "gap"
         if len(self.leads) > 1:
             return "overlap"
+        if self.leads[0].kind == DepartmentKind.POLICE_STATION:
+            return "police_station"
         return ""
 
     @property
     def problem_label(self) -> str:
-        return {"gap": _("空白：无牵头部门"), "overlap": _("交叉：多个牵头部门")}.get(self.problem, "")
+        return {
+            "gap": _("空白：无牵头部门"),
+            "overlap": _("交叉：多个牵头部门"),
+            "police_station": _("派出所不能牵头：只能开展日常消防监督检查（公安部令第120号）"),
+        }.get(self.problem, "")
 
 
-def responsibility_matrix() -> list[MatrixRow]:
-    """Every check category with its lead and supporting departments, in the categories' order."""
-    rows = {c.value: MatrixRow(category=c.value, label=str(c.label)) for c in CheckCategory}
-    for resp in Responsibility.objects.select_related("department").order_by("department_id"):
-        row = rows[resp.category]
-        (row.leads if resp.is_lead else row.supporting).append(resp.department)
-    return list(rows.values())
+@dataclass
+class MatrixRow:
+    """A check category, or one checklist item of it the matrix splits off, across the institution kinds."""
+
+    category: str
+    label: str
+    item_code: str = ""
+    cells: list[Cell] = field(default_factory=list)
+    # The all-kinds entry (the default for kinds without their own row).
+    leads: list[Department] = field(default_factory=list)
+    supporting: list[Department] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Cell]:
+        return [c for c in self.cells if c.problem]
+
+    @property
+    def problem(self) -> str:
+        return self.problems[0].problem if self.problems else ""
+
+    @property
+    def problem_label(self) -> str:
+        return "；".join(f"{c.kind_label}：{c.problem_label}" for c in self.problems)
+
+
+Key = tuple[str, str, str]  # (institution kind or ALL_KINDS, category, item code or "")
+
+
+class Competence:
+    """The responsibility matrix read once (one query), answering who is competent for a pair. The most specific
+    entry wins: the kind's own row for the item, the all-kinds row for the item, the kind's row for the category,
+    the all-kinds row for the category."""
+
+    def __init__(self) -> None:
+        self.entries: dict[Key, tuple[list[Department], list[Department]]] = {}
+        for r in Responsibility.objects.select_related("department").order_by("department_id"):
+            leads, supporting = self.entries.setdefault((r.institution_kind, r.category, r.item_code), ([], []))
+            (leads if r.is_lead else supporting).append(r.department)
+
+    def cell(self, kind: str, category: str, item_code: str = "") -> Cell:
+        keys: list[Key] = []
+        if item_code:
+            keys += [(kind, category, item_code), (ALL_KINDS, category, item_code)]
+        keys += [(kind, category, ""), (ALL_KINDS, category, "")]
+        label = str(InstitutionKind(kind).label) if kind else str(_("所有类型"))
+        for n, key in enumerate(dict.fromkeys(keys)):
+            if key in self.entries and self.entries[key][0]:
+                leads, supporting = self.entries[key]
+                return Cell(kind, label, list(leads), list(supporting), inherited=n > 0)
+        return Cell(kind, label)
+
+    def lead(self, kind: str, category: str, item_code: str = "") -> Department | None:
+        """The competent (lead) department, or None for a gap; the first one where the matrix has an overlap (the
+        matrix page and `check_responsibilities` report it)."""
+        leads = self.cell(kind, category, item_code).leads
+        return leads[0] if leads else None
+
+    def item_codes(self) -> dict[str, list[str]]:
+        """category → the item codes the matrix splits off it."""
+        codes: dict[str, list[str]] = {}
+        for _kind, category, code in sorted(self.entries):
+            if code and code not in codes.setdefault(category, []):
+                codes[category].append(code)
+        return codes
+
+
+def responsibility_matrix(competence: Competence | None = None) -> list[MatrixRow]:
+    """Every check category (then each item split off it) with its cell for every institution kind."""
+    competence = competence or Competence()
+    labels = item_labels()
+    split = competence.item_codes()
+    rows = []
+    for c in CheckCategory:
+        for code in ["", *split.get(c.value, [])]:
+            general = competence.entries.get((ALL_KINDS, c.value, code), ([], []))
+            row = MatrixRow(
+                category=c.value,
+                label=str(c.label) if not code else f"{c.label} · {labels.get(code, code)}",
+                item_code=code,
+                leads=list(general[0]),
+                supporting=list(general[1]),
+            )
+            row.cells = [competence.cell(k.value, c.value, code) for k in InstitutionKind]
+            rows.append(row)
+    return rows
 
 
 def responsibility_problems() -> list[MatrixRow]:
-    """Categories with no lead department (gaps) or more than one (overlaps)."""
-    return [row for row in responsibility_matrix() if row.problem]
+    """Rows with a gap (no lead department), an overlap (more than one) or a 派出所 as lead for some kind."""
+    return [row for row in responsibility_matrix() if row.problems]
 
 
-def lead_department_for(category: str) -> Department | None:
-    resp = Responsibility.objects.filter(category=category, is_lead=True).select_related("department").first()
-    return resp.department if resp else None
+def item_labels() -> dict[str, str]:
+    """checklist item code → the wording of the newest item carrying it (for the matrix page)."""
+    from django.apps import apps
+
+    item_model = apps.get_model("checklists", "ChecklistItem")
+    labels: dict[str, str] = {}
+    for code, text in item_model.objects.exclude(code="").order_by("pk").values_list("code", "text"):
+        labels[code] = text
+    return labels
 
 
-def lead_departments() -> dict[str, Department]:
-    """check category → its lead department (the first, where the matrix has an overlap), in one query."""
-    result: dict[str, Department] = {}
-    for r in Responsibility.objects.filter(is_lead=True).select_related("department").order_by("department_id"):
-        result.setdefault(r.category, r.department)
-    return result
+def lead_department_for(category: str, kind: str = ALL_KINDS, item_code: str = "") -> Department | None:
+    return Competence().lead(kind, category, item_code)
 
 
 def streets() -> QuerySet[Region]:

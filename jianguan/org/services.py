@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from typing import Any
 
@@ -53,31 +54,80 @@ def department_save(*, actor: Any, department: Department | None = None, **field
 
 @transaction.atomic
 def responsibility_set(
-    *, actor: Any, category: str, lead: Department | None, supporting: list[Department]
+    *,
+    actor: Any,
+    category: str,
+    lead: Department | None,
+    supporting: list[Department],
+    institution_kind: str = "",
+    item_code: str = "",
 ) -> list[Responsibility]:
-    """Replace one category's row of the matrix: at most one lead department and any supporting ones."""
+    """Replace one entry of the matrix — a check category (or one item code of it) for one institution kind, or for
+    every kind without its own entry when the kind is empty — with at most one lead department and any supporting
+    ones. An entry with neither is removed (the kind then follows the all-kinds entry)."""
     require(actor, "responsibilities.manage")
+    _check_key(category, institution_kind, item_code)
+    return _replace_entry(actor, (institution_kind, category, item_code), [lead] if lead else [], supporting)
+
+
+@transaction.atomic
+def responsibility_import(*, actor: Any, entries: list[Any]) -> int:
+    """Replace the whole matrix with the entries of an imported sheet (matrix_io.read_matrix): every entry is
+    checked first, and the old entries not in the sheet are removed. Each changed entry is audited. An entry may
+    name two leads (the sheet says so): the matrix then reports the overlap. Returns how many entries there are."""
+    require(actor, "responsibilities.manage")
+    for entry in entries:
+        _check_key(entry.category, entry.institution_kind, entry.item_code)
+    keys = {(e.institution_kind, e.category, e.item_code) for e in entries}
+    stale = set(Responsibility.objects.values_list("institution_kind", "category", "item_code")) - keys
+    for key in sorted(stale):
+        _replace_entry(actor, key, [], [])
+    for entry in entries:
+        _replace_entry(actor, (entry.institution_kind, entry.category, entry.item_code), entry.leads, entry.supporting)
+    return len(entries)
+
+
+def _check_key(category: str, institution_kind: str, item_code: str) -> None:
+    from jianguan.registry.choices import InstitutionKind
+
     if category not in CheckCategory.values:
         raise ValidationError({"category": _("未知的检查类别。")})
-    supporting = [d for d in supporting if lead is None or d.pk != lead.pk]
-    rows = Responsibility.objects.filter(category=category)
+    if institution_kind and institution_kind not in InstitutionKind.values:
+        raise ValidationError({"institution_kind": _("未知的机构类型。")})
+    if item_code and not ITEM_CODE.fullmatch(item_code):
+        raise ValidationError({"item_code": _("检查项代码只能由小写字母、数字和下划线组成，最多 40 个字符。")})
+
+
+ITEM_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _replace_entry(
+    actor: Any, key: tuple[str, str, str], leads: list[Department], supporting: list[Department]
+) -> list[Responsibility]:
+    institution_kind, category, item_code = key
+    lead_ids = {d.pk for d in leads}
+    supporting = [d for d in dict.fromkeys(supporting) if d.pk not in lead_ids]
+    rows = Responsibility.objects.filter(institution_kind=institution_kind, category=category, item_code=item_code)
     before = sorted((r.department_id, r.is_lead) for r in rows)
     rows.delete()
-    created = []
-    if lead is not None:
-        created.append(Responsibility.objects.create(category=category, department=lead, is_lead=True))
-    for dept in supporting:
-        created.append(Responsibility.objects.create(category=category, department=dept, is_lead=False))
+    created = [
+        Responsibility.objects.create(
+            institution_kind=institution_kind, category=category, item_code=item_code, department=d, is_lead=is_lead
+        )
+        for d, is_lead in [*((d, True) for d in dict.fromkeys(leads)), *((d, False) for d in supporting)]
+    ]
     after = sorted((r.department_id, r.is_lead) for r in created)
-    audit_record(
-        actor=actor,
-        action="responsibility.set",
-        object_type="org.responsibility",
-        object_id=category,
-        object_label=CheckCategory(category).label,
-        before={"rows": before},
-        after={"rows": after},
-    )
+    if before != after:
+        label = CheckCategory(category).label
+        audit_record(
+            actor=actor,
+            action="responsibility.set",
+            object_type="org.responsibility",
+            object_id=":".join(part or "*" for part in key),
+            object_label=f"{label} {item_code}".strip(),
+            before={"rows": before},
+            after={"rows": after, "institution_kind": institution_kind, "item_code": item_code},
+        )
     return created
 
 

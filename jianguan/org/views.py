@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,19 +15,23 @@ from django.views.decorators.http import require_POST
 
 from jianguan.accounts.permissions import allowed, require
 from jianguan.lib import workdays
+from jianguan.lib.excel import temp_xlsx_path
 from jianguan.lib.forms import add_service_errors
-from jianguan.org import services
+from jianguan.lib.params import choice_param
+from jianguan.org import matrix_io, services
 from jianguan.org.choices import CheckCategory
 from jianguan.org.forms import (
     CalendarYearForm,
     DepartmentForm,
     HolidayNoticeForm,
+    MatrixImportForm,
     RegionForm,
     ResponsibilityForm,
     WorkdayOverrideForm,
 )
 from jianguan.org.models import Department, Region, WorkdayOverride
-from jianguan.org.selectors import calendar_years, month_grids, responsibility_matrix
+from jianguan.org.selectors import Competence, calendar_years, month_grids, responsibility_matrix
+from jianguan.registry.choices import InstitutionKind
 
 WEEKDAY_NAMES = [_lazy("一"), _lazy("二"), _lazy("三"), _lazy("四"), _lazy("五"), _lazy("六"), _lazy("日")]
 
@@ -83,34 +89,92 @@ def responsibility_list(request: HttpRequest) -> HttpResponse:
         "org/responsibility_list.html",
         {
             "rows": rows,
-            "problems": [r for r in rows if r.problem],
+            "kinds": InstitutionKind.choices,
+            "problems": [(row, cell) for row in rows for cell in row.problems],
             "can_edit": allowed(request.user, "responsibilities.manage"),
+            "import_form": MatrixImportForm(),
         },
     )
 
 
 @login_required
 def responsibility_edit(request: HttpRequest, category: str) -> HttpResponse:
+    """One entry of the matrix: the category (or an item code of it) for one kind or for every kind (?kind=&item=)."""
     require(request.user, "responsibilities.manage")
     if category not in CheckCategory.values:
         raise Http404
-    row = next(r for r in responsibility_matrix() if r.category == category)
-    initial = {"lead": row.leads[0] if len(row.leads) == 1 else None, "supporting": row.supporting}
+    kind = choice_param(request.GET, "kind", InstitutionKind.values) or ""
+    code = request.GET.get("item", "")[:40]
+    leads, supporting = Competence().entries.get((kind, category, code), ([], []))
+    initial = {
+        "institution_kind": kind, "item_code": code, "lead": leads[0] if len(leads) == 1 else None,
+        "supporting": supporting,
+    }  # fmt: skip
     form = ResponsibilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.responsibility_set(
-            actor=request.user,
-            category=category,
-            lead=form.cleaned_data["lead"],
-            supporting=list(form.cleaned_data["supporting"]),
-        )
-        messages.success(request, _("“%(category)s”的职责分工已保存。") % {"category": row.label})
-        return redirect("org:responsibility_list")
+        data = form.cleaned_data
+        try:
+            services.responsibility_set(
+                actor=request.user,
+                category=category,
+                institution_kind=data["institution_kind"],
+                item_code=data["item_code"],
+                lead=data["lead"],
+                supporting=list(data["supporting"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("“%(category)s”的职责分工已保存。") % {"category": CheckCategory(category).label}
+            )
+            return redirect("org:responsibility_list")
     return render(
         request,
         "org/object_form.html",
-        {"form": form, "title": _("职责分工：") + row.label, "back": "org:responsibility_list"},
+        {
+            "form": form,
+            "title": _("职责分工：") + str(CheckCategory(category).label),
+            "back": "org:responsibility_list",
+        },
     )
+
+
+@login_required
+def responsibility_export(request: HttpRequest) -> FileResponse:
+    require(request.user, "responsibilities.view")
+    path = temp_xlsx_path()
+    matrix_io.write_export(path)
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename="职责分工.xlsx")  # noqa: SIM115
+    Path(path).unlink()
+    return response
+
+
+@login_required
+@require_POST
+def responsibility_import(request: HttpRequest) -> HttpResponse:
+    """The whole matrix from an edited export: replaced only when every row is understood; otherwise each row's
+    problem is shown and nothing changes."""
+    require(request.user, "responsibilities.manage")
+    form = MatrixImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("org:responsibility_list")
+    path = temp_xlsx_path()
+    try:
+        with open(path, "wb") as out:
+            for chunk in form.cleaned_data["file"].chunks():
+                out.write(chunk)
+        read = matrix_io.read_matrix(path)
+    finally:
+        Path(path).unlink(missing_ok=True)
+    if read.errors:
+        messages.error(request, _("职责分工表未导入，矩阵未作任何修改：") + " ".join(read.errors[:20]))
+        return redirect("org:responsibility_list")
+    count = services.responsibility_import(actor=request.user, entries=read.entries)
+    messages.success(request, _("已导入职责分工 %(n)s 条，原有矩阵已替换。") % {"n": count})
+    return redirect("org:responsibility_list")
 
 
 @login_required

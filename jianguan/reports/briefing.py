@@ -72,6 +72,7 @@ def briefing_content(campaign: Campaign, as_of: date | None = None) -> DocumentC
     else:
         overdue.paragraphs = ["无。"]
     return DocumentContent(
+        style="official",
         issuer=issuer,
         title="工作简报",
         number=f"{stats.campaign} · 截至{chinese_date(stats.as_of)}",

@@ -43,7 +43,8 @@ function networkFirst(request) {
   }, function () {
     return caches.match(request, { ignoreVary: true }).then(function (cached) {
       return cached || new Response(
-        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><title>离线</title>" +
+        "<!doctype html><html lang=zh-Hans><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+        "<title>离线</title>" +
         "<p style='font:16px sans-serif;padding:1rem'>当前离线，此页面没有保存在本机。请联网后打开；已打开过的检查可以离线使用。</p>",
         { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
       );

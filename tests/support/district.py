@@ -241,7 +241,7 @@ def _district_inspections(d: District) -> None:
         actor=team[1], inspection=done, upload=SimpleUploadedFile("a.jpg", tiny_jpeg(), "image/jpeg")
     )
     d.inspections["done"] = inspections.inspection_complete(
-        actor=team[0], inspection=done, representative_name="张校长"
+        certificates_shown=True, recusal_requested=False, actor=team[0], inspection=done, representative_name="张校长"
     )
     # On site at institution b (street b) right now, every item answered: ready to be completed.
     on_site = inspections.inspection_create(
@@ -274,7 +274,13 @@ def _district_inspections(d: District) -> None:
                 actor=team[1], inspection=problem, result=result,
                 upload=SimpleUploadedFile("exit.jpg", tiny_jpeg(), "image/jpeg"),
             )  # fmt: skip
-    inspections.inspection_complete(actor=team[0], inspection=problem, representative_name="张校长")
+    inspections.inspection_complete(
+        certificates_shown=True,
+        recusal_requested=False,
+        actor=team[0],
+        inspection=problem,
+        representative_name="张校长",
+    )
     from jianguan.ledger import services as ledger
     from jianguan.ledger.models import LedgerItem
 

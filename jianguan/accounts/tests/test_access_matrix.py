@@ -181,6 +181,8 @@ CASES: dict[str, Case] = {
     "org:region_edit": Case(_u("org:region_edit", pk=lambda d: d.streets["a"].pk), ["admin"]),
     "org:responsibility_list": Case(_u("org:responsibility_list"), RESPONSIBILITY_VIEWERS),
     "org:responsibility_edit": Case(_u("org:responsibility_edit", category="fees"), ["admin"]),
+    "org:responsibility_export": Case(_u("org:responsibility_export"), RESPONSIBILITY_VIEWERS),
+    "org:responsibility_import": Case(_u("org:responsibility_import"), ["admin"], method="post", ok=302, data={}),
     "org:workday_list": Case(_u("org:workday_list"), CALENDAR_MANAGERS),
     "accounts:two_factor": Case(_u("accounts:two_factor"), SIGNED_IN),
     "accounts:user_two_factor_reset": Case(

@@ -104,9 +104,13 @@ BODIES = {
     "/api/v1/inspections/{planned}/start": {},
     "/api/v1/inspections/{on_site}/results/{on_site_item}": {"outcome": "fail", "note": "灭火器过期"},
     "/api/v1/inspections/{on_site}/findings": {"category": "premises", "description": "走廊堆物", "severity": "minor"},
-    "/api/v1/inspections/{on_site}/complete": {"representative_name": "王店长"},
+    "/api/v1/inspections/{on_site}/complete": {
+        "representative_name": "王店长",
+        "certificates_shown": True,
+        "recusal_requested": False,
+    },  # fmt: skip
     "/api/v1/ledger/items/{ledger_a}/acknowledge": {},
-    "/api/v1/ledger/items/{ledger_a}/recheck": {"passed": True, "note": "通道畅通"},
+    "/api/v1/ledger/items/{ledger_a}/recheck": {"passed": True, "note": "通道畅通", "officer_ids": "{team}"},
     "/api/v1/ledger/items/{ledger_a}/request-extension": {"requested_deadline": "2099-01-01", "reason": "订货"},
     "/api/v1/ledger/items/{ledger_a}/decide-extension": {"approve": True},
     "/api/v1/ledger/items/{ledger_a}/escalate": {"reason": "拒不整改"},

@@ -155,7 +155,13 @@ def test_an_item_due_soon_becomes_overdue_with_a_new_key_and_closing_ends_it(dis
     }  # fmt: skip
 
     item.refresh_from_db()
-    ledger.recheck(actor=district.users["fire_officer"], item=item, passed=True, note="通道已清理畅通")
+    ledger.recheck(
+        officers=[district.users["edu_officer"], district.users["fire_officer"]],
+        actor=district.users["fire_officer"],
+        item=item,
+        passed=True,
+        note="通道已清理畅通",
+    )
     assert not _keys(district.users["lead"], AlertKind.ITEM_OVERDUE)
 
 

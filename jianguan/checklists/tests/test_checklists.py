@@ -163,3 +163,30 @@ def test_admin_edits_a_draft_through_the_pages(district):
     client.post(f"/checklists/versions/{draft.pk}/publish/")
     draft.refresh_from_db()
     assert draft.status == "published"
+
+
+def test_the_default_checklists_were_corrected_by_a_new_version_and_the_first_kept(district):
+    """Issue 15: the citations checked against the texts, published as version 2 of each default checklist (a
+    published version never changes); inspections that used version 1 keep it, and the page says which used which."""
+    from jianguan.checklists.defaults import CORRECTION_NOTE, DEFAULT_CHECKLISTS, correct_defaults
+
+    for spec in DEFAULT_CHECKLISTS:
+        versions = {v.number: v for v in ChecklistVersion.objects.filter(checklist__name=spec["name"])}
+        assert versions[1].status == "archived" and versions[2].status == "published"
+        assert versions[2].note == CORRECTION_NOTE
+    items = ChecklistItem.objects.filter(version__status="published")
+    bases = " ".join(items.values_list("legal_basis", flat=True))
+    assert "教监管函〔2021〕2号" in bases and "教监管厅函〔2021〕6号" not in bases
+    assert "教监管〔2022〕4号" in bases and "《学校食品安全与营养健康管理规定》第四十条" in bases
+    assert "《中华人民共和国广告法》第二十四条第（一）项、第二十八条" in bases
+    staff = items.filter(code="criminal_record_checks").first()
+    assert "每年" in staff.text and "第六十二条" in staff.legal_basis and staff.order_basis.endswith("第一百二十六条")
+    licence = items.get(version__checklist__institution_kind="academic", code="school_licence")
+    assert licence.remedy == "stop_running" and "第六十四条" in licence.order_basis
+    exits = items.filter(code="fire_exits").first()
+    assert exits.order_basis == "《中华人民共和国消防法》第六十条第一款第（三）项" and exits.remedy == "deadline"
+    assert all(i.order_basis and i.penalty_basis for i in items)  # every default item says both
+    assert correct_defaults() == 0  # once only
+    version = ChecklistVersion.objects.get(checklist__name=DEFAULT_CHECKLISTS[0]["name"], number=2)
+    page = persona_client(district.users["admin"]).get(f"/checklists/versions/{version.pk}/").content.decode()
+    assert "用于" in page and "次检查" in page and CORRECTION_NOTE[:10] in page

@@ -13,13 +13,14 @@ from jianguan.accounts.models import User
 from jianguan.audit.models import AuditEvent
 from jianguan.complaints.demo import REPORTERS
 from jianguan.complaints.models import Complaint
-from jianguan.demo.loader import load_demo, replay
+from jianguan.demo.loader import replay
 from jianguan.documents.models import Document
 from jianguan.inspections.demo import CAMPAIGN_NAME
 from jianguan.inspections.models import Campaign, Inspection
 from jianguan.ledger.models import LedgerItem
 from jianguan.lib.story import Story, moment
 from jianguan.reports.dashboard import Filters, rectification_counts
+from tests.support.demo import load_demo_district
 
 DAY = date(2026, 11, 26)
 
@@ -30,7 +31,7 @@ def _local(at: datetime) -> date:
 
 def test_the_demo_history_is_dated_as_it_happened(db):
     before, first = timezone.now(), AuditEvent.objects.count()  # the test district's own events come first
-    load_demo(today=DAY, log=lambda *a, **k: None)
+    load_demo_district(today=DAY, log=lambda *a, **k: None)
 
     # The demo's events only go forward in time, and none is dated at the load but the derived ratings.
     events = list(AuditEvent.objects.order_by("seq").values_list("at", "action")[first:])

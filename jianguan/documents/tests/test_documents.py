@@ -38,7 +38,7 @@ def _content(number: str) -> DocumentContent:
 
 
 def test_numbers_run_per_department_kind_and_year(district):
-    edu, fire = district.departments["edu"], district.departments["fire"]
+    edu, market = district.departments["edu"], district.departments["market"]  # neither issued anything yet
     with transaction.atomic():
         assert services.number_take(department=edu, kind="rectification_notice", year=2026) == (
             1,
@@ -46,7 +46,10 @@ def test_numbers_run_per_department_kind_and_year(district):
         )
         assert services.number_take(department=edu, kind="rectification_notice", year=2026)[1] == "测教责改〔2026〕2号"
         assert services.number_take(department=edu, kind="inspection_record", year=2026)[1] == "测教检录〔2026〕1号"
-        assert services.number_take(department=fire, kind="rectification_notice", year=2026)[1] == "测消责改〔2026〕1号"
+        assert (
+            services.number_take(department=market, kind="rectification_notice", year=2026)[1]
+            == "测市监责改〔2026〕1号"
+        )
         assert services.number_take(department=edu, kind="rectification_notice", year=2027)[1] == "测教责改〔2027〕1号"
 
 
@@ -95,7 +98,7 @@ def test_issue_renders_pdf_and_docx_and_regenerating_keeps_the_number(personas, 
     again = services.document_issue(
         actor=admin,
         kind="rectification_notice",
-        department=district.departments["fire"],  # ignored: a document keeps its issuer and number
+        department=edu,
         source=inst,
         institution=inst,
         build=lambda number: DocumentContent(issuer="测试区教育局", title="责令整改通知书（更正）", number=number),
@@ -106,6 +109,12 @@ def test_issue_renders_pdf_and_docx_and_regenerating_keeps_the_number(personas, 
     assert Document.objects.filter(kind="rectification_notice", department=edu).count() == 1
     assert NumberSequence.objects.get(department=edu, kind="rectification_notice").last_number == 1
     assert AuditEvent.objects.filter(action="document.regenerate", object_id=str(doc.pk)).count() == 1
+    # Another department's order for the same source (a joint inspection) is its own document, in its own sequence.
+    fire = services.document_issue(
+        actor=admin, kind="rectification_notice", department=district.departments["fire"], source=inst,
+        institution=inst, build=_content,
+    )  # fmt: skip
+    assert fire.pk != doc.pk and fire.number.startswith("测消责改〔")
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils (scripts/bootstrap.sh installs it)")
@@ -264,7 +273,9 @@ def test_a_document_is_seen_by_whoever_may_open_its_source_not_everyone_who_sees
     inspections.inspection_start(actor=edu, inspection=inspection)
     for item in inspection.checklist_version.items.all():
         inspections.result_record(actor=edu, inspection=inspection, item=item, outcome="pass")
-    inspections.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+    inspections.inspection_complete(
+        certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection, representative_name="张校长"
+    )
     record = Document.objects.get(source_type="inspections.inspection", source_id=str(inspection.pk))
     fire = persona_client(district.users["fire_officer"])  # not on the team, not the lead department
     assert fire.get(f"/documents/{record.pk}/pdf/").status_code == 404
@@ -281,7 +292,13 @@ def test_a_recheck_opinion_follows_its_ledger_item(district):
     from jianguan.ledger import services as ledger
     from tests.support.district import persona_client
 
-    record = ledger.recheck(actor=district.users["lead"], item=district.ledger["a"], passed=True, note="通道已畅通。")
+    record = ledger.recheck(
+        officers=[district.users["edu_officer"], district.users["fire_officer"]],
+        actor=district.users["lead"],
+        item=district.ledger["a"],
+        passed=True,
+        note="通道已畅通。",
+    )
     opinion = Document.objects.get(kind="recheck_opinion", source_type="ledger.recheck", source_id=str(record.pk))
     for name in ("institution", "street_a", "lead", "fire_officer"):
         assert persona_client(district.users[name]).get(f"/documents/{opinion.pk}/pdf/").status_code == 200, name

@@ -58,11 +58,16 @@ def test_plan_inspect_photograph_complete_and_download(district):
         f"/api/v1/inspections/{pk}/photos", {"file": SimpleUploadedFile("p.jpg", b"%PDF-1.4 not a photo", "image/jpeg")}
     )
     assert response.status_code == 400 and "不是有效的照片" in response.json()["message"]
-    status, done = call("post", f"/inspections/{pk}/complete", {"representative_name": "陈立新"})
+    head = {"representative_name": "陈立新", "certificates_shown": True, "recusal_requested": False}
+    status, body = call("post", f"/inspections/{pk}/complete", head)
+    assert status == 400 and "教育部令第53号" in str(body)  # no licence: the elements of 擅自举办 are recorded
+    elements = {"fixed_site": True, "two_or_more_staff": False, "organised_teaching": True}
+    status, done = call("post", f"/inspections/{pk}/complete", {**head, **elements})
     assert status == 200 and done["status"] == "completed"
-    assert {d["kind"] for d in done["documents"]} == {"inspection_record", "rectification_notice"}
+    assert {d["kind"] for d in done["documents"]} == {"inspection_record", "stop_order"}  # 责令停止招生
+    assert done["findings"][0]["remedy"] == "stop_enrolling" and done["findings"][0]["order_basis"]
     assert call("put", f"/inspections/{pk}/results/{items[1]}", {"outcome": "fail"})[0] == 400  # frozen
-    notice = next(d for d in done["documents"] if d["kind"] == "rectification_notice")
+    notice = next(d for d in done["documents"] if d["kind"] == "stop_order")
     status, document = call("get", f"/documents/{notice['id']}")
     assert status == 200 and document["number"] == notice["number"]
     download = client.get(document["pdf_url"])

@@ -20,10 +20,10 @@ from playwright.sync_api import Browser, Page, expect
 from jianguan.accounts.demo import DEMO_PASSWORD
 from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
-from jianguan.demo.loader import load_demo
 from jianguan.inspections import services
 from jianguan.registry.models import Institution
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
+from tests.support.demo import load_demo_district
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def on_site(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
     live_server_settings(settings, tmp_path / "media")
-    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
+    load_demo_district(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1"])}
     inspection = services.inspection_create(
         actor=users["lead"], institution=Institution.objects.get(name="城东明德文化培训学校"),

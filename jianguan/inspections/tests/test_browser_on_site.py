@@ -18,10 +18,10 @@ from playwright.sync_api import Browser, expect
 from jianguan.accounts.demo import DEMO_PASSWORD
 from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
-from jianguan.demo.loader import load_demo
 from jianguan.inspections import services
 from jianguan.registry.models import Institution
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
+from tests.support.demo import load_demo_district
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def planned(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
     live_server_settings(settings, tmp_path / "media")
-    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
+    load_demo_district(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1"])}
     institution = Institution.objects.get(name="城东明德文化培训学校")
     inspection = services.inspection_create(
@@ -38,7 +38,13 @@ def planned(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
         scheduled_at=timezone.now(),
         officers=[users["edu1"], users["fire1"]],
     )
-    items = list(inspection.checklist_version.items.values_list("pk", "order", "photo_required"))
+    # An item that needs a photo and is ordered with a date by education (on the team): the public notices.
+    items = [
+        (pk, order, photo and remedy == "deadline" and code == "public_notices")
+        for pk, order, photo, remedy, code in inspection.checklist_version.items.values_list(
+            "pk", "order", "photo_required", "remedy", "code"
+        )
+    ]
     photo = tmp_path / "IMG_20261126_093000.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (800, 600), (200, 60, 60)).save(buffer, "JPEG")
@@ -60,14 +66,14 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
     page.get_by_test_id("start").click()
     expect(page.get_by_test_id("inspection-status")).to_contain_text("检查中")
 
-    failed_pk, failed_order, _photo = next(i for i in planned["items"] if i[2])  # an item that needs a photo
+    failed_pk, failed_order, _photo = next(i for i in planned["items"] if i[2])
     for pk, order, _needs_photo in planned["items"]:
         row = page.locator(f"#item-{pk}")
         if pk == failed_pk:
             row.get_by_text("不合格", exact=True).click()
             expect(page.locator(f"#item-{pk}")).to_have_class("list-group-item list-group-item-danger")
             note = page.locator(f"#item-{pk} input[name=note]")
-            note.fill("现场未见办学许可证")
+            note.fill("现场未公示收费标准")
             note.dispatch_event("change")
         else:
             row.get_by_text("合格", exact=True).click()
@@ -83,7 +89,7 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
     expect(page.locator(f"#item-{failed_pk} img")).to_have_count(1)
     expect(page.locator(f"#item-{failed_pk}").get_by_test_id("sync-state")).to_have_text("已保存")
     expect(page.locator(f"#item-{failed_pk} img.jg-photo-pending")).to_have_count(0)
-    expect(page.locator(f"#item-{failed_pk} input[name=note]")).to_have_value("现场未见办学许可证")
+    expect(page.locator(f"#item-{failed_pk} input[name=note]")).to_have_value("现场未公示收费标准")
 
     # Signatures drawn with a finger on the party's pad and the officer's own.
     for pad in page.locator("[data-signature-pad]").all()[:1] + page.locator("[data-signature-pad]").all()[-2:-1]:
@@ -95,6 +101,9 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
             page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7))
         page.mouse.up()
         assert pad.locator("input").input_value().startswith("data:image/png;base64,")
+    # The record's head as it happened: certificates shown, the party's answer to the recusal question.
+    page.get_by_label("执法人员已向当事人出示执法证件，表明身份").check()
+    page.locator("input[name=recusal_requested][value='0']").check()
     # Completing without the party's name: the page comes back with the message beside the field, in view and
     # focused, and the drawn signatures kept.
     name = page.get_by_label("机构负责人/现场负责人签名")
@@ -112,7 +121,7 @@ def test_an_officer_fills_the_on_site_form_on_a_phone(planned: dict[str, Any], b
     expect(documents).to_contain_text("现场检查笔录")
     expect(documents).to_contain_text("责令整改通知书")
     expect(page.locator("body")).to_contain_text("手写签名 2 份")
-    expect(page.locator("#findings + ul")).to_contain_text("现场未见办学许可证")
+    expect(page.locator("#findings + ul")).to_contain_text("现场未公示收费标准")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "on-site-form-completed.png"), full_page=True)
     traffic.assert_only_local(live_server.url)

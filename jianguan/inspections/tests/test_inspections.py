@@ -19,7 +19,7 @@ from jianguan.checklists.models import ChecklistVersion
 from jianguan.inspections import services
 from jianguan.inspections.models import CampaignTarget, Evidence, Inspection
 from jianguan.lib.workdays import clear_cache
-from jianguan.org.selectors import lead_departments
+from jianguan.org.selectors import Competence
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
 
@@ -229,7 +229,13 @@ def test_the_on_site_record_becomes_findings(personas, district, inspection):
     permit = items[1]
     answer_all(edu, inspection, {permit.order: "未取得办学许可证", exits.order: "后门被杂物堵塞"})
     with pytest.raises(ValidationError, match="须拍照取证"):
-        services.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+        services.inspection_complete(
+            certificates_shown=True,
+            recusal_requested=False,
+            actor=edu,
+            inspection=inspection,
+            representative_name="张校长",
+        )
     exits_result = inspection.results.get(item=exits)
     permit_result = inspection.results.get(item=permit)
     services.evidence_add(actor=fire, inspection=inspection, upload=upload(jpeg()), result=exits_result)
@@ -244,14 +250,25 @@ def test_the_on_site_record_becomes_findings(personas, district, inspection):
         description="门口宣传牌写有“保过”承诺",
         severity="major",
     )
-    assert extra.department == lead_departments()["advertising"]  # supervised by the category's lead department
+    assert extra.department == Competence().lead(extra.inspection.institution.kind, "advertising")  # the competent one
     with pytest.raises(ValidationError) as exc:
-        services.inspection_complete(actor=edu, inspection=inspection)
+        services.inspection_complete(certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection)
     assert "representative_name" in exc.value.message_dict
     with pytest.raises(ValidationError, match="须记录见证人"):
-        services.inspection_complete(actor=edu, inspection=inspection, signature_refused=True)
+        services.inspection_complete(
+            certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection, signature_refused=True
+        )
     done = services.inspection_complete(
-        actor=edu, inspection=inspection, signature_refused=True, witness_name="物业管理员李某", summary="现场检查"
+        certificates_shown=True,
+        recusal_requested=False,
+        actor=edu,
+        inspection=inspection,
+        signature_refused=True,
+        witness_name="物业管理员李某",
+        summary="现场检查",
+        fixed_site=True,
+        two_or_more_staff=False,
+        organised_teaching=True,
     )
     assert done.status == "completed" and done.completed_at
     findings = {f.description: f for f in done.findings.all()}
@@ -284,7 +301,9 @@ def test_every_item_must_be_answered_and_only_from_its_version(personas, inspect
     first = inspection.checklist_version.items.first()
     services.result_record(actor=edu, inspection=inspection, item=first, outcome="pass")
     with pytest.raises(ValidationError, match="未填写结果"):
-        services.inspection_complete(actor=edu, inspection=inspection, representative_name="张")
+        services.inspection_complete(
+            certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection, representative_name="张"
+        )
     other = ChecklistVersion.objects.exclude(pk=inspection.checklist_version_id).first().items.first()
     with pytest.raises(ValidationError, match="不属于本次检查"):
         services.result_record(actor=edu, inspection=inspection, item=other, outcome="pass")
@@ -367,7 +386,9 @@ def test_cancel_needs_a_reason_and_amendments_keep_what_was_there(personas, dist
         services.inspection_cancel(actor=lead, inspection=inspection, reason=" ")
     services.inspection_start(actor=edu, inspection=inspection)
     answer_all(edu, inspection)
-    services.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+    services.inspection_complete(
+        certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection, representative_name="张校长"
+    )
     with pytest.raises(ValidationError):
         services.inspection_cancel(actor=lead, inspection=inspection, reason="误建")
     with pytest.raises(ValidationError, match="须填写原因"):
@@ -402,7 +423,9 @@ def test_who_sees_which_inspection(personas, district, inspection):
     edu = personas["edu_officer"]
     services.inspection_start(actor=edu, inspection=inspection)
     answer_all(edu, inspection)
-    services.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+    services.inspection_complete(
+        certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection, representative_name="张校长"
+    )
     assert visible("institution")
 
 
@@ -497,8 +520,10 @@ def _complete_with_problems(personas, inspection, periods: dict[str, int] | None
     edu = personas["edu_officer"]
     services.inspection_start(actor=edu, inspection=inspection)
     items = list(inspection.checklist_version.items.all())
-    permit, exits = items[0], next(i for i in items if i.text.startswith("疏散通道"))
-    answer_all(edu, inspection, {permit.order: "无证", exits.order: "堵塞"})
+    # An education problem ordered with a date, and a fire problem corrected on the spot.
+    permit = next(i for i in items if i.text.startswith("无超标超前培训"))
+    exits = next(i for i in items if i.text.startswith("疏散通道"))
+    answer_all(edu, inspection, {permit.order: "超前培训", exits.order: "堵塞"})
     for item in (permit, exits):
         services.evidence_add(
             actor=edu, inspection=inspection, upload=upload(jpeg()), result=inspection.results.get(item=item)
@@ -516,7 +541,12 @@ def _complete_with_problems(personas, inspection, periods: dict[str, int] | None
             period_days=period,
         )
     return services.inspection_complete(
-        actor=edu, inspection=inspection, signature_refused=True, witness_name="物业管理员李某"
+        certificates_shown=True,
+        recusal_requested=False,
+        actor=edu,
+        inspection=inspection,
+        signature_refused=True,
+        witness_name="物业管理员李某",
     )
 
 
@@ -526,7 +556,8 @@ def test_completion_issues_the_record_and_the_rectification_order(personas, dist
 
     done = _complete_with_problems(personas, inspection, {"教室采光不足": 10})
     docs = {d.kind: d for d in Document.objects.filter(source_type="inspections.inspection", source_id=str(done.pk))}
-    assert set(docs) == {"inspection_record", "rectification_notice"}
+    assert set(docs) == {"inspection_record", "rectification_notice", "on_spot_order"}
+    assert docs["on_spot_order"].department == district.departments["fire"]  # the exit, corrected on the spot
     record, notice = docs["inspection_record"], docs["rectification_notice"]
     year = timezone.localdate().year
     assert record.number.startswith(f"测教检录〔{year}〕") and notice.number.startswith(f"测教责改〔{year}〕")
@@ -547,7 +578,7 @@ def test_completion_issues_the_record_and_the_rectification_order(personas, dist
     for finding in done.findings.filter(fixed_on_site=False):
         assert finding.deadline == add_working_days(today, finding.period_days)
     assert "责令整改通知书" in text and "甲街道培训学校：" in text and "教室采光不足" in text
-    assert "堵塞" not in text.split("发现存在下列问题")[1]  # fixed on the spot: not on the order
+    assert "堵塞" not in text.split("存在下列问题")[1]  # fixed on the spot: not on the order
     assert "六十日内" in text and "测试区教育局" in text
 
 
@@ -575,7 +606,7 @@ def test_an_order_waits_for_next_years_calendar(personas, district, inspection):
     if workdays_known(next_year):
         assert "rectification_notice" in kinds  # the package itself covers next year
         return
-    assert kinds == {"inspection_record"} and "尚未收录" in event.after["notice_pending"]
+    assert kinds == {"inspection_record", "on_spot_order"} and "尚未收录" in event.after["notice_pending"]
     assert not done.findings.exclude(deadline=None).exists()
     with pytest.raises(Exception, match="尚未收录"):
         services.rectification_notice_issue(actor=personas["lead"], inspection=done)
@@ -590,7 +621,7 @@ def test_an_order_waits_for_next_years_calendar(personas, district, inspection):
         assert figures["待生成整改通知书"] == 1, name
     # The lead coordinator imports next year's notice; the waiting order can go out at once (same transaction).
     org_services.holiday_notice_import(actor=personas["lead"], text=synthetic_notice(next_year))
-    notice = services.rectification_notice_issue(actor=personas["lead"], inspection=done)
+    [notice] = services.rectification_notice_issue(actor=personas["lead"], inspection=done)
     assert notice.kind == "rectification_notice" and done.findings.filter(deadline__year=next_year).exists()
     assert not persona_client(personas["lead"]).get("/inspections/", {"notice": "waiting"}).context["page"]
 

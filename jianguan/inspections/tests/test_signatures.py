@@ -55,6 +55,7 @@ def test_drawn_signatures_and_photos_are_on_the_record(district):
     photo = services.evidence_add(actor=fire, inspection=inspection, upload=upload(jpeg()), result=result)
     party = drawn()
     done = services.inspection_complete(
+        certificates_shown=True, recusal_requested=False,
         actor=edu, inspection=inspection, representative_name="黄志强",
         signatures=[("officer", edu.name, edu, drawn()), ("officer", fire.name, fire, drawn()),
                     ("party", "黄志强", None, party)],
@@ -75,12 +76,14 @@ def test_signatures_that_are_not_signatures_are_refused(district):
     edu = district.users["edu_officer"]
     with pytest.raises(ValidationError) as blank:
         services.inspection_complete(
+        certificates_shown=True, recusal_requested=False,
             actor=edu, inspection=inspection, representative_name="黄志强",
             signatures=[("party", "黄志强", None, drawn(stroke=False))],
         )  # fmt: skip
     assert "签名为空" in blank.value.message_dict["sign_party"][0]
     with pytest.raises(ValidationError) as junk:
         services.inspection_complete(
+        certificates_shown=True, recusal_requested=False,
             actor=edu, inspection=inspection, representative_name="黄志强",
             signatures=[("party", "黄志强", None, b"\x89PNG\r\n\x1a\nnot really")],
         )  # fmt: skip
@@ -88,6 +91,7 @@ def test_signatures_that_are_not_signatures_are_refused(district):
     outsider = district.users["street_a"]
     with pytest.raises(Exception, match="检查组成员"):
         services.inspection_complete(
+        certificates_shown=True, recusal_requested=False,
             actor=edu, inspection=inspection, representative_name="黄志强",
             signatures=[("officer", outsider.name, outsider, drawn())],
         )  # fmt: skip
@@ -103,12 +107,17 @@ def test_a_refused_completion_comes_back_with_each_problem_where_it_is(district,
     first = inspection.checklist_version.items.first()
     ItemResult.objects.filter(inspection=inspection, item=first).delete()
     signature = "data:image/png;base64," + base64.b64encode(drawn()).decode()
+    head = {"certificates_shown": "on", "recusal_requested": "0", "recorder": district.users["edu_officer"].pk}
     response = client_for("edu_officer").post(
-        f"/inspections/{inspection.pk}/complete/", {"representative_name": "", "sign_party": signature, "summary": "x"}
+        f"/inspections/{inspection.pk}/complete/",
+        {"representative_name": "", "sign_party": signature, "summary": "x", **head},
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "请填写在场负责人姓名" in page and "未填写结果" in page
+    asked = client_for("edu_officer").post(f"/inspections/{inspection.pk}/complete/", {"representative_name": "黄"})
+    assert asked.status_code == 400  # the recusal question and the certificates are answered on the form
+    assert "你是否申请执法人员回避" in asked.content.decode() and "出示执法证件" in asked.content.decode()
     row = page[page.index(f'id="item-{first.pk}"') :]
     assert row.index("未填写结果") < row.index("</li>")  # the message sits in the item's own row
     assert signature in page  # the drawn signature is kept for the next try

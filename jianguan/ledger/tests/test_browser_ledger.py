@@ -18,10 +18,10 @@ from playwright.sync_api import Browser, expect
 from jianguan.accounts.demo import DEMO_PASSWORD
 from jianguan.accounts.models import User
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
-from jianguan.demo.loader import load_demo
 from jianguan.inspections import services as inspections
 from jianguan.ledger.models import LedgerItem
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
+from tests.support.demo import load_demo_district
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def item(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
     live_server_settings(settings, tmp_path / "media")
-    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
+    load_demo_district(today=timezone.localdate(), log=lambda *args, **kwargs: None, inspections=False)
     users = {u.username: u for u in User.objects.filter(username__in=["lead", "edu1", "fire1", "inst"])}
     institution = users["inst"].institution
     start = timezone.now() - timedelta(hours=2)
@@ -54,7 +54,13 @@ def item(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
                 actor=users["fire1"], inspection=inspection, result=result,
                 upload=SimpleUploadedFile("before.jpg", buffer.getvalue(), "image/jpeg"),
             )  # fmt: skip
-    inspections.inspection_complete(actor=users["edu1"], inspection=inspection, representative_name="何校长")
+    inspections.inspection_complete(
+        certificates_shown=True,
+        recusal_requested=False,
+        actor=users["edu1"],
+        inspection=inspection,
+        representative_name="何校长",
+    )
     ledger_item = LedgerItem.objects.get(inspection=inspection)
     return {"pk": ledger_item.pk, "photo": photo}
 
@@ -112,6 +118,8 @@ def test_institution_submits_from_a_phone_and_the_officer_closes(item: dict[str,
     recheck = page.get_by_test_id("action-recheck")
     recheck.get_by_label("通过，予以销号").check()
     recheck.get_by_label("复查情况").fill("现场查看，灭火器压力正常、在有效期内")
+    # Two certified officers recheck: those who inspected are ticked already (here 张教育 with fire1).
+    expect(recheck.get_by_label("张教育（青岚区教育局）")).to_be_checked()
     recheck.get_by_role("button", name="提交").click()
     page.wait_for_load_state()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,12 @@ def inspect(  # type: ignore[no-untyped-def]
             period_days=extra_period,
         )  # fmt: skip
     return inspections.inspection_complete(
-        actor=edu, inspection=inspection, representative_name="张校长", at=at + timedelta(minutes=50)
+        certificates_shown=True,
+        recusal_requested=False,
+        actor=edu,
+        inspection=inspection,
+        representative_name="张校长",
+        at=at + timedelta(minutes=50),
     )
 
 
@@ -147,6 +152,13 @@ ALLOWED = {
 }
 
 
+def _certified() -> list:
+    """The district's officers with a valid certificate (a recheck needs two)."""
+    from jianguan.accounts.models import User
+
+    return list(User.objects.filter(officer_profile__certificate_valid_until__gte=timezone.localdate()))
+
+
 def _act(action: str, user, item, version=None):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     if action == Action.ACKNOWLEDGE:
@@ -158,7 +170,9 @@ def _act(action: str, user, item, version=None):  # type: ignore[no-untyped-def]
             actor=user, item=item, requested_deadline=item.deadline + timedelta(days=10), reason="需更换防火门"
         )
     if action in (Action.RECHECK_PASS, Action.RECHECK_FAIL):
-        return services.recheck(actor=user, item=item, passed=action == Action.RECHECK_PASS, note="现场复查")
+        return services.recheck(
+            actor=user, item=item, passed=action == Action.RECHECK_PASS, note="现场复查", officers=_certified()
+        )
     if action == Action.ESCALATE:
         return services.escalate(actor=user, item=item, reason="拒不整改")
     return services.guidance_add(actor=user, item=item, adviser="", given_on=today, method="on_site", advice="建议")
@@ -202,17 +216,18 @@ def test_the_life_of_an_item(district, item):
     old_deadline = item.deadline
     new_deadline = add_working_days(timezone.localdate(), 3)
     failed = services.recheck(
-        actor=fire, item=item, passed=False, note="通道仍有电动车停放", new_deadline=new_deadline, officers=[lead]
-    )
+        actor=fire, item=item, passed=False, note="通道仍有电动车停放", new_deadline=new_deadline,
+        officers=[lead, district.users["edu_officer"]],
+    )  # fmt: skip
     item.refresh_from_db()
     assert item.status == "in_progress" and item.deadline == new_deadline
-    assert set(failed.officers.all()) == {fire, lead}
+    assert set(failed.officers.all()) == {fire, district.users["edu_officer"]}  # the lead has no certificate
     event = item.events.get(action="recheck_fail")
     assert event.data["old_deadline"] == old_deadline.isoformat() and event.note == "通道仍有电动车停放"
     opinion = Document.objects.get(source_type="ledger.recheck", source_id=str(failed.pk))
     assert opinion.kind == "recheck_opinion" and opinion.number.startswith("测消复查〔")
     services.submit(actor=inst, item=item, note="电动车已移走")
-    passed = services.recheck(actor=lead, item=item, passed=True, note="通道畅通")
+    passed = services.recheck(actor=lead, item=item, passed=True, note="通道畅通", officers=_certified())
     item.refresh_from_db()
     assert item.status == "closed" and item.closed_on == timezone.localdate()
     assert Document.objects.filter(source_type="ledger.recheck", source_id=str(passed.pk)).exists()
@@ -306,8 +321,9 @@ def test_two_officers_recheck_at_once_one_wins(district):
             barrier.wait()
             with transaction.atomic():
                 services.recheck(
-                    actor=user, item=LedgerItem.objects.get(pk=made), passed=True, note="复查", version=version
-                )
+                    actor=user, item=LedgerItem.objects.get(pk=made), passed=True, note="复查", version=version,
+                    officers=_certified(),
+                )  # fmt: skip
             results.append("ok")
         except Conflict as exc:
             results.append(str(exc))
@@ -373,7 +389,9 @@ def test_a_chosen_deadline_wins_over_the_period(district):
         actor=edu, inspection=inspection, category="premises", description="装修隔断", severity="minor",
         deadline=chosen,
     )  # fmt: skip
-    inspections.inspection_complete(actor=edu, inspection=inspection, representative_name="张校长")
+    inspections.inspection_complete(
+        certificates_shown=True, recusal_requested=False, actor=edu, inspection=inspection, representative_name="张校长"
+    )
     assert LedgerItem.objects.get(inspection=inspection).deadline == chosen
 
 

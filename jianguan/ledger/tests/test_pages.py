@@ -70,16 +70,29 @@ def test_an_officer_rechecks_on_the_page_and_a_stale_page_is_refused(client_for,
     stale = item.version - 1
     response = fire.post(
         f"/ledger/{item.pk}/recheck/",
-        _prefixed("recheck", version=stale, passed="1", checked_on=timezone.localdate().isoformat(), note="通道畅通"),
+        _prefixed(
+            "recheck", version=stale, passed="1", checked_on=timezone.localdate().isoformat(), note="通道畅通",
+            officers=[district.users["edu_officer"].pk],
+        ),
         follow=True,
-    )
+    )  # fmt: skip
     assert "已被他人更新" in response.content.decode()
+    alone = fire.post(
+        f"/ledger/{item.pk}/recheck/",
+        _prefixed("recheck", version=item.version, passed="1", checked_on=timezone.localdate().isoformat(), note="x"),
+    )
+    assert alone.status_code == 400 and "共同复查的执法人员" in alone.content.decode()  # two officers recheck
     item.refresh_from_db()
     assert item.status == "submitted"
     response = fire.post(
         f"/ledger/{item.pk}/recheck/",
         _prefixed(
-            "recheck", version=item.version, passed="1", checked_on=timezone.localdate().isoformat(), note="通道畅通"
+            "recheck",
+            version=item.version,
+            passed="1",
+            checked_on=timezone.localdate().isoformat(),
+            note="通道畅通",
+            officers=[district.users["edu_officer"].pk],
         ),
         follow=True,
     )
@@ -138,7 +151,13 @@ def _grow(district, n: int) -> None:
         )
         new = LedgerItem.objects.get(finding=finding)
         services.submit(actor=district.users["institution"], item=new, note="已整改")
-        services.recheck(actor=district.users["fire_officer"], item=new, passed=False, note="未通过")
+        services.recheck(
+            officers=[district.users["edu_officer"]],
+            actor=district.users["fire_officer"],
+            item=new,
+            passed=False,
+            note="未通过",
+        )
 
 
 @pytest.mark.parametrize("url", ["/ledger/", "/ledger/?status=open", "/ledger/export.xlsx", "/ledger/{item}/"])

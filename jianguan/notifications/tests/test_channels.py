@@ -109,7 +109,11 @@ def gateway():
 
 def _recheck(district, passed=True):
     return ledger.recheck(
-        actor=district.users["fire_officer"], item=district.ledger["a"], passed=passed, note="已复查，通道畅通"
+        officers=[district.users["edu_officer"]],
+        actor=district.users["fire_officer"],
+        item=district.ledger["a"],
+        passed=passed,
+        note="已复查，通道畅通",
     )
 
 

@@ -21,11 +21,12 @@ from jianguan.org.models import Department, Region, Responsibility
 from jianguan.org.selectors import responsibility_problems
 from jianguan.registry.demo import INSTITUTIONS
 from jianguan.registry.models import Institution
+from tests.support.demo import load_demo_district
 
 
 def test_check_responsibilities_reports_gaps_and_overlaps(personas, district, capsys):
     call_command("check_responsibilities")
-    assert "所有检查类别均有唯一牵头部门" in capsys.readouterr().out
+    assert "每类机构的每个检查类别均有唯一牵头部门" in capsys.readouterr().out
     services.responsibility_set(actor=personas["admin"], category=CheckCategory.FEES, lead=None, supporting=[])
     Responsibility.objects.filter(category=CheckCategory.TEACHING).update(is_lead=True)
     Responsibility.objects.create(
@@ -33,7 +34,7 @@ def test_check_responsibilities_reports_gaps_and_overlaps(personas, district, ca
     )
     problems = {row.category: row.problem for row in responsibility_problems()}
     assert problems == {CheckCategory.FEES: "gap", CheckCategory.TEACHING: "overlap"}
-    with pytest.raises(CommandError, match="2 处"):
+    with pytest.raises(CommandError, match="10 处"):  # two categories, for each of the five kinds
         call_command("check_responsibilities")
     out = capsys.readouterr().out
     assert "收费与资金" in out and "空白" in out and "交叉" in out
@@ -42,7 +43,7 @@ def test_check_responsibilities_reports_gaps_and_overlaps(personas, district, ca
 def test_responsibility_page_shows_problems(client_for, personas):
     services.responsibility_set(actor=personas["admin"], category=CheckCategory.STAFF, lead=None, supporting=[])
     html = client_for("lead").get("/org/responsibilities/").content.decode()
-    assert "从业人员：空白：无牵头部门" in html
+    assert "从业人员 · 学科类培训：空白：无牵头部门" in html
     assert "编辑" not in html  # the lead coordinator sees the matrix; only the admin edits it
 
 
@@ -55,7 +56,13 @@ def test_admin_edits_the_matrix_in_the_ui(client_for, district):
     rows = set(Responsibility.objects.filter(category="premises").values_list("department_id", "is_lead"))
     assert rows == {(fire.pk, True), (police.pk, False)}
     event = AuditEvent.objects.order_by("-seq").first()
-    assert event.action == "responsibility.set" and event.object_id == "premises"
+    assert event.action == "responsibility.set" and event.object_id == "*:premises:*"  # every kind, whole category
+    # One kind's own row, for one item of a category.
+    response = client_for("admin").post(
+        "/org/responsibilities/fees/", {"institution_kind": "meal_care", "item_code": "", "lead": police.pk}
+    )
+    assert response.status_code == 302
+    assert Responsibility.objects.get(institution_kind="meal_care", category="fees").department == police
 
 
 def test_only_admin_may_change_org_data(personas, district):
@@ -104,7 +111,7 @@ def test_region_codes_are_unique(personas, district):
 
 
 def test_load_demo_is_idempotent_and_complete(db):
-    first = load_demo(today=date(2026, 11, 26), log=lambda *a: None)
+    first = load_demo_district(today=date(2026, 11, 26), log=lambda *a: None)
     counts = (Region.objects.count(), Department.objects.count(), User.objects.count(), Institution.objects.count())
     events = AuditEvent.objects.count()
     second = load_demo(today=date(2026, 11, 26), log=lambda *a: None)
@@ -134,6 +141,8 @@ def test_load_demo_is_idempotent_and_complete(db):
 def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-def]
     """Section 二 of the speech, from the demo's inspection records: 20-odd sites covered; problems at 5 (办学资质),
     3 (教学内容), 4 (食品安全) and 6 (消防安全) institutions; the documents handed over on site."""
+    from collections import Counter
+
     from jianguan.documents.models import Document
     from jianguan.inspections.demo import CAMPAIGN_NAME
     from jianguan.inspections.models import Campaign
@@ -148,8 +157,14 @@ def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-d
     documents = Document.objects.filter(
         source_type="inspections.inspection", institution__campaign_targets__campaign=campaign
     )
-    kinds = sorted(documents.values_list("kind", flat=True))
-    assert kinds.count("inspection_record") == 22 and kinds.count("rectification_notice") == 18
+    kinds = Counter(documents.values_list("kind", "department__short_name"))
+    assert kinds[("inspection_record", "青教")] == 22  # the joint record, numbered by the planning department
+    # Each problem ordered by the department competent for it (职权法定): fire by the fire brigade, food and business
+    # licences by market regulation, teaching by education; the unlicensed sites told to stop (53号令).
+    assert kinds[("rectification_notice", "青消")] == 6 and kinds[("rectification_notice", "青市监")] == 6
+    assert kinds[("rectification_notice", "青教")] == 3 and kinds[("stop_order", "青教")] == 5
+    ordered = documents.filter(kind__in=["rectification_notice", "stop_order"]).values("institution").distinct()
+    assert ordered.count() == 18  # every site with a problem left with an order
     # Section 二's progress, from the ledger: closed out per category (家), and the foot-dragging 托管班 of section 三.
     from jianguan.ledger.models import LedgerItem, Referral
 
@@ -162,8 +177,15 @@ def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-d
     assert xiangyang.status == "in_progress" and xiangyang.deadline < date(2026, 11, 26)
     assert xiangyang.rechecks.get().passed is False
     assert Referral.objects.filter(item__institution__name="南湖佳苑家庭托管点").exists()
+    # 擅自举办 (a fixed site, several tutors, organised classes): 责令停止举办 and a case at once.
+    assert Referral.objects.filter(
+        item__institution__name__contains="小创客", item__finding__remedy="stop_running"
+    ).exists()
+    # The speech's "3家违规办学机构停止招生": the 责令停止招生 orders that were carried out and closed.
+    stopped = LedgerItem.objects.filter(finding__remedy="stop_enrolling", status="closed")
+    assert stopped.values("institution").distinct().count() == 3
     _the_speechs_figures_come_from_the_statistics(campaign)
-    notice = documents.filter(kind="rectification_notice").order_by("serial").first()
+    notice = documents.filter(kind="rectification_notice", department__short_name="青教").order_by("serial").first()
     assert notice.number == "青教责改〔2026〕1号" and notice.issued_at.date() < date(2026, 11, 1)
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from jianguan.accounts.models import User
 from jianguan.articles.models import Article
 from jianguan.complaints.models import Complaint, ComplaintEvent
-from jianguan.demo.loader import load_demo
 from jianguan.registry.models import Institution
+from tests.support.demo import load_demo_district
 
 
 def _secrets() -> set[str]:
@@ -38,7 +38,7 @@ def demo(db, settings, tmp_path):
     settings.JIANGUAN_FORM_MIN_SECONDS = 0
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
-    load_demo(today=timezone.localdate(), log=lambda *a, **k: None)
+    load_demo_district(today=timezone.localdate(), log=lambda *a, **k: None)
     yield
     cache.clear()
 
@@ -106,7 +106,7 @@ def test_no_personal_field_reaches_any_public_page_or_answer(demo):
 
 
 def test_unpublished_articles_never_show(db):
-    load_demo(today=timezone.localdate(), log=lambda *a, **k: None, inspections=False)
+    load_demo_district(today=timezone.localdate(), log=lambda *a, **k: None, inspections=False)
     client = Client()
     hidden = Article.objects.exclude(status="published")
     assert hidden.exists()

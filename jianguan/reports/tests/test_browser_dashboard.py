@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, expect
 
 from jianguan.accounts.demo import DEMO_PASSWORD
 from jianguan.accounts.tests.test_browser_login import open_page, sign_in
-from jianguan.demo.loader import load_demo
 from tests.support.browser import SCREENSHOTS, chromium, live_server_settings
+from tests.support.demo import load_demo_district
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(live_server: Any, settings: Any, tmp_path: Path) -> None:
     live_server_settings(settings, tmp_path / "media")
-    load_demo(today=timezone.localdate(), log=lambda *args, **kwargs: None)
+    load_demo_district(today=timezone.localdate(), log=lambda *args, **kwargs: None)
 
 
 @pytest.fixture

@@ -9,16 +9,16 @@ from datetime import date
 from django.urls import reverse
 
 from jianguan.accounts.models import User
-from jianguan.demo.loader import load_demo
 from jianguan.inspections.demo import CAMPAIGN_NAME
 from jianguan.inspections.models import Campaign
 from jianguan.reports.dashboard import Filters, rectification_counts
 from jianguan.reports.statistics import campaign_statistics
+from tests.support.demo import load_demo_district
 from tests.support.district import persona_client
 
 
 def test_the_campaign_page_the_statistics_and_the_dashboard_agree(db):
-    load_demo(today=date(2026, 11, 26), log=lambda *a, **k: None)
+    load_demo_district(today=date(2026, 11, 26), log=lambda *a, **k: None)
     campaign = Campaign.objects.get(name=CAMPAIGN_NAME)
     lead = User.objects.get(username="lead")
     stats = campaign_statistics(campaign)

@@ -42,7 +42,7 @@ def test_the_education_officer_does_not_see_the_fire_departments_rechecks(distri
 
 def test_an_extension_request_is_on_the_supervisors_list(district, client_for):
     users, item = district.users, district.ledger["a"]
-    ledger.recheck(actor=users["fire_officer"], item=item, passed=False, note="未整改")
+    ledger.recheck(officers=[users["edu_officer"]], actor=users["fire_officer"], item=item, passed=False, note="未整改")
     item.refresh_from_db()
     ledger.request_extension(
         actor=users["institution"], item=item, requested_deadline=item.deadline + timedelta(days=5), reason="施工"

@@ -105,7 +105,13 @@ def test_closing_the_ledger_item_lowers_the_level(district, django_capture_on_co
         )
     assert _codes(a) == {"open_severe": 10, "complaint": 3} and _rating(a).level == "B"
     with django_capture_on_commit_callbacks(execute=True):
-        ledger.recheck(actor=district.users["fire_officer"], item=district.ledger["a"], passed=True, note="通道畅通")
+        ledger.recheck(
+            officers=[district.users["edu_officer"]],
+            actor=district.users["fire_officer"],
+            item=district.ledger["a"],
+            passed=True,
+            note="通道畅通",
+        )
     assert _codes(a) == {"complaint": 3} and _rating(a).level == "A"
 
 
@@ -113,7 +119,13 @@ def test_an_overdue_item_and_a_failed_recheck_raise_the_score(district, django_c
     a, item = district.institutions["a"], district.ledger["a"]
     before = _rating(a).score
     with django_capture_on_commit_callbacks(execute=True):
-        ledger.recheck(actor=district.users["fire_officer"], item=item, passed=False, note="仍有杂物")
+        ledger.recheck(
+            officers=[district.users["edu_officer"]],
+            actor=district.users["fire_officer"],
+            item=item,
+            passed=False,
+            note="仍有杂物",
+        )
     assert _codes(a)["recheck_failed"] == 8 and _rating(a).score == before + 8
     # The deadline passes: the daily refresh sees it as overdue (严重: 20 more).
     item.refresh_from_db()
