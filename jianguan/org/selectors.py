@@ -33,6 +33,7 @@ class Cell:
     leads: list[Department] = field(default_factory=list)
     supporting: list[Department] = field(default_factory=list)
     inherited: bool = False  # from the all-kinds row or the category's, not a row of its own
+    category: str = ""
 
     @property
     def problem(self) -> str:
@@ -40,7 +41,10 @@ class Cell:
             return "gap"
         if len(self.leads) > 1:
             return "overlap"
-        if self.leads[0].kind == DepartmentKind.POLICE_STATION:
+        stations = [d for d in self.supporting if d.kind == DepartmentKind.POLICE_STATION]
+        if self.leads[0].kind == DepartmentKind.POLICE_STATION or (
+            stations and self.category != CheckCategory.FIRE_SAFETY
+        ):
             return "police_station"
         return ""
 
@@ -49,7 +53,7 @@ class Cell:
         return {
             "gap": _("空白：无牵头部门"),
             "overlap": _("交叉：多个牵头部门"),
-            "police_station": _("派出所不能牵头：只能开展日常消防监督检查（公安部令第120号）"),
+            "police_station": _("派出所只能配合日常消防监督检查（公安部令第120号），不能牵头，也不参与其他类别"),
         }.get(self.problem, "")
 
 
@@ -101,8 +105,8 @@ class Competence:
         for n, key in enumerate(dict.fromkeys(keys)):
             if key in self.entries and self.entries[key][0]:
                 leads, supporting = self.entries[key]
-                return Cell(kind, label, list(leads), list(supporting), inherited=n > 0)
-        return Cell(kind, label)
+                return Cell(kind, label, list(leads), list(supporting), inherited=n > 0, category=category)
+        return Cell(kind, label, category=category)
 
     def lead(self, kind: str, category: str, item_code: str = "") -> Department | None:
         """The competent (lead) department, or None for a gap; the first one where the matrix has an overlap (the

@@ -51,30 +51,40 @@ def _market_officer(district):  # type: ignore[no-untyped-def]
     return market
 
 
-def _inspect(district, institution, fails: dict[str, str], team, **complete):  # type: ignore[no-untyped-def]
-    """An inspection of `institution` by `team` failing the items whose text starts with a key of `fails`."""
+def _answer(inspection, team, fails: dict[str, str], *, on_the_spot: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Start the inspection and fail the items whose text starts with a key of `fails` (photographed where needed;
+    corrected on the spot when asked), passing the others."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.support.district import tiny_jpeg
 
-    inspection = services.inspection_create(
-        actor=district.users["lead"], institution=institution, scheduled_at=timezone.now(), officers=team,
-        lead_department=district.departments["edu"],
-    )  # fmt: skip
     services.inspection_start(actor=team[0], inspection=inspection)
     for item in inspection.checklist_version.items.all():
         note = next((n for prefix, n in fails.items() if item.text.startswith(prefix)), None)
         result = services.result_record(
             actor=team[0], inspection=inspection, item=item, outcome="fail" if note is not None else "pass",
-            note=note or "",
+            note=note or "", fixed_on_site=note is not None and on_the_spot,
         )  # fmt: skip
         if note is not None and item.photo_required:
             services.evidence_add(
                 actor=team[0], inspection=inspection, result=result,
                 upload=SimpleUploadedFile("p.jpg", tiny_jpeg(), "image/jpeg"),
             )  # fmt: skip
+
+
+def _complete(inspection, team, **complete):  # type: ignore[no-untyped-def]
     arguments = {"certificates_shown": True, "recusal_requested": False, "representative_name": "张校长", **complete}
     return services.inspection_complete(actor=team[0], inspection=inspection, **arguments)
+
+
+def _inspect(district, institution, fails: dict[str, str], team, **complete):  # type: ignore[no-untyped-def]
+    """An inspection of `institution` by `team` failing the items whose text starts with a key of `fails`."""
+    inspection = services.inspection_create(
+        actor=district.users["lead"], institution=institution, scheduled_at=timezone.now(), officers=team,
+        lead_department=district.departments["edu"],
+    )  # fmt: skip
+    _answer(inspection, team, fails)
+    return _complete(inspection, team, **complete)
 
 
 def _orders(inspection, kind: str = "rectification_notice") -> dict[str, Document]:  # type: ignore[no-untyped-def]
@@ -124,20 +134,22 @@ def test_gaps_overlaps_and_a_police_station_as_lead_are_reported_per_pair(matrix
         supporting=[],
     )  # fmt: skip
     org.responsibility_set(
-        actor=admin, category=CheckCategory.STAFF, institution_kind=InstitutionKind.OTHER, lead=None, supporting=[]
-    )
+        actor=admin, category=CheckCategory.TEACHING, institution_kind=InstitutionKind.OTHER,
+        lead=matrix.departments["edu"], supporting=[station],
+    )  # fmt: skip
     org.responsibility_set(actor=admin, category=CheckCategory.STAFF, lead=None, supporting=[])  # every kind: a gap
     problems = {
         (row.label, cell.institution_kind): cell.problem for row in responsibility_problems() for cell in row.problems
     }
     assert problems[("消防安全", "after_school")] == "police_station"
+    assert problems[("教学内容", "other")] == "police_station"  # a station supports fire checks only
     assert problems[("从业人员", "academic")] == "gap"
     assert ("消防安全", "academic") not in problems
     with pytest.raises(CommandError):
         call_command("check_responsibilities")
     out = capsys.readouterr().out
     assert "从业人员\t学科类培训\t牵头：—\t空白：无牵头部门" in out
-    assert "派出所不能牵头" in out
+    assert "派出所只能配合日常消防监督检查" in out
 
 
 def test_the_matrix_round_trips_through_excel_and_a_bad_sheet_changes_nothing(matrix, tmp_path):
@@ -272,28 +284,8 @@ def test_a_campaign_may_choose_one_joint_notice_sealed_by_every_issuing_departme
         actor=d.users["lead"], institution=d.institutions["a"], scheduled_at=timezone.now(), officers=team,
         campaign=campaign,
     )  # fmt: skip
-    services.inspection_start(actor=team[0], inspection=inspection)
-    for item in inspection.checklist_version.items.all():
-        fail = item.text.startswith(("疏散通道", "无超标超前培训"))
-        result = services.result_record(
-            actor=team[0],
-            inspection=inspection,
-            item=item,
-            outcome="fail" if fail else "pass",
-            note="x" if fail else "",
-        )
-        if fail and item.photo_required:
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
-            from tests.support.district import tiny_jpeg
-
-            services.evidence_add(
-                actor=team[0], inspection=inspection, result=result,
-                upload=SimpleUploadedFile("p.jpg", tiny_jpeg(), "image/jpeg"),
-            )  # fmt: skip
-    services.inspection_complete(
-        actor=team[0], inspection=inspection, certificates_shown=True, recusal_requested=False, representative_name="张"
-    )
+    _answer(inspection, team, {"疏散通道": "x", "无超标超前培训": "x"})
+    _complete(inspection, team)
     orders = _orders(inspection)
     assert set(orders) == {"测教"}  # one notice, numbered by the campaign's lead department
     text = _pdf_text(orders["测教"])
@@ -442,24 +434,8 @@ def test_an_item_corrected_on_the_spot_gets_its_own_on_the_spot_order(matrix):
         actor=d.users["lead"], institution=d.institutions["a"], scheduled_at=timezone.now(), officers=team,
         lead_department=d.departments["edu"],
     )  # fmt: skip
-    services.inspection_start(actor=team[0], inspection=inspection)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.support.district import tiny_jpeg
-
-    for item in inspection.checklist_version.items.all():
-        fail = item.text.startswith("疏散通道")
-        result = services.result_record(
-            actor=team[0], inspection=inspection, item=item, outcome="fail" if fail else "pass", fixed_on_site=fail
-        )
-        if fail:
-            services.evidence_add(
-                actor=team[0], inspection=inspection, result=result,
-                upload=SimpleUploadedFile("p.jpg", tiny_jpeg(), "image/jpeg"),
-            )  # fmt: skip
-    services.inspection_complete(
-        actor=team[0], inspection=inspection, certificates_shown=True, recusal_requested=False, representative_name="张"
-    )
+    _answer(inspection, team, {"疏散通道": "已当场清理"}, on_the_spot=True)
+    _complete(inspection, team)
     on_spot = _orders(inspection, "on_spot_order")
     assert set(on_spot) == {"测消"}
     text = _pdf_text(on_spot["测消"])
@@ -501,3 +477,60 @@ def test_a_recheck_with_an_expired_certificate_is_refused(matrix):
         ledger.recheck(
             actor=d.users["fire_officer"], item=d.ledger["a"], passed=True, note="x", officers=[d.users["edu_officer"]]
         )
+
+
+# ---------------------------------------------------------------------------------------------------- layout
+
+
+def _docx_text(document: Document) -> str:
+    import io
+
+    from docx import Document as DocxDocument
+
+    with document.docx.open("rb") as f:
+        docx = DocxDocument(io.BytesIO(f.read()))
+    parts = [p.text for p in docx.paragraphs]
+    parts += [cell.text for table in docx.tables for row in table.rows for cell in row.cells]
+    parts += [p.text for section in docx.sections for p in section.footer.paragraphs]
+    return "".join("".join(parts).split())
+
+
+def test_the_docx_says_what_the_pdf_says(matrix):
+    d = matrix
+    team = [d.users["edu_officer"], d.users["fire_officer"]]
+    inspection = _inspect(d, d.institutions["a"], {"疏散通道": "后门被堵"}, team)
+    for document in [*_orders(inspection).values(), *_orders(inspection, "inspection_record").values()]:
+        pdf, docx = _pdf_text(document), _docx_text(document)
+        for phrase in (
+            document.number, "测试区", "甲街道培训学校", "后门被堵", "执法证号TEST0001", "（印章）" if "责改" in document.number else "记录人",
+        ):  # fmt: skip
+            assert phrase in pdf and phrase in docx, (document.number, phrase)
+    notice = _docx_text(_orders(inspection)["测消"])
+    assert "六十日内" in notice and "第六十条第一款第（三）项" in notice and "限期改正" in notice
+    record = _docx_text(_orders(inspection, "inspection_record")["测教"])
+    assert "检查人员（签名）" in record and "答：不申请回避。" in record  # the page footer, and the answer
+
+
+def test_no_page_of_an_order_holds_only_its_closing(matrix):
+    """However many problems an order lists, its closing (seals, date, receipt) never sits alone on a last page."""
+    from jianguan.documents.rendering import render_pdf
+    from jianguan.inspections.documents import notice_content
+
+    d = matrix
+    team = [d.users["edu_officer"], d.users["fire_officer"]]
+    inspection = _inspect(d, d.institutions["a"], {"疏散通道": "后门被堵"}, team)
+    [order] = [o for o in services.planned_orders(inspection) if o.departments[0] == d.departments["fire"]]
+    finding = order.findings[0]
+    closing = ("测试区消防救援大队（印章）", "年", "月", "日", "当事人签收", "张校长", "签收日期", "—")
+    for count in range(1, 9):
+        order.findings = [finding] * count
+        pdf = render_pdf(notice_content(inspection, order, "测消责改〔2026〕1号", timezone.localdate()))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+            tmp.write(pdf)
+            tmp.flush()
+            out = subprocess.run(["pdftotext", tmp.name, "-"], capture_output=True, text=True, check=True).stdout
+        for page in [p for p in out.split("\f") if p.strip()]:
+            rest = "".join(page.split())
+            for part in closing:
+                rest = rest.replace(part, "")
+            assert len(rest.strip("0123456789")) > 10, (count, page)
