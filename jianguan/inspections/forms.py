@@ -224,10 +224,10 @@ class SignatureField(forms.CharField):
 YES_NO = [("1", _("是")), ("0", _("否"))]
 
 
-def _yes_no(label: str, required: bool = True) -> forms.TypedChoiceField:
+def _yes_no(label: str, required: bool = True, choices: list | None = None) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
-        choices=YES_NO,
+        choices=choices or YES_NO,
         coerce=lambda v: v == "1",
         empty_value=None,
         required=required,
@@ -240,7 +240,10 @@ class CompleteForm(forms.Form):
         label=_("执法人员已向当事人出示执法证件，表明身份"),
         help_text=_("《行政处罚法》第五十五条；笔录按实际记载。"),
     )
-    recusal_requested = _yes_no(_("问：你是否申请执法人员回避？当事人回答申请回避"))
+    recusal_requested = _yes_no(
+        _("问：你是否申请执法人员回避？（记录当事人的回答）"),
+        choices=[("0", _("答：不申请回避")), ("1", _("答：申请回避"))],
+    )
     recusal_note = forms.CharField(
         label=_("回避申请的对象、理由及处理（申请回避时必填）"), max_length=200, required=False
     )
