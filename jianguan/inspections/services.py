@@ -673,7 +673,7 @@ def inspection_complete(
     and the head as it happened — certificates shown (须出示), the party's answer to the recusal question, the
     recorder (a team member; the actor by default). A failed licence item whose remedy is a stop needs the three
     elements of 教育部令第53号 (a fixed site, two or more staff, organised teaching) answered: all three make it
-    擅自举办 (责令停止举办), fewer 变相 training (责令停止办学活动). Failed items become findings, each under the
+    擅自举办 (责令停止举办 and a referral), fewer make it 变相 training or a small unlicensed site (责令停止招生). Failed items become findings, each under the
     department the responsibility matrix makes competent for the institution's kind and the item. The inspection is
     then frozen: later corrections are amendments. `signatures` are those drawn on the screen — (role, name, user,
     PNG) for officers of the team, the party (unless refused) or the witness (when refused) — kept and printed on
@@ -877,8 +877,8 @@ def _issue_record(actor: Any, inspection: Inspection) -> Document:
 @dataclass
 class Order:
     """One order to issue for an inspection: the issuing departments (one; several for a joint notice, the first
-    numbering it), the kind (责令整改 or 责令停止), the problems, and the team's officers of those departments (who
-    sign it). No officer: the order cannot go out yet."""
+    numbering it), the kind (责令整改 or 责令停止), the problems, and the team's officers of those departments. With
+    none of them on the team (and no `issuer` from the department), the order cannot go out yet."""
 
     kind: str
     departments: list[Department]
@@ -917,10 +917,9 @@ def planned_orders(inspection: Inspection) -> list[Order]:
     orders = []
     for (kind, _key), group in groups.items():
         departments = list({f.department_id: f.department for f in group}.values())
-        if joint and inspection.lead_department_id in {d.pk for d in departments}:
-            departments.sort(key=lambda d: d.pk != inspection.lead_department_id)
-        elif joint:
-            departments.insert(0, inspection.lead_department)
+        # A joint notice is numbered by the planning department when it is one of the competent ones, else by the
+        # first competent department; only competent departments sign and seal it.
+        departments.sort(key=lambda d: d.pk != inspection.lead_department_id)
         ids = {d.pk for d in departments}
         orders.append(Order(kind, departments, group, [o for o in officers if o.department_id in ids]))
     return orders
