@@ -357,6 +357,8 @@ JIANGUAN_DOCUMENT_DATE_STYLE = os.environ.get("JIANGUAN_DOCUMENT_DATE_STYLE", "a
 # What every order names as the remedies against it: the 行政复议 body (a department's own setting first; empty: the
 # district's people's government, named from the district in the registry) and the court for a lawsuit (empty: the
 # district's people's court; set it where lawsuits against the government go to a designated court).
+# Complaints and reports (投诉, 举报): whether to accept one is decided within this many working days of its receipt.
+JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS = env_int("JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS", 7)
 JIANGUAN_REVIEW_BODY = os.environ.get("JIANGUAN_REVIEW_BODY", "")
 JIANGUAN_COURT = os.environ.get("JIANGUAN_COURT", "")
 # Evidence photos: the largest accepted upload.

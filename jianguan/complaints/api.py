@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.complaints import selectors, services
-from jianguan.complaints.choices import ComplaintCategory
+from jianguan.complaints.choices import ComplaintCategory, ComplaintKind, ComplaintStatus
 from jianguan.complaints.forms import clean_phone
 from jianguan.complaints.models import Complaint
 from jianguan.lib.api import PlainText, responses
@@ -34,6 +34,9 @@ class ComplaintSubmitIn(Schema):
     name: PlainText = Field("", max_length=100)
     address: PlainText = Field("", max_length=200)
     street_id: int | None = Field(None, ge=1, le=2_147_483_647)
+    kind: ComplaintKind = Field(
+        ComplaintKind.REPORT, description="complaint 投诉（本人权益争议，须实名）或 report 举报（违法行为线索）"
+    )
     category: ComplaintCategory
     content: PlainText = Field(..., min_length=10, max_length=2000)
     anonymous: bool = False
@@ -66,10 +69,12 @@ class ComplaintRowOut(Schema):
     received_at: datetime
     institution_id: int | None
     subject: str
+    kind: str = Field(description="complaint 投诉 / report 举报")
     category: str
     status: str
     unit: str
     deadline: date | None
+    accept_due: date | None = Field(description="待受理时：决定是否受理的期限（工作日）")
     overdue: bool
 
 
@@ -106,7 +111,7 @@ def complaint_submit(request: HttpRequest, payload: ComplaintSubmitIn) -> Status
         raise ValidationError({"reporter_phone": exc.messages}) from exc
     complaint, code = services.complaint_submit(
         institution=institution, typed_name=payload.name, typed_address=payload.address, street=street,
-        category=payload.category, content=payload.content, anonymous=payload.anonymous,
+        kind=payload.kind, category=payload.category, content=payload.content, anonymous=payload.anonymous,
         reporter_name=payload.reporter_name, reporter_phone=phone,
     )  # fmt: skip
     return Status(201, {"number": complaint.number, "tracking_code": code})
@@ -124,8 +129,9 @@ def complaint_track(request: HttpRequest, payload: ComplaintTrackIn) -> dict:
 def _row(c: Complaint, today: date) -> dict:
     return {
         "id": c.pk, "number": c.number or "", "received_at": c.received_at, "institution_id": c.institution_id,
-        "subject": c.subject_name, "category": c.category, "status": c.status, "unit": c.unit_name,
-        "deadline": c.deadline, "overdue": c.is_overdue(today),
+        "subject": c.subject_name, "kind": c.kind, "category": c.category, "status": c.status, "unit": c.unit_name,
+        "deadline": c.deadline, "accept_due": c.accept_due if c.status == ComplaintStatus.RECEIVED else None,
+        "overdue": c.is_overdue(today) or c.acceptance_overdue(today),
     }  # fmt: skip
 
 

@@ -31,6 +31,14 @@ CHECK_CATEGORY = {
 }
 
 
+class ComplaintKind(models.TextChoices):
+    """投诉 is a person's own dispute with an institution (a refund, a contract); 举报 reports a violation anyone may
+    report. Both are decided on (受理 or 不予受理) within JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS working days."""
+
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+
+
 class ComplaintStatus(models.TextChoices):
     RECEIVED = "received", _("待受理")
     ASSIGNED = "assigned", _("办理中")

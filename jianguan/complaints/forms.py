@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.complaints.choices import ComplaintCategory, ComplaintResult
+from jianguan.complaints.choices import ComplaintCategory, ComplaintKind, ComplaintResult
 from jianguan.lib.bottrap import BotTrapForm
 from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
 from jianguan.lib.validators import TEXT_MAX_LENGTH
@@ -30,6 +30,14 @@ class ComplaintForm(BotTrapForm):
     typed_name = forms.CharField(label=_("机构名称"), max_length=100, required=False)
     typed_address = forms.CharField(label=_("机构地址"), max_length=200, required=False)
     street = forms.ModelChoiceField(label=_("所在街道/乡镇（如知道）"), queryset=streets(), required=False)
+    kind = forms.ChoiceField(
+        label=_("您要"),
+        choices=[
+            (ComplaintKind.REPORT, _("举报：机构有违法违规行为（可匿名）")),
+            (ComplaintKind.COMPLAINT, _("投诉：本人与机构之间的权益争议，如退费（须实名）")),
+        ],
+        widget=forms.RadioSelect,
+    )
     category = forms.ChoiceField(label=_("投诉类别"), choices=ComplaintCategory.choices)
     content = forms.CharField(
         label=_("投诉内容"), min_length=10, max_length=2000,

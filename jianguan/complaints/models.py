@@ -4,6 +4,8 @@ the history, the audit trail, notifications or exports, and only the lead coordi
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +16,7 @@ from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.complaints.choices import (
     ComplaintAction,
     ComplaintCategory,
+    ComplaintKind,
     ComplaintResult,
     ComplaintStatus,
 )
@@ -51,6 +54,10 @@ class Complaint(models.Model):
     street = models.ForeignKey(
         "org.Region", verbose_name=_("街道/乡镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(
+        _("投诉或举报"), max_length=10, choices=ComplaintKind.choices, default=ComplaintKind.REPORT,
+        help_text=_("投诉：本人与机构之间的权益争议（如退费）；举报：机构的违法违规行为。"),
+    )  # fmt: skip
     category = models.CharField(_("投诉类别"), max_length=20, choices=ComplaintCategory.choices)
     content = models.TextField(_("投诉内容"), max_length=2000, validators=[validate_plain_text])
     # The reporter. Blank when anonymous.
@@ -116,6 +123,24 @@ class Complaint(models.Model):
 
     def is_overdue(self, today) -> bool:  # type: ignore[no-untyped-def]
         return self.status == ComplaintStatus.ASSIGNED and self.deadline is not None and self.deadline < today
+
+    @property
+    def accept_due(self) -> date | None:
+        """The last day to decide whether to accept it (受理 or 不予受理): JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS working
+        days after the day it was received (None while that year's holidays are unknown)."""
+        from django.conf import settings
+
+        from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
+
+        try:
+            received = timezone.localtime(self.received_at).date()
+            return add_working_days(received, settings.JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS)
+        except UnknownCalendarYear:
+            return None
+
+    def acceptance_overdue(self, today: date) -> bool:
+        due = self.accept_due
+        return self.status == ComplaintStatus.RECEIVED and due is not None and due < today
 
 
 def photo_upload_to(instance: ComplaintPhoto, filename: str) -> str:

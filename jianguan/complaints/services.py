@@ -23,7 +23,7 @@ from jianguan.accounts.models import User
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record
 from jianguan.complaints import selectors
-from jianguan.complaints.choices import ComplaintAction, ComplaintStatus
+from jianguan.complaints.choices import ComplaintAction, ComplaintKind, ComplaintStatus
 from jianguan.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from jianguan.inspections.models import Inspection
 from jianguan.ledger.models import LedgerItem
@@ -87,11 +87,17 @@ def complaint_submit(
     *, category: str, content: str, institution: Institution | None = None, typed_name: str = "",
     typed_address: str = "", street: Region | None = None, anonymous: bool = False, reporter_name: str = "",
     reporter_phone: str = "", photos: Iterable[Any] = (), received_at: datetime | None = None,
+    kind: str = ComplaintKind.REPORT,
 ) -> tuple[Complaint, str]:  # fmt: skip
-    """File a complaint from the public. Returns it with its tracking code, which is shown once and never stored.
-    `received_at` is for complaints that arrived earlier by other channels (12345 hotline, letters); never future."""
+    """File a complaint (投诉: one's own dispute) or a report (举报: a violation) from the public. Returns it with its
+    tracking code, which is shown once and never stored. `received_at` is for complaints that arrived earlier by other
+    channels (12345 hotline, letters); never future. A 投诉 is made in one's own name."""
     photos = list(photos)
     errors: dict[str, list[str]] = {}
+    if kind not in ComplaintKind.values:
+        errors["kind"] = [_("请选择投诉或举报。")]
+    elif kind == ComplaintKind.COMPLAINT and anonymous:
+        errors["anonymous"] = [_("投诉是本人与机构之间的权益争议，须实名；不愿留名请选择“举报”。")]
     if institution is None and not (typed_name or "").strip():
         errors["typed_name"] = [_("请从机构库中选择机构，或填写机构名称和地址。")]
     if institution is None and not (typed_address or "").strip():
@@ -119,6 +125,7 @@ def complaint_submit(
         typed_name="" if institution else (typed_name or "").strip(),
         typed_address="" if institution else (typed_address or "").strip(),
         street=institution.street if institution else street,
+        kind=kind,
         category=category,
         content=(content or "").strip(),
         anonymous=anonymous,
@@ -134,7 +141,9 @@ def complaint_submit(
         saved.store(photo)
         saved.save()
     _event(complaint, None, ComplaintAction.SUBMIT, "", at=complaint.received_at)
-    after = {"category": complaint.category, "photos": len(checked), "anonymous": complaint.anonymous}
+    after = {
+        "kind": complaint.kind, "category": complaint.category, "photos": len(checked), "anonymous": complaint.anonymous,
+    }  # fmt: skip
     _audit(None, complaint, action="complaint.submit", after=after)
     notify_many(
         Message(

@@ -187,7 +187,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "c": complaint,
         "today": today,
-        "overdue": complaint.is_overdue(today),
+        "overdue": complaint.is_overdue(today) or complaint.acceptance_overdue(today),
+        "accept_days": settings.JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS,
         "show_reporter": selectors.may_see_reporter(request.user, complaint),
         "photos": complaint.photos.all(),
         "events": complaint.events.select_related("actor"),

@@ -57,6 +57,7 @@ def test_a_parent_searches_files_a_complaint_and_tracks_it(portal: dict[str, Any
     page.get_by_test_id("complain").click()
     expect(page.get_by_test_id("picked")).to_contain_text(portal["name"])
     form = page.get_by_test_id("complaint-form")
+    form.get_by_label("举报：机构有违法违规行为（可匿名）").check()
     form.get_by_label("投诉类别").select_option(label="消防安全")
     form.get_by_label("投诉内容").fill("后门安全出口停满电动车，孩子们放学时很拥挤，存在安全隐患。")
     form.locator("input[type=file]").set_input_files(str(portal["photo"]))

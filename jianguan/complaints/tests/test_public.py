@@ -4,6 +4,7 @@ tracking code and page, the public API."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -17,7 +18,8 @@ from tests.support.district import REPORTER_NAME, REPORTER_PHONE, tiny_jpeg
 
 def _form(**extra):  # type: ignore[no-untyped-def]
     data = {
-        "started": stamp(), "website": "", "category": "fire", "content": "安全出口被杂物堵住，晚上还有学生上课。",
+        "started": stamp(), "website": "", "kind": "report", "category": "fire",
+        "content": "安全出口被杂物堵住，晚上还有学生上课。",
         "reporter_name": "张三丰", "reporter_phone": "13811112222",
     }  # fmt: skip
     data.update(extra)
@@ -269,3 +271,26 @@ def test_what_the_public_types_comes_out_escaped(district, client_for):
     for html in pages:
         assert "<script>alert(1)" not in html and 'onerror="alert(2)"' not in html
         assert "&lt;script&gt;" in html
+
+
+def test_a_complaint_and_a_report_are_told_apart_and_a_complaint_is_made_in_ones_own_name(district):
+    """Issue 16: 投诉 (one's own dispute, in one's own name) and 举报 (a violation, may be anonymous)."""
+    client = Client()
+    data = {k: v for k, v in _form(content="没有选择投诉还是举报的一条内容。").items() if k != "kind"}
+    missing = client.post("/public/complaints/", data)
+    assert missing.status_code == 200 and not Complaint.objects.filter(content__startswith="没有选择投诉").exists()
+    refused = _submit(client, kind="complaint", anonymous="on", reporter_name="", reporter_phone="")
+    assert "须实名" in refused.content.decode()
+    _submit(
+        client, kind="complaint", content="预收了一年学费，现在不给退，合同也没写退费办法。", typed_name="某培训班",
+        typed_address="乙街道 5 号",
+    )  # fmt: skip
+    assert Complaint.objects.get(content__startswith="预收了一年学费").kind == "complaint"
+    response = client.post(
+        "/api/v1/public/complaints",
+        json.dumps({"name": "某托管", "address": "甲街道 3 号", "category": "unlicensed", "content": "无证办学，晚上还上课。",
+                    "anonymous": True}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert Complaint.objects.get(content="无证办学，晚上还上课。").kind == "report"  # the API's default

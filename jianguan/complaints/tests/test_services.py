@@ -203,3 +203,23 @@ def test_submission_refuses_a_future_time_and_control_characters(district):
         _new(district, received_at=timezone.now() + timedelta(hours=1))
     with pytest.raises(ValidationError):
         _new(district, content="正常内容\x00后面有控制字符")
+
+
+def test_the_decision_to_accept_is_due_in_seven_working_days_and_the_lead_is_reminded(district, client_for):
+    from jianguan.complaints.reminders import reminders
+
+    complaint = _new(district)
+    received = timezone.localtime(complaint.received_at).date()
+    due = workdays.add_working_days(received, 7)
+    assert complaint.accept_due == due and complaint.kind == "report"
+    assert not complaint.acceptance_overdue(due) and complaint.acceptance_overdue(due + timedelta(days=1))
+    page = client_for("lead").get(f"/complaints/{complaint.pk}/").content.decode()
+    assert 'data-testid="accept-due"' in page and f"{due:%Y-%m-%d}前决定是否受理" in page
+    lead = district.users["lead"].pk
+    on_time = [m for m in reminders(received) if m.subject == f"complaints.complaint:{complaint.pk}"]
+    assert on_time == []  # seven working days ahead: not yet
+    late = [m for m in reminders(due + timedelta(days=1)) if m.subject == f"complaints.complaint:{complaint.pk}"]
+    assert [(m.recipient_id, m.reason) for m in late] == [(lead, "complaint.accept_overdue")]
+    assert "已超过受理期限" in late[0].text
+    services.complaint_reject(actor=district.users["lead"], complaint=complaint, reply="不属于本平台受理范围。")
+    assert not [m for m in reminders(due + timedelta(days=1)) if m.subject == f"complaints.complaint:{complaint.pk}"]
