@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.checklists.choices import Remedy, Severity, VersionStatus
-from jianguan.lib.validators import TEXT_MAX_LENGTH, validate_plain_text
+from jianguan.lib.validators import TEXT_MAX_LENGTH, validate_item_code, validate_plain_text
 from jianguan.org.choices import CheckCategory
 from jianguan.registry.choices import InstitutionKind
 
@@ -110,7 +110,7 @@ class ChecklistItem(OrderTerms):
         _("检查项代码"),
         max_length=40,
         blank=True,
-        validators=[RegexValidator(r"^[a-z][a-z0-9_]{0,39}$", _("只能由小写字母、数字和下划线组成。"))],
+        validators=[validate_item_code],
         help_text=_("职责分工按代码把检查项从其类别中单列（如营业执照、明码标价）；各版本沿用同一代码。"),
     )
 

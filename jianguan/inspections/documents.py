@@ -228,13 +228,45 @@ def _issuers(order: Any) -> str:
     return "、".join(d.name for d in order.departments)
 
 
+def _order_content(
+    inspection: Inspection,
+    order: Any,
+    number: str,
+    issued_on: date,
+    *,
+    title: str,
+    found: str,
+    table: Table,
+    paragraphs: list[str],
+) -> DocumentContent:
+    """What every order of an inspection carries around its own table and wording: the issuing departments, the
+    party, when and by whom it was inspected, the remedies against the order, the team's officers (and who issued
+    it afterwards, if so), the receipt or service record, and each issuing department's seal."""
+    inspected = chinese_date(timezone.localtime(inspection.started_at).date())
+    return DocumentContent(
+        issuer=_issuers(order),
+        title=title,
+        number=number,
+        recipient=inspection.institution.name,
+        sections=[
+            Section(paragraphs=[f"{inspected}，{_issuers(order)}执法人员{found}"]),
+            Section(table=table),
+            Section(paragraphs=[*paragraphs, remedies_text(order.departments)]),
+            Section(fields=[("执法人员", _team(_all_officers(inspection))), *_issuer(order)]),
+        ],
+        # Issued afterwards from the record: the party signs for it when it is delivered.
+        signatures=_receipt(inspection, issued_on) if not order.issuer else [("当事人签收", ""), ("签收日期", "")],
+        seals=[d.name for d in order.departments],
+        date=issued_on,
+    )
+
+
 def notice_content(inspection: Inspection, order: Any, number: str, issued_on: date) -> DocumentContent:
     """责令整改通知书 (or 责令停止…通知书) for one order of services.planned_orders: each problem with the rule broken,
     the provision the order rests on, the remedy and its date; what happens when it is ignored; where to appeal;
     the officers and their certificates; the receipt."""
     findings = order.findings
     joint = len(order.departments) > 1
-    stop = order.kind == "stop_order"
     rows = []
     for n, f in enumerate(findings, start=1):
         problem = f.description + (f"。改正要求：{f.requirement}" if f.requirement else "")
@@ -244,8 +276,7 @@ def notice_content(inspection: Inspection, order: Any, number: str, issued_on: d
     widths = [7, 35, 20, 20, 18]
     if joint:
         headers, widths = headers[:2] + ["主管部门"] + headers[2:], [6, 28, 13, 18, 18, 17]
-    inspected = chinese_date(timezone.localtime(inspection.started_at).date())
-    if stop:
+    if order.kind == "stop_order":
         title = findings[0].get_remedy_display() + "通知书"
         referred = any(f.remedy in REFERRED_REMEDIES for f in findings)
         order_text = "现责令你单位自收到本通知书之日起立即停止上述违法行为，并按改正要求妥善处理（含退还所收费用）" + (
@@ -259,26 +290,11 @@ def notice_content(inspection: Inspection, order: Any, number: str, issued_on: d
             "现责令你单位按上表所列方式和期限改正：立即改正的，自收到本通知书之日起改正，并于所列日期前书面报告改正情况；"
             "限期改正的，于所列日期前改正完毕并书面报告。我单位将进行复查。"
         )
-    return DocumentContent(
-        issuer=_issuers(order),
-        title=title,
-        number=number,
-        recipient=inspection.institution.name,
-        sections=[
-            Section(
-                paragraphs=[
-                    f"{inspected}，{_issuers(order)}执法人员对你单位（地址：{inspection.institution.address or '—'}）"
-                    f"进行检查，发现你单位存在下列问题（见现场检查笔录）：",
-                ]
-            ),
-            Section(table=Table(headers, rows, widths=widths)),
-            Section(paragraphs=[order_text, _consequences(findings), remedies_text(order.departments)]),
-            Section(fields=[("执法人员", _team(_all_officers(inspection))), *_issuer(order)]),
-        ],
-        signatures=_receipt(inspection, issued_on) if not order.issuer else [("当事人签收", ""), ("签收日期", "")],
-        seals=[d.name for d in order.departments],
-        date=issued_on,
-    )
+    return _order_content(
+        inspection, order, number, issued_on, title=title,
+        found=f"对你单位（地址：{inspection.institution.address or '—'}）进行检查，发现你单位存在下列问题（见现场检查笔录）：",
+        table=Table(headers, rows, widths=widths), paragraphs=[order_text, _consequences(findings)],
+    )  # fmt: skip
 
 
 def _issuer(order: Any) -> list[tuple[str, str]]:
@@ -299,38 +315,14 @@ def _all_officers(inspection: Inspection) -> list[InspectionOfficer]:
 
 def on_spot_content(inspection: Inspection, order: Any, number: str) -> DocumentContent:
     """当场责令改正通知书: problems the officers ordered corrected during the inspection and saw corrected."""
-    issued_on = timezone.localtime(inspection.completed_at).date()
     rows = [
         [str(n), f.description, f.legal_basis or "—", f.order_basis or "—", "已当场改正"]
         for n, f in enumerate(order.findings, start=1)
     ]
-    inspected = chinese_date(timezone.localtime(inspection.started_at).date())
-    return DocumentContent(
-        issuer=_issuers(order),
-        title="当场责令改正通知书",
-        number=number,
-        recipient=inspection.institution.name,
-        sections=[
-            Section(
-                paragraphs=[
-                    f"{inspected}，{_issuers(order)}执法人员对你单位进行检查，发现下列问题，当场责令你单位改正，"
-                    f"你单位已当场改正（见现场检查笔录及现场照片）：",
-                ]
-            ),
-            Section(
-                table=Table(
-                    ["序号", "问题", "违反的规定", "责令改正的依据", "改正情况"], rows, widths=[7, 35, 20, 20, 18]
-                )
-            ),
-            Section(
-                paragraphs=[
-                    "请你单位保持整改成果，今后检查中发现同类问题的，将依法从重处理。",
-                    remedies_text(order.departments),
-                ]
-            ),
-            Section(fields=[("执法人员", _team(_all_officers(inspection)))]),
-        ],
-        signatures=_receipt(inspection, issued_on),
-        seals=[d.name for d in order.departments],
-        date=issued_on,
-    )
+    headers = ["序号", "问题", "违反的规定", "责令改正的依据", "改正情况"]
+    return _order_content(
+        inspection, order, number, timezone.localtime(inspection.completed_at).date(), title="当场责令改正通知书",
+        found="对你单位进行检查，发现下列问题，当场责令你单位改正，你单位已当场改正（见现场检查笔录及现场照片）：",
+        table=Table(headers, rows, widths=[7, 35, 20, 20, 18]),
+        paragraphs=["请你单位保持整改成果，今后检查中发现同类问题的，将依法从重处理。"],
+    )  # fmt: skip

@@ -47,6 +47,7 @@ from jianguan.inspections.models import (
     Signature,
     SyncKey,
 )
+from jianguan.inspections.selectors import certified_officers
 from jianguan.lib.images import read_photo, thumbnail
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
 from jianguan.notifications.services import Message, notify_many
@@ -898,8 +899,7 @@ def competent_issuer(actor: Any, orders: list[Order]) -> list[Order]:
     department = getattr(actor, "department_id", None)
     if getattr(actor, "role", None) != Role.DEPARTMENT_OFFICER or department is None:
         return []
-    profile = OfficerProfile.objects.filter(user_id=actor.pk).first()
-    if profile is None or not profile.certificate_valid_on(timezone.localdate()):
+    if not certified_officers().filter(pk=actor.pk).exists():
         return []
     return [o for o in orders if not o.officers and department in {d.pk for d in o.departments}]
 

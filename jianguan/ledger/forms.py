@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.models import User
+from jianguan.inspections.selectors import certified_officers
 from jianguan.ledger.choices import GuidanceMethod
 from jianguan.lib.forms import HtmlDateInput, MultipleFileField, VersionForm
 from jianguan.lib.validators import TEXT_MAX_LENGTH
@@ -48,9 +49,7 @@ class RecheckForm(VersionForm):
 
     def __init__(self, *args: Any, item: Any = None, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        certified = User.objects.filter(
-            is_active=True, officer_profile__certificate_valid_until__gte=timezone.localdate()
-        ).select_related("department")
+        certified = certified_officers()
         if user is not None:
             certified = certified.exclude(pk=user.pk)
         if item is not None:
@@ -60,7 +59,7 @@ class RecheckForm(VersionForm):
             )
             if not self.is_bound:
                 team = item.inspection.officers.values_list("user_id", flat=True)
-                self.initial.setdefault("officers", [u.pk for u in certified if u.pk in set(team)])
+                self.initial.setdefault("officers", list(certified.filter(pk__in=team).values_list("pk", flat=True)))
         self.fields["officers"].queryset = certified
         self.fields["officers"].label_from_instance = lambda u: f"{u.name}（{u.department or ''}）"
 

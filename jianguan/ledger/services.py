@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianguan.accounts.models import OfficerProfile, User
+from jianguan.accounts.models import User
 from jianguan.audit.services import audit_record, jsonable
 from jianguan.checklists.choices import REFERRED_REMEDIES
 from jianguan.inspections.models import Finding, Inspection
+from jianguan.inspections.selectors import certified_officers
 from jianguan.ledger import notify, workflow
 from jianguan.ledger.choices import Action, ExtensionStatus, ItemStatus
 from jianguan.ledger.models import (
@@ -111,15 +112,9 @@ def _refer_stop_order(item: LedgerItem, actor: Any, number: str, at: datetime) -
         "remedy": item.finding.get_remedy_display(),
         "number": number,
     }
-    before = item.status
-    item.status = ItemStatus.ESCALATED
-    item.version += 1
-    item.save(update_fields=["status", "version"])
-    _event(item, actor, Action.ESCALATE, before, item.status, note=reason, at=at, data={"order": number})
-    audit_record(
-        actor=actor, action="ledger.escalate", obj=item, before={"status": before},
-        after={"status": item.status, "note": reason, "order": number}, institution=item.institution_id,
-    )  # fmt: skip
+    item, _event_ = _transition(
+        actor, item, Action.ESCALATE, version=None, note=reason, data={"order": number}, by_order=True, at=at
+    )
     return Referral.objects.create(item=item, reason=reason, created_by=actor, created_at=at)
 
 
@@ -212,17 +207,19 @@ def _transition(
     data: dict | None = None,
     files: Iterable[Any] = (),
     target: str | None = None,
+    by_order: bool = False,
+    at: datetime | None = None,
     **changes: Any,
 ) -> tuple[LedgerItem, ItemEvent]:
     item = _locked(item, version)
-    transition = workflow.check(actor, item, action, timezone.localdate())
+    transition = workflow.check(actor, item, action, timezone.localdate(), by_order=by_order)
     before = item.status
     for name, value in changes.items():
         setattr(item, name, value)
     item.status = target or transition.target or item.status
     item.version += 1
     item.save()
-    event = _event(item, actor, action, before, item.status, note=note, data=data)
+    event = _event(item, actor, action, before, item.status, note=note, data=data, at=at)
     attachments = _attach(item, event, files, actor)
     audit_record(
         actor=actor,
@@ -317,11 +314,7 @@ def _recheck_team(people: list[Any], on: date) -> list[User]:
     """The officers who recheck: at least two, each with an enforcement certificate valid on the day (the actor
     counts when certified; a lead coordinator without one records the recheck of two officers)."""
     unique = list({u.pk: u for u in people if getattr(u, "pk", None)}.values())
-    valid = set(
-        OfficerProfile.objects.filter(
-            user__in=unique, user__is_active=True, certificate_valid_until__gte=on
-        ).values_list("user_id", flat=True)
-    )
+    valid = set(certified_officers(on).filter(pk__in=[u.pk for u in unique]).values_list("pk", flat=True))
     team = [u for u in unique if u.pk in valid]
     if len(team) < MIN_RECHECK_TEAM:
         raise ValidationError(

@@ -23,3 +23,15 @@ def validate_plain_text(value: str) -> None:
 TEXT_MAX_LENGTH = 2000
 PASSWORD_MAX_LENGTH = 128
 ARTICLE_BODY_MAX_LENGTH = 200_000  # the sanitised HTML of a public article
+
+
+_ITEM_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def validate_item_code(value: str) -> None:
+    """A checklist item's code, by which the responsibility matrix splits an item off its category (the item's
+    field, the matrix's entries and the matrix sheet all check it here)."""
+    if value and not _ITEM_CODE.fullmatch(value):
+        raise ValidationError(
+            _("检查项代码只能由小写字母、数字和下划线组成，以字母开头，最多 40 个字符。"), code="item_code"
+        )

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from jianguan.lib.excel import SpreadsheetRefused, check_xlsx_package, sheet_rows, write_table
 from jianguan.lib.textnorm import clean_text
+from jianguan.lib.validators import validate_item_code
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department, Responsibility
 from jianguan.registry.choices import InstitutionKind
@@ -111,8 +113,10 @@ def read_matrix(path: str | Path) -> MatrixImport:
         kind = "" if kind_text in ("", ALL_KINDS_LABEL) else _lookup(kind_text, InstitutionKind.choices)
         if kind is None:
             problems.append(f"未知的机构类型“{kind_text[:20]}”")
-        if code and not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code):
-            problems.append("检查项代码只能由小写字母、数字和下划线组成")
+        try:
+            validate_item_code(code)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
         named = {"lead": [], "supporting": []}
         for key, text in (("lead", lead_text), ("supporting", supporting_text)):
             for name in filter(None, SEPARATORS.split(text)):

@@ -96,6 +96,10 @@ class Competence:
             leads, supporting = self.entries.setdefault((r.institution_kind, r.category, r.item_code), ([], []))
             (leads if r.is_lead else supporting).append(r.department)
 
+    def entry(self, kind: str, category: str, item_code: str = "") -> tuple[list[Department], list[Department]]:
+        """The (leads, supporting) stored for exactly this key (not inherited): what its edit form starts from."""
+        return self.entries.get((kind, category, item_code), ([], []))
+
     def cell(self, kind: str, category: str, item_code: str = "") -> Cell:
         keys: list[Key] = []
         if item_code:

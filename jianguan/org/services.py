@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 from typing import Any
 
@@ -17,6 +16,7 @@ from jianguan.audit.services import audit_record, changed, snapshot
 from jianguan.lib import workdays
 from jianguan.lib.holidaynotice import HolidayNotice as ParsedNotice
 from jianguan.lib.holidaynotice import NoticeError, parse_holiday_notice
+from jianguan.lib.validators import validate_item_code
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department, HolidayNotice, Region, Responsibility, WorkdayOverride
 from jianguan.org.selectors import CALENDAR_DIRTY
@@ -94,11 +94,10 @@ def _check_key(category: str, institution_kind: str, item_code: str) -> None:
         raise ValidationError({"category": _("未知的检查类别。")})
     if institution_kind and institution_kind not in InstitutionKind.values:
         raise ValidationError({"institution_kind": _("未知的机构类型。")})
-    if item_code and not ITEM_CODE.fullmatch(item_code):
-        raise ValidationError({"item_code": _("检查项代码只能由小写字母、数字和下划线组成，最多 40 个字符。")})
-
-
-ITEM_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+    try:
+        validate_item_code(item_code)
+    except ValidationError as exc:
+        raise ValidationError({"item_code": exc.messages}) from exc
 
 
 def _replace_entry(

@@ -105,7 +105,7 @@ def responsibility_edit(request: HttpRequest, category: str) -> HttpResponse:
         raise Http404
     kind = choice_param(request.GET, "kind", InstitutionKind.values) or ""
     code = request.GET.get("item", "")[:40]
-    leads, supporting = Competence().entries.get((kind, category, code), ([], []))
+    leads, supporting = Competence().entry(kind, category, code)
     initial = {
         "institution_kind": kind, "item_code": code, "lead": leads[0] if len(leads) == 1 else None,
         "supporting": supporting,

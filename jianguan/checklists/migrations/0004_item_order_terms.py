@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checklistitem',
             name='code',
-            field=models.CharField(blank=True, help_text='职责分工按代码把检查项从其类别中单列（如营业执照、明码标价）；各版本沿用同一代码。', max_length=40, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,39}$', '只能由小写字母、数字和下划线组成。')], verbose_name='检查项代码'),
+            field=models.CharField(blank=True, help_text='职责分工按代码把检查项从其类别中单列（如营业执照、明码标价）；各版本沿用同一代码。', max_length=40, validators=[jianguan.lib.validators.validate_item_code], verbose_name='检查项代码'),
         ),
         migrations.AddField(
             model_name='checklistitem',

@@ -4,8 +4,6 @@ certified officers, and the matrix behind all this is data with its gaps and ove
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +16,7 @@ from jianguan.accounts.choices import Role
 from jianguan.checklists.choices import Remedy
 from jianguan.documents.models import Document
 from jianguan.inspections import services
-from jianguan.inspections.tests.test_inspections import _pdf_text
+from jianguan.inspections.tests.test_inspections import _pdf_text, pdf_pages
 from jianguan.ledger import services as ledger
 from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.models import LedgerItem, Referral
@@ -31,12 +29,8 @@ from tests.support.district import PASSWORD
 
 
 def _pages(document: Document) -> list[str]:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-        with document.pdf.open("rb") as pdf:
-            tmp.write(pdf.read())
-        tmp.flush()
-        out = subprocess.run(["pdftotext", tmp.name, "-"], capture_output=True, text=True, check=True).stdout
-    return ["".join(page.split()) for page in out.split("\f") if page.strip()]
+    with document.pdf.open("rb") as pdf:
+        return pdf_pages(pdf.read())
 
 
 def _market_officer(district):  # type: ignore[no-untyped-def]
@@ -525,12 +519,8 @@ def test_no_page_of_an_order_holds_only_its_closing(matrix):
     for count in range(1, 9):
         order.findings = [finding] * count
         pdf = render_pdf(notice_content(inspection, order, "测消责改〔2026〕1号", timezone.localdate()))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-            tmp.write(pdf)
-            tmp.flush()
-            out = subprocess.run(["pdftotext", tmp.name, "-"], capture_output=True, text=True, check=True).stdout
-        for page in [p for p in out.split("\f") if p.strip()]:
-            rest = "".join(page.split())
+        for page in pdf_pages(pdf):
+            rest = page
             for part in closing:
                 rest = rest.replace(part, "")
             assert len(rest.strip("0123456789")) > 10, (count, page)

@@ -504,16 +504,21 @@ def test_png_and_webp_photos_are_accepted_whole_and_refused_cut(personas, on_sit
 # ---------------------------------------------------------------------------------------------------- documents
 
 
-def _pdf_text(document) -> str:  # type: ignore[no-untyped-def]
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF (pdftotext), whitespace removed: Chinese lines wrap anywhere."""
     import subprocess
     import tempfile
 
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-        with document.pdf.open("rb") as pdf:
-            tmp.write(pdf.read())
+        tmp.write(data)
         tmp.flush()
         out = subprocess.run(["pdftotext", tmp.name, "-"], capture_output=True, text=True, check=True).stdout
-    return "".join(out.split())  # lines wrap anywhere in Chinese text
+    return ["".join(page.split()) for page in out.split("\f") if page.strip()]
+
+
+def _pdf_text(document) -> str:  # type: ignore[no-untyped-def]
+    with document.pdf.open("rb") as pdf:
+        return "".join(pdf_pages(pdf.read()))
 
 
 def _complete_with_problems(personas, inspection, periods: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
