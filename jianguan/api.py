@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jianguan.accounts.services import api_token_authenticate
+from jianguan.enforcement.workflow import Conflict as CaseConflict
 from jianguan.ledger.workflow import Conflict
 from jianguan.lib.ratelimit import RateLimited
 
@@ -107,7 +108,8 @@ def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 
 
 @api.exception_handler(Conflict)
-def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+@api.exception_handler(CaseConflict)
+def on_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 409, str(exc))
 
 
@@ -127,6 +129,7 @@ api.add_router("/ledger", "jianguan.ledger.api.router")
 api.add_router("/public", "jianguan.portal.api.router")
 api.add_router("/public/complaints", "jianguan.complaints.api.public_router")
 api.add_router("/complaints", "jianguan.complaints.api.router")
+api.add_router("/cases", "jianguan.enforcement.api.router")
 api.add_router("/risk", "jianguan.risk.api.router")
 api.add_router("/alerts", "jianguan.alerts.api.router")
 api.add_router("/public/articles", "jianguan.articles.api.router")

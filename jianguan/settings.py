@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jianguan.notifications",
     "jianguan.portal",
     "jianguan.complaints",
+    "jianguan.enforcement",
     "jianguan.articles",
     "jianguan.risk",
     "django_tasks",
@@ -357,10 +358,26 @@ JIANGUAN_DOCUMENT_DATE_STYLE = os.environ.get("JIANGUAN_DOCUMENT_DATE_STYLE", "a
 # What every order names as the remedies against it: the 行政复议 body (a department's own setting first; empty: the
 # district's people's government, named from the district in the registry) and the court for a lawsuit (empty: the
 # district's people's court; set it where lawsuits against the government go to a designated court).
-# Complaints and reports (投诉, 举报): whether to accept one is decided within this many working days of its receipt.
-JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS = env_int("JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS", 7)
 JIANGUAN_REVIEW_BODY = os.environ.get("JIANGUAN_REVIEW_BODY", "")
 JIANGUAN_COURT = os.environ.get("JIANGUAN_COURT", "")
+# Complaints and reports (投诉, 举报): whether to accept one is decided within this many working days of its receipt.
+JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS = env_int("JIANGUAN_COMPLAINT_ACCEPT_WORKING_DAYS", 7)
+# Penalty cases (docs/law/penalty-cases.md). 行政处罚法 第五十四条 says only 及时立案; the period from the clue to the
+# decision whether to file is the SAMR rule's (市场监督管理行政处罚程序规定 第十八条: 15 working days).
+JIANGUAN_CASE_FILING_WORKING_DAYS = env_int("JIANGUAN_CASE_FILING_WORKING_DAYS", 15)
+# 第六十条: the decision within 90 days of 立案 (calendar days: 第八十五条 makes only 2/3/5/7-day periods working days);
+# an approved extension adds this many days (SAMR rule 第六十四条: 30).
+JIANGUAN_CASE_DECISION_DAYS = env_int("JIANGUAN_CASE_DECISION_DAYS", 90)
+JIANGUAN_CASE_EXTENSION_DAYS = env_int("JIANGUAN_CASE_EXTENSION_DAYS", 30)
+# 较大数额罚款 (第五十八条 法制审核, 第六十三条 听证) is fixed by provincial rules, not by the law: the fine (or
+# confiscation) in yuan from which a case needs 法制审核 and the party is told of the right to a hearing.
+JIANGUAN_CASE_LARGE_FINE_YUAN = env_int("JIANGUAN_CASE_LARGE_FINE_YUAN", 10000)
+# Penalty types (enforcement.choices.PenaltyType) that need 法制审核 besides those 第五十八条 implies, comma-separated.
+JIANGUAN_CASE_REVIEW_PENALTIES = [
+    p.strip() for p in os.environ.get("JIANGUAN_CASE_REVIEW_PENALTIES", "").split(",") if p.strip()
+]
+# A clock is "due soon" this many days before it runs out.
+JIANGUAN_CASE_WARN_DAYS = env_int("JIANGUAN_CASE_WARN_DAYS", 5)
 # Evidence photos: the largest accepted upload.
 JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("checklists/", include("jianguan.checklists.urls")),
     path("inspections/", include("jianguan.inspections.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
+    path("cases/", include("jianguan.enforcement.urls")),
     path("notifications/", include("jianguan.notifications.urls")),
     path("alerts/", include("jianguan.alerts.urls")),
     path("reports/", include("jianguan.reports.urls")),

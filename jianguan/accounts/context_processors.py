@@ -22,6 +22,7 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("整改台账"), "ledger:item_list", "ledger.view"),
     (_("投诉举报"), "complaints:complaint_list", "complaints.view"),
     (_("预警"), "alerts:alert_list", "alerts.view"),
+    (_("行政处罚"), "enforcement:case_list", "cases.view"),
     (_("检查表"), "checklists:checklist_list", "checklists.view"),
     (_("公示名单"), "portal:mark_list", "portal.lists"),
     (_("政策与公告"), "articles:article_list", "articles.manage"),

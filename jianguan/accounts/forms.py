@@ -89,7 +89,7 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "name", "phone", "role", "department", "institution", "is_active"]
+        fields = ["username", "name", "phone", "role", "department", "is_department_head", "institution", "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

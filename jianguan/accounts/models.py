@@ -46,6 +46,10 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # 部门负责人: approves 立案 and makes the penalty decision for the department's cases (行政处罚法 第五十七条).
+    is_department_head = models.BooleanField(
+        _("部门负责人"), default=False, help_text=_("批准立案、延长办案期限、作出行政处罚决定和结案。")
+    )
 
     objects = ScopedUserManager()
 

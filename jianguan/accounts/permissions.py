@@ -42,6 +42,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # lead coordinator triages; handling is decided per complaint (complaints/selectors.may_handle).
     "complaints.view": frozenset(set(Role) - {Role.INSTITUTION}),
     "complaints.triage": frozenset({Role.LEAD}),
+    # Penalty cases (行政处罚): the district-wide roles and the departments see cases (a department its own), the
+    # institution its own from the 事先告知书 on; streets hold no case files. Who acts at each stage is decided per
+    # case by enforcement/workflow.py (investigators, the department head, the legal reviewer, the party).
+    "cases.view": frozenset(set(Role) - {Role.STREET_OFFICER}),
+    "cases.open": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER}),
     # Risk ratings (风险评级): staff, each within their scope. Not institutions, not even their own: the rating counts
     # complaints they are not told about and is a supervision tool whose factors should not be gamed.
     "risk.view": frozenset(set(Role) - {Role.INSTITUTION}),

@@ -35,6 +35,8 @@ def _validate_scope(user: User, street_ids: list[int]) -> None:
         errors["institution"] = _("机构用户必须指定所属机构。")
     if user.role != Role.INSTITUTION and user.institution_id:
         errors["institution"] = _("只有机构用户可以关联机构。")
+    if user.is_department_head and user.role != Role.DEPARTMENT_OFFICER:
+        errors["is_department_head"] = _("只有部门执法人员可以设为部门负责人。")
     if errors:
         raise ValidationError(errors)
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.enforcement.choices import CaseAction
+
 ACTION_LABELS = {
     "public_mark.add": _("列入公示名单"),
     "public_mark.withdraw": _("撤销公示名单"),
+    "case.open": _("登记案件线索"),
+    **{f"case.{action}": label for action, label in CaseAction.choices if action != "open"},
     "complaint.submit": _("收到投诉举报"),
     "complaint.assign": _("受理并交办投诉"),
     "complaint.reject": _("投诉不予受理"),

@@ -38,7 +38,7 @@ class DocumentPage(Schema):
     items: list[DocumentOut]
 
 
-def _out(document: Document) -> dict:
+def document_out(document: Document) -> dict:
     return {
         **{f: getattr(document, f) for f in DocumentOut.model_fields if not f.endswith("_url")},
         "department_id": document.department_id,
@@ -62,9 +62,9 @@ def document_list(
         qs = qs.filter(kind=kind) if kind in DocumentKind.values else qs.none()
     if institution_id:
         qs = qs.filter(institution_id=institution_id)
-    return {"count": qs.count(), "items": [_out(d) for d in qs[offset : offset + limit]]}
+    return {"count": qs.count(), "items": [document_out(d) for d in qs[offset : offset + limit]]}
 
 
 @router.get("/{document_id}", response=responses(DocumentOut), summary="文书详情（文号、SHA-256、下载地址）")
 def document_detail(request: HttpRequest, document_id: int) -> dict:
-    return _out(get_visible_or_404(Document.objects.all(), request.user, pk=document_id))
+    return document_out(get_visible_or_404(Document.objects.all(), request.user, pk=document_id))

@@ -186,13 +186,13 @@ def _district() -> str:
     return district.name if district else "本区"
 
 
-def remedies_text(departments: list[Department]) -> str:
-    """The party's remedies against an order, with the named bodies and both time limits (行政复议法 第二十条:
-    sixty days; 行政诉讼法 第四十六条: six months)."""
+def remedies_text(departments: list[Department], what: str = "通知") -> str:
+    """The party's remedies against an order (or a decision: `what`), with the named bodies and both time limits
+    (行政复议法 第二十条: sixty days; 行政诉讼法 第四十六条: six months)."""
     bodies = list(dict.fromkeys(review_body(d) for d in departments))
     return (
-        f"如不服本通知，可以自收到本通知书之日起六十日内向{'或'.join(bodies)}申请行政复议，"
-        f"也可以自收到本通知书之日起六个月内依法向{court()}提起行政诉讼。"
+        f"如不服本{what}，可以自收到本{what}书之日起六十日内向{'或'.join(bodies)}申请行政复议，"
+        f"也可以自收到本{what}书之日起六个月内依法向{court()}提起行政诉讼。"
     )
 
 

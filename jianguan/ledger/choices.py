@@ -41,3 +41,5 @@ class GuidanceMethod(models.TextChoices):
 
 class ReferralStatus(models.TextChoices):
     AWAITING = "awaiting", _("待立案")
+    FILED = "filed", _("已立案")
+    NOT_FILED = "not_filed", _("不予立案")

@@ -31,6 +31,7 @@ from jianguan.ledger.models import (
     Recheck,
     Referral,
 )
+from jianguan.ledger.signals import item_referred
 from jianguan.ledger.workflow import Conflict
 from jianguan.lib.images import read_photo_or_pdf
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days, working_days_between
@@ -115,7 +116,12 @@ def _refer_stop_order(item: LedgerItem, actor: Any, number: str, at: datetime) -
     item, _event_ = _transition(
         actor, item, Action.ESCALATE, version=None, note=reason, data={"order": number}, by_order=True, at=at
     )
-    return Referral.objects.create(item=item, reason=reason, created_by=actor, created_at=at)
+    return _referred(Referral.objects.create(item=item, reason=reason, created_by=actor, created_at=at))
+
+
+def _referred(referral: Referral) -> Referral:
+    item_referred.send(sender=Referral, referral=referral)
+    return referral
 
 
 def items_closed_on_site(*, inspection: Inspection, actor: Any) -> int:
@@ -429,7 +435,7 @@ def escalate(*, actor: Any, item: LedgerItem, reason: str, version: int | None =
     if not reason:
         raise ValidationError({"reason": _("移交处罚须写明理由。")})
     item, _event_ = _transition(actor, item, Action.ESCALATE, version=version, note=reason)
-    return Referral.objects.create(item=item, reason=reason, created_by=actor)
+    return _referred(Referral.objects.create(item=item, reason=reason, created_by=actor))
 
 
 @transaction.atomic

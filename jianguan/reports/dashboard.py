@@ -360,6 +360,44 @@ def alert_section(user: Any, f: Filters) -> Section:
     return section
 
 
+def case_clocks(user: Any, f: Filters) -> Section:
+    """The penalty cases' statutory clocks within scope: per clock, how many run, are due soon and have run out (one
+    query over the open cases; the clocks are computed from their dates, never stored)."""
+    from jianguan.enforcement.choices import OPEN_STATUSES as OPEN_CASES
+    from jianguan.enforcement.clocks import clocks
+    from jianguan.enforcement.selectors import cases_for
+
+    cases = cases_for(user).filter(status__in=OPEN_CASES)
+    if f.department:
+        cases = cases.filter(department=f.department)
+    if f.street:
+        cases = cases.filter(institution__street=f.street)
+    today = timezone.localdate()
+    counts: dict[str, dict[str, int]] = {}
+    labels: dict[str, str] = {}
+    for case in cases.select_related(None).only(*CASE_CLOCK_FIELDS):
+        for clock in clocks(case, today):
+            labels[clock.code] = clock.label
+            row = counts.setdefault(clock.code, {"ok": 0, "soon": 0, "overdue": 0})
+            row[clock.state] += 1
+    section = Section("cases", _("行政处罚案件期限"), "stacked",
+                      [_("期限"), _("未到期"), _("即将到期"), _("已超期")], series=[1, 2, 3])  # fmt: skip
+    url = _url("enforcement:case_list")
+    section.rows = [
+        [Cell(labels[code]), *(Cell(counts[code][state], url) for state in ("ok", "soon", "overdue"))]
+        for code in CLOCK_ORDER
+        if code in counts
+    ]
+    return section
+
+
+CLOCK_ORDER = ["filing", "decision", "reply", "service", "fine"]
+CASE_CLOCK_FIELDS = [
+    "status", "clue_on", "filed_on", "extension_days", "notice_served_on", "rights_waived", "decided_on",
+    "served_on", "fine", "paid_on",
+]  # fmt: skip
+
+
 def riskiest(user: Any, f: Filters, limit: int = 10) -> list[Any]:
     """The riskiest institutions still operating (risk.selectors.riskiest), within the street filter."""
     from jianguan.risk.selectors import riskiest as top
@@ -383,6 +421,7 @@ BUILDERS: dict[str, Callable[[Any, Filters], Section]] = {
     "monthly": lambda user, f: trends(user, f)[1],
     "risk": risk_levels,
     "alerts": alert_section,
+    "cases": case_clocks,
 }
 
 

@@ -135,6 +135,20 @@ def _alert_key() -> str:
     return object_key("complaint_unregistered", "complaints.complaint", complaint.pk, day)
 
 
+def _penalty_case(d: object) -> int:
+    """A case against institution a opened by the education officer, waiting for 立案 (made the first time)."""
+    from jianguan.enforcement.models import Case as PenaltyCase
+    from jianguan.enforcement.services import case_open
+
+    case = PenaltyCase.objects.filter(clue="矩阵测试线索").first() or case_open(
+        actor=d.users["edu_officer"],
+        department=d.departments["edu"],
+        institution=d.institutions["a"],  # type: ignore[attr-defined]
+        clue="矩阵测试线索",
+    )
+    return case.pk
+
+
 @dataclass
 class Case:
     url: Callable[[object], str]
@@ -401,6 +415,24 @@ CASES: dict[str, Case] = {
         ok=302,
         data={"note-note": "电话联系机构负责人核实"},
         not_found=["edu_officer", "street_a", "street_b"],
+    ),
+    "enforcement:case_list": Case(_u("enforcement:case_list"), [p for p in SIGNED_IN if not p.startswith("street")]),
+    "enforcement:case_new": Case(
+        _u("enforcement:case_new", institution=lambda d: d.institutions["a"].pk),
+        ["lead", "edu_officer", "fire_officer"],
+    ),
+    "enforcement:case_detail": Case(
+        _u("enforcement:case_detail", pk=_penalty_case),
+        ["admin", "lead", "edu_officer", "legal", "leader"],
+        not_found=["fire_officer", "institution"],
+    ),
+    # The case waits for 立案: only an officer of its department may propose it (an empty form: 400, nothing saved).
+    "enforcement:case_action": Case(
+        _u("enforcement:case_action", pk=_penalty_case, action="propose_filing"),
+        ["edu_officer"],
+        method="post",
+        ok=400,
+        not_found=["fire_officer", "institution"],
     ),
     "complaints:photo": Case(
         _u("complaints:photo", pk=_complaint_photo),

@@ -23,6 +23,31 @@ CONFLICTS = {
     ("post", "/api/v1/ledger/items/{ledger_a}/decide-extension"),  # nothing to decide
 }
 
+# Allowed callers whose body the service refuses answer 400 (one investigator: a case needs two).
+REFUSED = {("post", "/api/v1/cases/{case_a}/propose-filing")}
+CASE_VIEWERS = ["admin", "lead", "edu_officer", "legal", "leader"]
+# The case waits for 立案: only an officer of its department may propose it; every other step is someone else's
+# (the head's, an investigator's, the reviewer's, the party's) or for a later stage.
+CASE_BODIES = {
+    "propose-filing": {"facts": "事实", "provision": "xwpx_18", "investigators": "{edu}"},
+    "approve-filing": {}, "return-filing": {"reason": "补充材料"}, "decline-filing": {"reason": "不属于管辖"},
+    "evidence": {"kind": "document", "title": "收费收据", "collected_on": "2026-01-05"},
+    "extend": {"reason": "案情复杂"},
+    "end-investigation": {"outcome": "penalty", "report": "查明", "penalties": ["warning"]},
+    "review-pass": {"opinion": "通过"}, "review-return": {"opinion": "退回"},
+    "discuss": {"held_on": "2026-01-05", "attendees": "局长", "conclusion": "同意"},
+    "notify": {"served_on": "2026-01-05", "method": "hand"}, "statement": {"text": "陈述"},
+    "answer": {"statement": 1, "accepted": False, "answer": "不采纳"}, "waive": {}, "request-hearing": {},
+    "schedule-hearing": {"hearing_on": "2099-01-05", "place": "听证室", "presider": 1},
+    "record-hearing": {"record": "笔录"}, "decide": {"reasons": "理由", "penalties": ["warning"]},
+    "serve": {"served_on": "2026-01-05", "method": "hand"}, "pay": {"amount": "100", "paid_on": "2026-01-05"},
+    "close": {"report": "结案"},
+}  # fmt: skip
+
+# Who may take a step by role (the legal reviewer reviews any case he did not investigate: at 待立案 that is a 409).
+CASE_ACTORS = {"propose-filing": ["edu_officer"], "review-pass": ["legal"], "review-return": ["legal"]}
+CONFLICTS |= {("post", f"/api/v1/cases/{{case_a}}/{a}") for a in ("review-pass", "review-return")}
+
 # (method, path template, allowed personas, status for others)
 OPERATIONS = [
     ("get", "/api/v1/me", SIGNED_IN, None),
@@ -75,11 +100,18 @@ OPERATIONS = [
     ("get", "/api/v1/alerts", SIGNED_IN, None),
     # The key names a complaint about an unregistered site, not yet assigned: only the district-wide roles see it.
     ("post", "/api/v1/alerts/acknowledge", ["admin", "lead", "leader", "legal"], 400),
+    ("get", "/api/v1/cases", [p for p in SIGNED_IN if not p.startswith("street")], 403),
+    ("get", "/api/v1/cases/{case_a}", CASE_VIEWERS, 403),
+    *[("post", f"/api/v1/cases/{{case_a}}/{a}", CASE_ACTORS.get(a, []), 403) for a in CASE_BODIES],
 ]
 # Who may not see the object at all gets 404 for it, not 403.
 NOT_FOUND = {
     ("get", "/api/v1/complaints/{complaint_a}"): {"edu_officer", "street_a", "street_b"},
     ("get", "/api/v1/risk/institutions/{inst_a}"): {"street_b"},
+    **{
+        (m, f"/api/v1/cases/{{case_a}}{rest}"): {"fire_officer", "institution"}
+        for m, rest in [("get", ""), *[("post", f"/{a}") for a in CASE_BODIES]]
+    },
     ("patch", "/api/v1/institutions/{inst_a}"): {"street_b"},
     ("post", "/api/v1/inspections/{planned}/start"): {"street_b", "institution"},
     **{
@@ -115,6 +147,7 @@ BODIES = {
     "/api/v1/ledger/items/{ledger_a}/decide-extension": {"approve": True},
     "/api/v1/ledger/items/{ledger_a}/escalate": {"reason": "拒不整改"},
     "/api/v1/alerts/acknowledge": {"key": "{alert_key}", "note": "已知悉"},
+    **{f"/api/v1/cases/{{case_a}}/{a}": body for a, body in CASE_BODIES.items()},
 }
 
 
@@ -131,7 +164,20 @@ def _path(template: str, district) -> str:
         document=district.documents["a"].pk,
         ledger_a=district.ledger["a"].pk,
         complaint_a=district.complaints["a"].pk,
+        case_a=_case_a(district) if "{case_a}" in template else 0,
     )
+
+
+def _case_a(district) -> int:
+    """A case against institution a opened by the education officer, waiting for 立案."""
+    from jianguan.enforcement.models import Case
+    from jianguan.enforcement.services import case_open
+
+    case = Case.objects.filter(clue="接口测试线索").first() or case_open(
+        actor=district.users["edu_officer"], department=district.departments["edu"],
+        institution=district.institutions["a"], clue="接口测试线索",
+    )  # fmt: skip
+    return case.pk
 
 
 def _alert_key() -> str:
@@ -157,6 +203,7 @@ def _body(template: str, district) -> str:
         "{inst_b}": district.institutions["b"].pk,
         "{now}": timezone.now().isoformat(),
         "{team}": [district.users[p].pk for p in TEAM],
+        "{edu}": [district.users["edu_officer"].pk],
     }
     if "{alert_key}" in BODIES[template].values():
         values["{alert_key}"] = _alert_key()
@@ -185,7 +232,7 @@ def test_every_api_operation_is_in_the_matrix(client):
         "{inst_a}": "{institution_id}", "{inst_b}": "{institution_id}", "{campaign}": "{campaign_id}",
         "{planned}": "{inspection_id}", "{done}": "{inspection_id}", "{on_site}": "{inspection_id}",
         "{on_site_item}": "{item_id}", "{document}": "{document_id}", "{ledger_a}": "{item_id}",
-        "{complaint_a}": "{complaint_id}",
+        "{complaint_a}": "{complaint_id}", "{case_a}": "{case_id}",
     }  # fmt: skip
 
     def documented_path(path: str) -> str:
@@ -214,7 +261,9 @@ def test_api_access(method, template, allowed, denied, persona, district):
         assert response.status_code == 401
         assert response.json() == {"message": "未登录或 API 令牌无效。"}
     elif persona_name in allowed:
-        expected = (409,) if (method, template) in CONFLICTS else (200, 201)
+        expected = (
+            (409,) if (method, template) in CONFLICTS else (400,) if (method, template) in REFUSED else (200, 201)
+        )
         assert response.status_code in expected, response.content
     elif persona_name in NOT_FOUND.get((method, template), set()):
         assert response.status_code == 404

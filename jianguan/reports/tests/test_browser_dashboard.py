@@ -38,8 +38,8 @@ def test_the_dashboard_draws_its_charts(browser: Browser, live_server):
     page.goto(f"{live_server.url}/accounts/login/")
     sign_in(page, "lead", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/reports/dashboard/")
-    expect(page.locator("html")).to_have_attribute("data-charts-ready", "9")
-    expect(page.locator(".jg-chart canvas")).to_have_count(9)
+    expect(page.locator("html")).to_have_attribute("data-charts-ready", "10")
+    expect(page.locator(".jg-chart canvas")).to_have_count(10)
     expect(page.get_by_test_id("headlines")).to_contain_text("发现问题")
     expect(page.get_by_test_id("riskiest")).to_contain_text("D 高")
     # The category chart's table holds the campaign's 20 problems, each number a link to the ledger.
