@@ -376,6 +376,16 @@ JIANGUAN_CASE_LARGE_FINE_YUAN = env_int("JIANGUAN_CASE_LARGE_FINE_YUAN", 10000)
 JIANGUAN_CASE_REVIEW_PENALTIES = [
     p.strip() for p in os.environ.get("JIANGUAN_CASE_REVIEW_PENALTIES", "").split(",") if p.strip()
 ]
+# 行政处罚信息公示: a served decision is published on the portal (warnings only are not); it must be within this many
+# working days of the decision (the SAMR rule says 20; the district chose 7). Displayed 3 months when the penalty is
+# only 通报批评 or a fine up to JIANGUAN_PENALTY_SMALL_FINE_YUAN (较低数额: a provincial figure), else 3 years; credit
+# repair may end the display early once it has been shown JIANGUAN_CREDIT_REPAIR_MIN_DAYS days.
+JIANGUAN_PENALTY_PUBLISH_WORKING_DAYS = env_int("JIANGUAN_PENALTY_PUBLISH_WORKING_DAYS", 7)
+JIANGUAN_PENALTY_SMALL_FINE_YUAN = env_int("JIANGUAN_PENALTY_SMALL_FINE_YUAN", 10000)
+JIANGUAN_CREDIT_REPAIR_MIN_DAYS = env_int("JIANGUAN_CREDIT_REPAIR_MIN_DAYS", 90)
+# The 黑名单 procedure (国办发〔2020〕49号): the institution told of a proposed listing may object within this many
+# working days (the district's rule; the State Council's opinion requires the notice and the hearing of the party).
+JIANGUAN_BLACKLIST_OBJECTION_WORKING_DAYS = env_int("JIANGUAN_BLACKLIST_OBJECTION_WORKING_DAYS", 5)
 # A clock is "due soon" this many days before it runs out.
 JIANGUAN_CASE_WARN_DAYS = env_int("JIANGUAN_CASE_WARN_DAYS", 5)
 # Evidence photos: the largest accepted upload.

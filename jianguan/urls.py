@@ -24,6 +24,7 @@ urlpatterns = [
     path("public/articles/", include("jianguan.articles.public_urls")),
     path("public/complaints/", include("jianguan.complaints.public_urls")),
     path("public/open-data/", include("jianguan.reports.public_urls")),
+    path("public/penalties/", include("jianguan.enforcement.public_urls")),
     path("complaints/", include("jianguan.complaints.urls")),
     path("risk/", include("jianguan.risk.urls")),
     path("public/", include("jianguan.portal.urls")),

@@ -31,11 +31,21 @@ class DemoAccount:
     institution: str | None = None
     certificate: str | None = None
     does: str = ""
+    head: bool = False  # 部门负责人
 
 
 ACCOUNTS = [
     DemoAccount("admin", "王建国", Role.ADMIN, does="管理账户、部门、街道、职责分工、工作日和审计"),
     DemoAccount("lead", "李协调", Role.LEAD, "青教", does="全区可见；统筹专项行动、销号和移交处罚"),
+    DemoAccount(
+        "eduhead",
+        "周立新",
+        Role.DEPARTMENT_OFFICER,
+        "青教",
+        certificate="33019900100",
+        does="教育局负责人：批准立案、作出处罚决定",
+        head=True,
+    ),
     DemoAccount("edu1", "张教育", Role.DEPARTMENT_OFFICER, "青教", certificate="33019900101", does="教育局执法人员"),
     DemoAccount("edu2", "赵明", Role.DEPARTMENT_OFFICER, "青教", certificate="33019900102", does="教育局执法人员"),
     DemoAccount(
@@ -92,6 +102,7 @@ def load_demo_accounts(
                 department=departments.get(account.department) if account.department else None,
                 streets=[regions[c] for c in account.streets],
                 institution=institutions[account.institution] if account.institution else None,
+                is_department_head=account.head,
             )
             created += 1
         if account.certificate and not OfficerProfile.objects.filter(user=user).exists():

@@ -8,6 +8,9 @@ from jianguan.enforcement.choices import CaseAction
 
 ACTION_LABELS = {
     "public_mark.add": _("列入公示名单"),
+    "public_mark.object": _("机构对拟列入黑名单提出异议"),
+    "public_mark.answer": _("答复黑名单异议"),
+    "public_mark.confirm": _("确认列入黑名单"),
     "public_mark.withdraw": _("撤销公示名单"),
     "case.open": _("登记案件线索"),
     **{f"case.{action}": label for action, label in CaseAction.choices if action != "open"},
@@ -19,6 +22,7 @@ ACTION_LABELS = {
     "complaint.register_site": _("投诉登记未登记场所"),
     "complaint.reply": _("答复投诉人"),
     "complaint.close": _("投诉办结"),
+    "complaint.case_filed": _("举报线索已立案"),
     "article.create": _("撰写文章"),
     "article.update": _("修改文章"),
     "article.publish": _("发布文章"),

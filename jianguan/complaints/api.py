@@ -61,6 +61,7 @@ class ComplaintTrackOut(Schema):
     status_label: str
     public_reply: str
     replied_at: datetime | None
+    case_filed_on: date | None  # a named 举报 led to a penalty case filed (立案) that day
 
 
 class ComplaintRowOut(Schema):

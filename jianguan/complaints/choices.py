@@ -74,3 +74,4 @@ class ComplaintAction(models.TextChoices):
     REGISTER_SITE = "register_site", _("登记未登记场所")
     REPLY = "reply", _("答复")
     CLOSE = "close", _("办结")
+    CASE_FILED = "case_filed", _("举报线索已立案")

@@ -94,6 +94,9 @@ class Complaint(models.Model):
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     result = models.CharField(_("核查结论"), max_length=20, choices=ComplaintResult.choices, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # A 举报 that led to a penalty case: the day the case was filed (立案), which a named reporter reads on the
+    # tracking page (told at once: the rule allows five working days).
+    case_filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = ComplaintQuerySet.as_manager()

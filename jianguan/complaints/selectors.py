@@ -107,6 +107,7 @@ class Tracking:
     status_label: str
     public_reply: str
     replied_at: datetime | None
+    case_filed_on: date | None = None  # a named 举报's penalty case was filed (立案) that day
 
 
 def track(code: str) -> Tracking | None:
@@ -114,7 +115,7 @@ def track(code: str) -> Tracking | None:
 
     complaint = (
         Complaint.objects.filter(tracking_hash=tracking_hash(code))
-        .only("number", "received_at", "category", "status", "public_reply", "replied_at")
+        .only("number", "received_at", "category", "status", "public_reply", "replied_at", "case_filed_on")
         .first()
     )
     if complaint is None:
@@ -129,6 +130,7 @@ def track(code: str) -> Tracking | None:
         if complaint.status in (ComplaintStatus.REPLIED, ComplaintStatus.CLOSED, ComplaintStatus.REJECTED)
         else "",
         replied_at=complaint.replied_at,
+        case_filed_on=complaint.case_filed_on,
     )
 
 

@@ -344,3 +344,16 @@ def complaint_close(
     _event(complaint, actor, ComplaintAction.CLOSE, ComplaintStatus.REPLIED, (note or "").strip())
     _audit(actor, complaint, action="complaint.close", after={"result": result})
     return complaint
+
+
+def complaint_case_filed(*, complaint: Complaint, day: date) -> bool:
+    """A penalty case opened from this 举报 was filed (立案) on `day`: a named reporter reads it on the tracking page
+    (行政处罚 rules: the reporter is told of the 立案 decision within five working days). Run inside the filing
+    service's transaction, which checked its actor. Returns whether the reporter is told (not anonymous)."""
+    if complaint.kind != ComplaintKind.REPORT or complaint.anonymous or complaint.case_filed_on:
+        return False
+    complaint.case_filed_on = day
+    _save(complaint, "case_filed_on")
+    _event(complaint, None, ComplaintAction.CASE_FILED, complaint.status, str(day))
+    _audit(None, complaint, action="complaint.case_filed", after={"case_filed_on": day})
+    return True

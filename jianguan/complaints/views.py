@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jianguan.accounts.permissions import require
+from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.complaints import exports, selectors, services
 from jianguan.complaints.choices import ComplaintCategory, ComplaintStatus
@@ -193,6 +193,14 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": complaint.photos.all(),
         "events": complaint.events.select_related("actor"),
         "forms": _forms(request.user, complaint),
+        # A complaint found true becomes a penalty case's clue in one step (the enforcement app checks it again).
+        "may_open_case": (
+            allowed(request.user, "cases.open")
+            and selectors.may_handle(request.user, complaint)
+            and bool(complaint.assigned_department_id and complaint.institution_id)
+            and complaint.status in (ComplaintStatus.ASSIGNED, ComplaintStatus.REPLIED, ComplaintStatus.CLOSED)
+            and complaint.result != "unsubstantiated"
+        ),
     }
     return render(request, "complaints/complaint_detail.html", context)
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from jianguan.accounts.demo import demo_admin, load_demo_accounts
 from jianguan.articles.demo import articles_story
 from jianguan.complaints.demo import complaints_stories
+from jianguan.enforcement.demo import case_stories
 from jianguan.inspections.demo import campaign_story
 from jianguan.ledger.demo import ledger_stories
 from jianguan.lib.story import Story, moment
@@ -32,7 +33,7 @@ from jianguan.lib.workdays import UnknownCalendarYear
 from jianguan.org.demo import load_demo_org
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import calendar_missing_years, countable_day
-from jianguan.registry.demo import load_demo_registry, status_orders_story
+from jianguan.registry.demo import load_demo_registry
 from jianguan.registry.models import Institution
 from jianguan.risk.services import risk_refresh_all
 
@@ -95,7 +96,7 @@ def load_demo(*, today: date | None = None, log: Any = print, inspections: bool 
         today = demo_day(timezone.localdate())
     created = {
         "regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0,
-        "ledger": 0, "articles": 0, "complaints": 0,
+        "ledger": 0, "articles": 0, "complaints": 0, "cases": 0,
     }  # fmt: skip
     now = timezone.now()
     # The district's streets, departments, accounts and registry, entered before anything happened to them.
@@ -115,14 +116,16 @@ def load_demo(*, today: date | None = None, log: Any = print, inspections: bool 
             today=today,
         )
         founded = timezone.now()
-    stories: list[tuple[str, Story]] = [("status_orders", status_orders_story(actor=admin, today=today))]
+    # Operating statuses (责令停止招生, 取缔) come from the campaign's 责令停止 orders themselves.
+    stories: list[tuple[str, Story]] = []
     if inspections:
         stories.append(("inspections", campaign_story(today=today)))
         stories += [("ledger", story) for story in ledger_stories(today=today)]
         stories += [("complaints", story) for story in complaints_stories(today=today)]
+        stories += [("cases", story) for story in case_stories(today=today)]
     stories.append(("articles", articles_story(today=today)))
     counts = replay(stories, since=founded, until=min(now, moment(today, 23, 59)))
-    for kind in ("inspections", "ledger", "complaints", "articles"):
+    for kind in ("inspections", "ledger", "complaints", "articles", "cases"):
         created[kind] += counts.get(kind, 0)
     if inspections:
         log(

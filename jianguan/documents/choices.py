@@ -11,6 +11,8 @@ class DocumentKind(models.TextChoices):
     # Penalty cases (enforcement)
     FILING_APPROVAL = "filing_approval", _("立案审批表")
     NO_FILING = "no_filing", _("不予立案审批表")
+    PRESERVATION_NOTICE = "preservation_notice", _("先行登记保存证据通知书")
+    PRESERVATION_DECISION = "preservation_decision", _("先行登记保存证据处理决定书")
     INVESTIGATION_REPORT = "investigation_report", _("案件调查终结报告")
     LEGAL_REVIEW = "legal_review", _("法制审核意见书")
     DISCUSSION = "discussion", _("集体讨论记录")
@@ -33,6 +35,8 @@ DEFAULT_KIND_CODES = {
     DocumentKind.ON_SPOT_ORDER: "当改",
     DocumentKind.FILING_APPROVAL: "立",
     DocumentKind.NO_FILING: "不立",
+    DocumentKind.PRESERVATION_NOTICE: "登存",
+    DocumentKind.PRESERVATION_DECISION: "登处",
     DocumentKind.INVESTIGATION_REPORT: "调终",
     DocumentKind.LEGAL_REVIEW: "法审",
     DocumentKind.DISCUSSION: "讨",

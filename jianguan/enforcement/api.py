@@ -20,11 +20,13 @@ from jianguan.documents.api import DocumentOut, document_out
 from jianguan.enforcement import clocks, selectors, services, workflow
 from jianguan.enforcement.choices import CaseAction, CaseStatus
 from jianguan.enforcement.forms import FORMS
-from jianguan.enforcement.models import Case, CaseStep
+from jianguan.enforcement.models import Case, CaseStep, Publication
 from jianguan.lib.api import responses
+from jianguan.lib.ratelimit import api_within_limit
 from jianguan.lib.workdays import UnknownCalendarYear
 
 router = Router(tags=["行政处罚案件"])
+public_router = Router(tags=["公众查询"], auth=None)
 
 
 class ClockOut(Schema):
@@ -240,3 +242,37 @@ def _route(action: str) -> None:
 
 for _action in FORMS:
     _route(_action)
+
+
+# ---------------------------------------------------------------------------------------------------- the public
+
+
+class PublicPenaltyOut(Schema):
+    number: str
+    party_name: str
+    credit_code: str
+    violation: str
+    penalty: str
+    authority: str
+    decided_on: date
+    published_on: date
+    display_until: date
+
+
+class PublicPenaltyPage(Schema):
+    count: int
+    items: list[PublicPenaltyOut]
+
+
+@public_router.get("", response=responses(PublicPenaltyPage), summary="行政处罚信息公示（公示期内的决定摘要）")
+def public_penalties(
+    request: HttpRequest,
+    q: str = Query("", max_length=50),
+    offset: int = Query(0, ge=0, le=10_000),
+    limit: int = Query(20, ge=1, le=50),
+) -> dict:
+    api_within_limit(request)
+    shown = Publication.objects.shown_on(timezone.localdate())
+    if q.strip():
+        shown = shown.filter(party_name__icontains=q.strip())
+    return {"count": shown.count(), "items": list(shown[offset : offset + limit])}

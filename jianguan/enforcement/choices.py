@@ -57,6 +57,8 @@ class CaseAction(models.TextChoices):
     RETURN_FILING = "return_filing", _("退回立案申请")
     DECLINE_FILING = "decline_filing", _("不予立案")
     EVIDENCE = "evidence", _("登记证据")
+    PRESERVE = "preserve", _("批准先行登记保存")
+    PRESERVATION_DECIDE = "preservation_decide", _("先行登记保存处理决定")
     EXTEND = "extend", _("批准延长办案期限")
     END_INVESTIGATION = "end_investigation", _("调查终结")
     REVIEW_PASS = "review_pass", _("法制审核通过")
@@ -72,7 +74,11 @@ class CaseAction(models.TextChoices):
     DECIDE = "decide", _("作出决定")
     SERVE = "serve", _("送达决定书")
     PAY = "pay", _("登记缴款")
+    DEFER = "defer", _("批准延期或分期缴纳")
     CLOSE = "close", _("结案")
+    WITHDRAW = "withdraw", _("撤回公示")
+    REPAIR_APPLY = "repair_apply", _("申请信用修复")
+    REPAIR_DECIDE = "repair_decide", _("审核信用修复")
 
 
 class PenaltyType(models.TextChoices):
@@ -95,6 +101,12 @@ HEAVY_PENALTIES = frozenset(
     {PenaltyType.STOP_ENROLLING, PenaltyType.STOP_RUNNING, PenaltyType.SUSPEND, PenaltyType.REVOKE,
      PenaltyType.RESTRICT}
 )  # fmt: skip
+
+
+# 市场监督管理行政处罚信息公示规定 第十四条第三款 (the model): no credit repair ends the display of these early.
+NO_REPAIR_PENALTIES = frozenset(
+    {PenaltyType.STOP_RUNNING, PenaltyType.SUSPEND, PenaltyType.REVOKE, PenaltyType.RESTRICT}
+)
 
 
 class CaseOutcome(models.TextChoices):

@@ -22,6 +22,7 @@ HEARING_REQUEST_WORKING_DAYS = 5  # 第六十四条第一项: 告知后五日内
 STATEMENT_WORKING_DAYS = 5  # the same period for 陈述申辩 (SAMR rule 第五十七条第二款 as the model)
 HEARING_NOTICE_WORKING_DAYS = 7  # 第六十四条第二项: 举行听证的七日前通知
 SERVICE_WORKING_DAYS = 7  # 第六十一条第一款: 七日内送达
+PRESERVATION_WORKING_DAYS = 7  # 第五十六条: 先行登记保存，应当在七日内及时作出处理决定
 FINE_DAYS = 15  # 第六十七条第三款: 收到决定书之日起十五日内缴纳
 SURCHARGE_RATE = Decimal("0.03")  # 第七十二条第一款第一项: 每日按罚款数额的百分之三加处罚款，不得超出罚款的数额
 
@@ -44,6 +45,10 @@ def earliest_hearing(noticed_on: date) -> date:
     return add_working_days(noticed_on, HEARING_NOTICE_WORKING_DAYS)
 
 
+def preservation_due(preserved_on: date) -> date:
+    return add_working_days(preserved_on, PRESERVATION_WORKING_DAYS)
+
+
 def service_due(decided_on: date) -> date:
     return add_working_days(decided_on, SERVICE_WORKING_DAYS)
 
@@ -56,6 +61,11 @@ def fine_due(served_on: date) -> date:
     return day
 
 
+def case_fine_due(case: Any) -> date:
+    """The fine's last day: 15 days after service, or the day an approved deferral (暂缓或者分期) runs to."""
+    return case.fine_deferred_to or fine_due(case.served_on)
+
+
 def surcharge(fine: Decimal, due: date, on: date) -> Decimal:
     """加处罚款 owed on `on` for a fine unpaid since `due`: 3% of the fine a day after the due day, never above the
     fine."""
@@ -64,6 +74,28 @@ def surcharge(fine: Decimal, due: date, on: date) -> Decimal:
         return Decimal("0.00")
     owed = (fine * SURCHARGE_RATE * late_days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return min(owed, fine)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it has no such day: 31 August + 6 months = 28 Feb)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def display_until(published_on: date, penalties: list[str], fine: Decimal | None) -> date:
+    """The last day a decision is shown (信息公示规定 第十三条 as the model): 3 months for 通报批评 or a small fine
+    alone, 3 years otherwise."""
+    light = (
+        set(penalties) <= {"criticism", "fine", "warning"} and (fine or 0) <= settings.JIANGUAN_PENALTY_SMALL_FINE_YUAN
+    )
+    return add_months(published_on, 3 if light else 36)
+
+
+def publish_due(decided_on: date) -> date:
+    return add_working_days(decided_on, settings.JIANGUAN_PENALTY_PUBLISH_WORKING_DAYS)
 
 
 @dataclass(frozen=True)
@@ -104,6 +136,8 @@ def clocks(case: Any, today: date) -> list[Clock]:
         add("reply", _("陈述申辩、申请听证期限"), lambda: party_reply_due(case.notice_served_on))
     if case.status == CaseStatus.DECIDED and case.decided_on:
         add("service", _("决定书送达期限"), lambda: service_due(case.decided_on))
+    if case.preserved_on and not case.preservation_decided_on:
+        add("preservation", _("先行登记保存处理期限（逾期自动解除）"), lambda: preservation_due(case.preserved_on))
     if case.status == CaseStatus.SERVED and case.served_on and case.fine and case.paid_on is None:
-        add("fine", _("罚款缴纳期限"), lambda: fine_due(case.served_on))
+        add("fine", _("罚款缴纳期限"), lambda: case_fine_due(case))
     return found

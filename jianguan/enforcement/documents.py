@@ -12,6 +12,7 @@ from django.utils import timezone
 from jianguan.documents.content import DocumentContent, Section, Table, chinese_date
 from jianguan.enforcement import clocks
 from jianguan.enforcement.choices import CaseOutcome, EvidenceKind, PenaltyType, ServiceMethod
+from jianguan.enforcement.models import penalty_summary
 from jianguan.enforcement.provisions import PROVISIONS
 from jianguan.inspections.documents import remedies_text
 
@@ -34,11 +35,7 @@ def _provision(case: Any) -> str:
 
 
 def _penalties(types: list[str], fine: Decimal | None) -> str:
-    parts = []
-    for code in types:
-        label = str(PenaltyType(code).label)
-        parts.append(f"{label} {_yuan(fine)}" if code == PenaltyType.FINE else label)
-    return "、".join(parts) or "—"
+    return penalty_summary(types, fine) or "—"
 
 
 def _party(case: Any) -> Section:
@@ -111,6 +108,32 @@ def no_filing(case: Any, step: Any, number: str) -> DocumentContent:
             ),  # fmt: skip
         ],
     )
+
+
+def preservation_notice(case: Any, step: Any, number: str) -> DocumentContent:
+    """先行登记保存证据通知书 (行政处罚法 第五十六条): what is kept, that it may not be destroyed or moved, and the
+    seven working days within which the department decides."""
+    due = clocks.preservation_due(case.preserved_on)
+    return _content(case, step, number, "先行登记保存证据通知书", [
+        Section(paragraphs=[
+            f"{case.party_name}：",
+            f"因你（单位）涉嫌违法一案证据可能灭失或者以后难以取得，经本机关负责人批准，依据《中华人民共和国行政处罚法》"
+            f"第五十六条的规定，决定对下列证据先行登记保存。在此期间，你（单位）或者有关人员不得销毁或者转移证据。"
+            f"本机关将于{chinese_date(due)}前作出处理决定。",
+        ]),
+        Section(heading="先行登记保存的证据", paragraphs=[case.preserved_items]),
+        Section(fields=[("办案人员", _officers(case)), ("批准人", step.actor.name)]),
+    ], signatures=[("当事人签收", ""), ("签收日期", "")])  # fmt: skip
+
+
+def preservation_decision(case: Any, step: Any, number: str) -> DocumentContent:
+    return _content(case, step, number, "先行登记保存证据处理决定书", [
+        Section(paragraphs=[
+            f"{case.party_name}：",
+            f"本机关于{chinese_date(case.preserved_on)}对你（单位）的下列证据先行登记保存：{case.preserved_items}",
+            f"现依法作出如下处理决定：{step.note}",
+        ]),
+    ], signatures=[("当事人签收", ""), ("签收日期", "")])  # fmt: skip
 
 
 def _evidence_table(case: Any) -> Table:
@@ -319,16 +342,17 @@ def decision(case: Any, step: Any, number: str) -> DocumentContent:
     non_fine = [p for p in case.penalties if p != PenaltyType.FINE]
     if non_fine:
         paragraphs.append(f"{_penalties(non_fine, None)}自本决定书送达之日起执行。")
+    if not set(case.penalties) <= {PenaltyType.WARNING}:
+        # 信息公示规定 第八条 as the model: the party is told in writing that the decision will be published.
+        paragraphs.append("本决定送达后，本机关将依法通过校外培训机构监管信息平台向社会公示本决定的相关信息。")
     paragraphs.append(remedies_text([case.department], "决定"))
     return _content(case, step, number, "行政处罚决定书", [_party(case), Section(paragraphs=paragraphs)])
 
 
 def service_receipt(case: Any, step: Any, number: str) -> DocumentContent:
-    from jianguan.documents.models import Document
+    from jianguan.enforcement.services import decision_document
 
-    decision_doc = Document.objects.filter(
-        source_type="enforcement.casestep", source_id__in=[str(s.pk) for s in case.steps.filter(action="decide")]
-    ).first()
+    decided = decision_document(case)
     return _content(
         case,
         step,
@@ -338,10 +362,7 @@ def service_receipt(case: Any, step: Any, number: str) -> DocumentContent:
             Section(
                 fields=[
                     ("受送达人", case.party_name),
-                    (
-                        "送达文书",
-                        f"{decision_doc.title if decision_doc else '决定书'}（{decision_doc.number if decision_doc else '—'}）",
-                    ),
+                    ("送达文书", f"{decided.title}（{decided.number}）"),
                     ("送达地点", case.party_address or "—"),
                     ("送达方式", str(ServiceMethod(case.service_method).label)),
                     ("送达日期", chinese_date(case.served_on)),

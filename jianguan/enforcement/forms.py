@@ -165,6 +165,31 @@ class CloseForm(CaseForm):
     report = _text(_("执行情况（结案报告）"))
 
 
+class PreserveForm(CaseForm):
+    items = _text(_("先行登记保存的证据（名称、数量、存放地点）"), rows=3, max_length=2000)
+
+
+class PreservationDecideForm(CaseForm):
+    measure = _text(_("处理决定（解除、送检、依法查封扣押或没收等）"), rows=2)
+
+
+class DeferForm(CaseForm):
+    deferred_to = forms.DateField(label=_("批准延期（分期）缴清至"), widget=DATE)
+    reason = _text(_("当事人申请和批准理由（分期的，写明各期金额和日期）"), rows=2)
+
+
+class RepairApplyForm(CaseForm):
+    text = _text(_("履行处罚决定、消除危害后果和不良影响的情况"), rows=4, max_length=2000)
+
+
+class RepairDecideForm(CaseForm):
+    approve = forms.TypedChoiceField(
+        label=_("审核结论"), choices=[("1", _("同意，停止公示")), ("0", _("不同意"))], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    reason = _text(_("理由"), rows=2)
+
+
 FORMS: dict[str, type[CaseForm]] = {
     "propose_filing": ProposeFilingForm,
     "approve_filing": NoteForm,
@@ -172,6 +197,8 @@ FORMS: dict[str, type[CaseForm]] = {
     "decline_filing": ReasonForm,
     "evidence": EvidenceForm,
     "extend": ReasonForm,
+    "preserve": PreserveForm,
+    "preservation_decide": PreservationDecideForm,
     "end_investigation": EndInvestigationForm,
     "review_pass": ReviewForm,
     "review_return": ReviewForm,
@@ -186,5 +213,9 @@ FORMS: dict[str, type[CaseForm]] = {
     "decide": DecideForm,
     "serve": ServiceForm,
     "pay": PayForm,
+    "defer": DeferForm,
     "close": CloseForm,
+    "withdraw": ReasonForm,
+    "repair_apply": RepairApplyForm,
+    "repair_decide": RepairDecideForm,
 }

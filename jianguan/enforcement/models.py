@@ -3,6 +3,7 @@ every step taken (the step is what a document is issued for)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -71,6 +72,12 @@ class Case(models.Model):
         "accounts.User", verbose_name=_("批准立案"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     extension_days = models.PositiveSmallIntegerField(_("已批准延长（日）"), default=0)
+    # 先行登记保存 (行政处罚法 第五十六条): approved by the head; decided within 7 working days.
+    preserved_on = models.DateField(_("先行登记保存日期"), null=True, blank=True)
+    preserved_items = models.TextField(
+        _("先行登记保存的证据"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
+    preservation_decided_on = models.DateField(_("先行登记保存处理日期"), null=True, blank=True)
 
     # 调查终结: the proposal
     outcome = models.CharField(_("处理意见"), max_length=20, choices=CaseOutcome.choices, blank=True)
@@ -100,6 +107,8 @@ class Case(models.Model):
     served_on = models.DateField(_("决定书送达日期"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=12, choices=ServiceMethod.choices, blank=True)
     paid = models.DecimalField(_("已缴纳（元）"), default=Decimal(0), **MONEY)
+    # 第六十六条第二款: 暂缓或者分期缴纳 on the party's application and the department's approval.
+    fine_deferred_to = models.DateField(_("批准延期（分期）缴清至"), null=True, blank=True)
     paid_on = models.DateField(_("缴清日期"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
 
@@ -119,11 +128,18 @@ class Case(models.Model):
 
     @property
     def proposed_penalties_text(self) -> str:
-        return "、".join(str(PenaltyType(p).label) for p in self.proposed_penalties)
+        return penalty_summary(self.proposed_penalties, self.proposed_fine)
 
     @property
     def penalties_text(self) -> str:
-        return "、".join(str(PenaltyType(p).label) for p in self.penalties)
+        return penalty_summary(self.penalties, self.fine)
+
+
+def penalty_summary(types: list[str], fine: Decimal | None) -> str:
+    """责令停止举办、罚款 96,000.00 元: the penalties in the order of 53号令 第五条, the fine with its amount."""
+    return "、".join(
+        f"罚款 {fine:,.2f} 元" if p == PenaltyType.FINE and fine else str(PenaltyType(p).label) for p in types
+    )
 
 
 class CaseOfficer(models.Model):
@@ -223,3 +239,45 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.submitted_at:%Y-%m-%d}"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def shown_on(self, day: date) -> PublicationQuerySet:
+        """Shown to the public on `day`: published, within its display period, neither withdrawn nor repaired."""
+        return self.filter(
+            published_on__lte=day, display_until__gte=day, withdrawn_on__isnull=True, repaired_on__isnull=True
+        )
+
+
+class Publication(models.Model):
+    """行政处罚信息公示: a decision's public summary (the document's number, the party, the violation, the penalty,
+    the department and the date; 市场监督管理行政处罚信息公示规定 第四条 as the model), shown on the portal from
+    the day the decision is served until its display period ends, it is withdrawn (the decision changed or revoked)
+    or credit repair ends it early. Public fields only: nothing else of the case is published."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="publication")
+    number = models.CharField(_("决定书文号"), max_length=60)
+    party_name = models.CharField(_("当事人"), max_length=120)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    violation = models.CharField(_("违法行为类型"), max_length=200)
+    penalty = models.CharField(_("处罚内容"), max_length=200)
+    authority = models.CharField(_("作出决定的机关"), max_length=60)
+    decided_on = models.DateField(_("决定日期"))
+    published_on = models.DateField(_("公示日期"))
+    display_until = models.DateField(_("公示截止日期"))
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回理由"), max_length=200, blank=True, validators=[validate_plain_text])
+    repair_requested_on = models.DateField(_("申请信用修复日期"), null=True, blank=True)
+    repair_request = models.TextField(_("信用修复申请"), max_length=2000, blank=True, validators=[validate_plain_text])
+    repaired_on = models.DateField(_("信用修复日期"), null=True, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("行政处罚信息公示")
+        verbose_name_plural = _("行政处罚信息公示")
+        indexes = [models.Index(fields=["display_until", "published_on"], name="publication_window")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -44,6 +44,15 @@ def clock_counts(user: Any, today: date) -> dict[str, int]:
     return counts
 
 
+def status_counts(user: Any) -> dict[str, int]:
+    """How many of the user's cases are at each stage (one query): the queues of the list page (待法制审核 for the
+    legal reviewer, 立案待审批 and 待决定 for the head)."""
+    from django.db.models import Count
+
+    rows = cases_for(user).order_by().values("status").annotate(n=Count("pk"))
+    return {r["status"]: r["n"] for r in rows}
+
+
 def case_documents(user: Any, steps: list[CaseStep]) -> list[Document]:
     """The case's documents the user may open, in the order they were issued."""
     return list(

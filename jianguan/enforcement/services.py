@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.audit.services import audit_record, jsonable
+from jianguan.complaints.services import complaint_case_filed
 from jianguan.documents.choices import DocumentKind
 from jianguan.documents.content import chinese_date
 from jianguan.documents.services import document_issue
@@ -31,13 +32,15 @@ from jianguan.enforcement.choices import (
     CaseStatus,
     PenaltyType,
 )
-from jianguan.enforcement.models import Case, CaseOfficer, CaseStep, Evidence, Statement
+from jianguan.enforcement.models import Case, CaseOfficer, CaseStep, Evidence, Publication, Statement
 from jianguan.enforcement.provisions import PROVISIONS
 from jianguan.enforcement.workflow import Conflict
 from jianguan.inspections.selectors import certified_officers
 from jianguan.ledger.choices import ReferralStatus
 from jianguan.lib.validators import validate_plain_text
 from jianguan.lib.workdays import UnknownCalendarYear
+from jianguan.registry.choices import OperatingStatus
+from jianguan.registry.services import SANCTION_RANK, status_by_decision
 
 # ---------------------------------------------------------------------------------------------------- the frame
 
@@ -161,6 +164,32 @@ def case_from_referral(*, referral: Any) -> Case:
     )  # fmt: skip
 
 
+@transaction.atomic
+def case_from_complaint(*, actor: Any, complaint: Any, clue: str = "") -> Case:
+    """A 投诉举报 found true opens a case in one step, under the department it was assigned to, its receipt day the
+    clue's day: an officer of that department who may handle it (or the lead coordinator) registers it."""
+    from jianguan.complaints.choices import ComplaintResult, ComplaintStatus
+    from jianguan.complaints.selectors import may_handle
+
+    if not may_handle(actor, complaint) or not complaint.assigned_department_id:
+        raise PermissionDenied(_("只有承办部门的执法人员或牵头协调人员可以将投诉举报转为案件线索。"))
+    if not complaint.institution_id:
+        raise ValidationError(_("举报对象尚未对应机构库中的机构：请先登记该场所。"))
+    untrue = complaint.status == ComplaintStatus.CLOSED and complaint.result == ComplaintResult.UNSUBSTANTIATED
+    if complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.REJECTED) or untrue:
+        raise ValidationError(_("只有受理后经核实的投诉举报可以转为案件线索。"))
+    if Case.objects.filter(complaint=complaint).exists():
+        raise ValidationError(_("该投诉举报已登记为案件线索。"))
+    text = (clue or "").strip() or _("%(kind)s %(number)s：%(content)s") % {
+        "kind": complaint.get_kind_display(), "number": complaint.number, "content": complaint.content,
+    }  # fmt: skip
+    return _new_case(
+        actor, department=complaint.assigned_department, institution=complaint.institution,
+        source=CaseSource.COMPLAINT, clue=text[:2000], clue_on=timezone.localtime(complaint.received_at).date(),
+        complaint=complaint,
+    )  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------------- 立案
 
 
@@ -223,7 +252,8 @@ def case_approve_filing(*, actor: Any, case: Case, note: str = "", version: int 
         if case.referral_id:
             case.referral.status = ReferralStatus.FILED
             case.referral.save(update_fields=["status"])
-        return None, {"filed_on": today, "late": late}
+        told = complaint_case_filed(complaint=case.complaint, day=today) if case.complaint_id else False
+        return None, {"filed_on": today, "late": late, "reporter_told": told}
 
     note = _text(note, "note", required=False)
     return _act(actor, case, CaseAction.APPROVE_FILING, version, change, note=note,
@@ -278,6 +308,44 @@ def case_add_evidence(
 
     _act(actor, case, CaseAction.EVIDENCE, version, change)
     return created[0]
+
+
+@transaction.atomic
+def case_preserve(*, actor: Any, case: Case, items: str, version: int | None = None) -> Case:
+    """先行登记保存 approved by the head where evidence may be lost (行政处罚法 第五十六条): what is kept, and the
+    notice to the party; a decision on it falls due in 7 working days (else, on the SAMR model, it lapses)."""
+    from jianguan.enforcement import documents
+
+    items = _text(items, "items", limit=2000)
+
+    def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
+        if case.preserved_on and not case.preservation_decided_on:
+            raise Conflict(_("已有先行登记保存尚未作出处理决定。"))
+        case.preserved_on, case.preserved_items, case.preservation_decided_on = today, items, None
+        return None, {"preserved_on": today, "due": clocks.preservation_due(today)}
+
+    return _act(actor, case, CaseAction.PRESERVE, version, change, note=items, for_party=True,
+                document=(DocumentKind.PRESERVATION_NOTICE, documents.preservation_notice))[0]  # fmt: skip
+
+
+@transaction.atomic
+def case_preservation_decide(*, actor: Any, case: Case, measure: str, version: int | None = None) -> Case:
+    """The decision on preserved evidence (release, testing, seizure by law …), within its 7 working days."""
+    from jianguan.enforcement import documents
+
+    measure = _text(measure, "measure")
+
+    def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
+        if not case.preserved_on or case.preservation_decided_on:
+            raise Conflict(_("没有待处理的先行登记保存。"))
+        due = clocks.preservation_due(case.preserved_on)
+        if today > due:
+            raise Conflict(_("先行登记保存已于 %(due)s 逾期，视为自动解除。") % {"due": chinese_date(due)})
+        case.preservation_decided_on = today
+        return None, {"decided_on": today}
+
+    return _act(actor, case, CaseAction.PRESERVATION_DECIDE, version, change, note=measure, for_party=True,
+                document=(DocumentKind.PRESERVATION_DECISION, documents.preservation_decision))[0]  # fmt: skip
 
 
 @transaction.atomic
@@ -584,17 +652,112 @@ def case_serve(*, actor: Any, case: Case, served_on: date, method: str, version:
             raise ValidationError({"served_on": _("送达日期不能早于决定日期。")})
         case.service_method = method
         late = case.served_on > clocks.service_due(case.decided_on)
-        return None, {"served_on": case.served_on, "method": method, "late": late}
+        _decision_status(actor, case)
+        published = _publish(case, today)
+        return None, {"served_on": case.served_on, "method": method, "late": late, "published": published}
 
     return _act(actor, case, CaseAction.SERVE, version, change, for_party=True,
                 document=(DocumentKind.SERVICE_RECEIPT, documents.service_receipt))[0]  # fmt: skip
+
+
+# The operating status a served decision puts the institution under (the heaviest it orders).
+DECISION_STATUS = {
+    PenaltyType.STOP_ENROLLING: OperatingStatus.STOP_ENROLLING,
+    PenaltyType.SUSPEND: OperatingStatus.SUSPENDED,
+    PenaltyType.REVOKE: OperatingStatus.LICENCE_REVOKED,
+    PenaltyType.STOP_RUNNING: OperatingStatus.BANNED,
+}
+
+
+def decision_document(case: Case) -> Any:
+    """The case's 决定书 (行政处罚决定书 or 不予行政处罚决定书), or None before the decision."""
+    from jianguan.documents.models import Document
+
+    steps = [str(pk) for pk in case.steps.filter(action=CaseAction.DECIDE).values_list("pk", flat=True)]
+    return Document.objects.filter(source_type="enforcement.casestep", source_id__in=steps).first()
+
+
+def _decision_status(actor: Any, case: Case) -> None:
+    """A decision takes effect when served: the sanction it orders becomes the institution's operating status, with
+    the decision's number and date as its basis."""
+    stops = [DECISION_STATUS[p] for p in case.penalties if p in DECISION_STATUS]
+    if not stops:
+        return
+    document = decision_document(case)
+    status_by_decision(
+        actor=actor, institution=case.institution, to_status=max(stops, key=lambda s: SANCTION_RANK[s]),
+        document=document, reason=f"{document.title}：{case.penalties_text}", effective_date=case.served_on,
+    )  # fmt: skip
+
+
+def _publish(case: Case, today: date) -> bool:
+    """行政处罚信息公示 from the day the decision takes effect: its public summary only. Decisions imposing no penalty,
+    or only a warning, are not published (信息公示规定 第二条第二款 as the model)."""
+    if case.outcome != CaseOutcome.PENALTY or set(case.penalties) <= {PenaltyType.WARNING}:
+        return False
+    document = decision_document(case)
+    provision = PROVISIONS[case.provision]
+    Publication.objects.create(
+        case=case, number=document.number, party_name=case.party_name,
+        credit_code=case.institution.credit_code or "", violation=provision.violation[:200],
+        penalty=case.penalties_text[:200], authority=case.department.name, decided_on=case.decided_on,
+        published_on=today, display_until=clocks.display_until(today, case.penalties, case.fine),
+    )  # fmt: skip
+    return True
+
+
+@transaction.atomic
+def case_withdraw(*, actor: Any, case: Case, reason: str, version: int | None = None) -> Case:
+    """The decision was changed, revoked or found unlawful (复议, 诉讼, or the department itself): its publication is
+    withdrawn at once, with the reason (行政处罚法 第四十八条第二款: within three working days)."""
+    reason = _text(reason, "reason", limit=200)
+
+    def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
+        publication = Publication.objects.select_for_update().get(case=case)
+        publication.withdrawn_on, publication.withdraw_reason = today, reason
+        publication.save()
+        return None, {"withdrawn_on": today}
+
+    return _act(actor, case, CaseAction.WITHDRAW, version, change, note=reason, for_party=True)[0]
+
+
+@transaction.atomic
+def case_repair_apply(*, actor: Any, case: Case, text: str, version: int | None = None) -> Case:
+    """信用修复: the party applies to end the display early, saying how it carried out the decision and removed the
+    harm (信息公示规定 第十四条 as the model; the state machine checks the conditions)."""
+    text = _text(text, "text", limit=2000)
+
+    def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
+        publication = Publication.objects.select_for_update().get(case=case)
+        publication.repair_requested_on, publication.repair_request = today, text
+        publication.save()
+        return None, {"requested_on": today}
+
+    return _act(actor, case, CaseAction.REPAIR_APPLY, version, change, note=text, for_party=True)[0]
+
+
+@transaction.atomic
+def case_repair_decide(*, actor: Any, case: Case, approve: bool, reason: str, version: int | None = None) -> Case:
+    """The head approves the repair (the display ends today) or refuses it with the reason."""
+    reason = _text(reason, "reason")
+
+    def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
+        publication = Publication.objects.select_for_update().get(case=case)
+        if approve:
+            publication.repaired_on = today
+        else:
+            publication.repair_requested_on, publication.repair_request = None, ""
+        publication.save()
+        return None, {"approved": bool(approve)}
+
+    return _act(actor, case, CaseAction.REPAIR_DECIDE, version, change, note=reason, for_party=True)[0]
 
 
 def amount_owed(case: Case, on: date) -> tuple[Decimal, Decimal]:
     """(the fine, the 加处罚款 accrued by `on`)."""
     if not case.fine or case.served_on is None:
         return Decimal(0), Decimal(0)
-    return case.fine, clocks.surcharge(case.fine, clocks.fine_due(case.served_on), on)
+    return case.fine, clocks.surcharge(case.fine, clocks.case_fine_due(case), on)
 
 
 @transaction.atomic
@@ -615,6 +778,23 @@ def case_pay(*, actor: Any, case: Case, amount: Decimal, paid_on: date, version:
         return None, {"amount": amount, "paid": case.paid, "surcharge": extra, "paid_on": case.paid_on}
 
     return _act(actor, case, CaseAction.PAY, version, change)[0]
+
+
+@transaction.atomic
+def case_defer(*, actor: Any, case: Case, deferred_to: date, reason: str, version: int | None = None) -> Case:
+    """暂缓或者分期缴纳 approved on the party's application for real hardship (第六十六条第二款): the fine (or its last
+    instalment) is due on `deferred_to`; no surcharge runs before it."""
+    reason = _text(reason, "reason")
+
+    def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
+        if not case.fine or case.paid_on is not None:
+            raise Conflict(_("本案没有待缴纳的罚款。"))
+        if deferred_to <= clocks.case_fine_due(case):
+            raise ValidationError({"deferred_to": _("延期缴纳的日期须晚于现在的缴纳期限。")})
+        case.fine_deferred_to = deferred_to
+        return None, {"deferred_to": deferred_to}
+
+    return _act(actor, case, CaseAction.DEFER, version, change, note=reason, for_party=True)[0]
 
 
 @transaction.atomic
@@ -640,6 +820,8 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     CaseAction.DECLINE_FILING: case_decline_filing,
     CaseAction.EVIDENCE: case_add_evidence,
     CaseAction.EXTEND: case_extend,
+    CaseAction.PRESERVE: case_preserve,
+    CaseAction.PRESERVATION_DECIDE: case_preservation_decide,
     CaseAction.END_INVESTIGATION: case_end_investigation,
     CaseAction.REVIEW_PASS: partial(case_review, passed=True),
     CaseAction.REVIEW_RETURN: partial(case_review, passed=False),
@@ -654,5 +836,9 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     CaseAction.DECIDE: case_decide,
     CaseAction.SERVE: case_serve,
     CaseAction.PAY: case_pay,
+    CaseAction.DEFER: case_defer,
     CaseAction.CLOSE: case_close,
+    CaseAction.WITHDRAW: case_withdraw,
+    CaseAction.REPAIR_APPLY: case_repair_apply,
+    CaseAction.REPAIR_DECIDE: case_repair_decide,
 }

@@ -47,7 +47,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, cases, 30)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": selectors.case_rows(page, today), "query": query.urlencode()}
+    counts = selectors.status_counts(request.user)
+    queues = [(code, label, counts[code]) for code, label in CaseStatus.choices if counts.get(code)]
+    context = {
+        "form": form, "page": page, "rows": selectors.case_rows(page, today), "query": query.urlencode(),
+        "queues": queues, "current": request.GET.get("status", ""),
+    }  # fmt: skip
     return render(request, "enforcement/case_list.html", context)
 
 
@@ -76,6 +81,23 @@ def case_new(request: HttpRequest, institution: int) -> HttpResponse:
     return render(
         request, "enforcement/case_new.html", {"form": form, "party": party}, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def case_from_complaint(request: HttpRequest, complaint: int) -> HttpResponse:
+    """A complaint found true, registered as a case's clue in one step (from the complaint's page)."""
+    from jianguan.complaints.models import Complaint
+
+    require(request.user, "cases.open")
+    found = get_visible_or_404(Complaint.objects.select_related("institution"), request.user, pk=complaint)
+    try:
+        case = services.case_from_complaint(actor=request.user, complaint=found)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("complaints:complaint_detail", pk=found.pk)
+    messages.success(request, _("已登记为案件线索，待立案。"))
+    return redirect("enforcement:case_detail", pk=case.pk)
 
 
 def _case(request: HttpRequest, pk: int) -> Case:

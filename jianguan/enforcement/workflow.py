@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy
 from jianguan.accounts.choices import Role
 from jianguan.documents.content import chinese_date
 from jianguan.enforcement import clocks
-from jianguan.enforcement.choices import DECISION_CLOCK_STATUSES, CaseAction, CaseOutcome, CaseStatus
+from jianguan.enforcement.choices import (
+    DECISION_CLOCK_STATUSES,
+    NO_REPAIR_PENALTIES,
+    CaseAction,
+    CaseOutcome,
+    CaseStatus,
+)
 from jianguan.lib.workdays import UnknownCalendarYear
 
 OFFICER = "officer"  # an officer of the case's department
@@ -48,6 +54,8 @@ TRANSITIONS: dict[str, Transition] = {
     CaseAction.DECLINE_FILING: Transition((S.CLUE, S.FILING_PENDING), S.NOT_FILED, HEAD),
     CaseAction.EVIDENCE: Transition((S.INVESTIGATING,), None, INVESTIGATOR),
     CaseAction.EXTEND: Transition(DECISION_CLOCK_STATUSES, None, HEAD),
+    CaseAction.PRESERVE: Transition((S.INVESTIGATING,), None, HEAD),
+    CaseAction.PRESERVATION_DECIDE: Transition(DECISION_CLOCK_STATUSES, None, INVESTIGATOR),
     # → 待法制审核, 待集体讨论, 待告知 or (no penalty) 待决定: the service chooses.
     CaseAction.END_INVESTIGATION: Transition((S.INVESTIGATING,), None, INVESTIGATOR),
     CaseAction.REVIEW_PASS: Transition((S.LEGAL_REVIEW,), None, REVIEWER),  # → 待集体讨论 or 待告知
@@ -63,7 +71,12 @@ TRANSITIONS: dict[str, Transition] = {
     CaseAction.DECIDE: Transition((S.NOTIFIED, S.DECISION_PENDING), S.DECIDED, HEAD),
     CaseAction.SERVE: Transition((S.DECIDED,), S.SERVED, INVESTIGATOR),
     CaseAction.PAY: Transition((S.SERVED,), None, INVESTIGATOR),
+    CaseAction.DEFER: Transition((S.SERVED,), None, HEAD),
     CaseAction.CLOSE: Transition((S.SERVED,), S.CLOSED, HEAD),
+    # The publication of an effective decision: withdrawn by the head, credit repair applied for and decided.
+    CaseAction.WITHDRAW: Transition((S.SERVED, S.CLOSED), None, HEAD),
+    CaseAction.REPAIR_APPLY: Transition((S.SERVED, S.CLOSED), None, PARTY),
+    CaseAction.REPAIR_DECIDE: Transition((S.SERVED, S.CLOSED), None, HEAD),
 }
 
 WHO_LABELS = {
@@ -135,9 +148,42 @@ def check(user: Any, case: Any, action: str, today: date) -> Transition:
     unreviewed = case.legal_review_required and not case.legal_review_passed
     if action == CaseAction.DECIDE and case.outcome == CaseOutcome.PENALTY and unreviewed:
         raise Conflict(_("本案须经法制审核，未经审核或审核未通过的不得作出决定（行政处罚法第五十八条）。"))
+    if action == CaseAction.PRESERVATION_DECIDE and (not case.preserved_on or case.preservation_decided_on):
+        raise Conflict(_("没有待处理的先行登记保存。"))
+    if action == CaseAction.DEFER and (not case.fine or case.paid_on is not None):
+        raise Conflict(_("本案没有待缴纳的罚款。"))
     if action == CaseAction.CLOSE and case.fine and case.paid_on is None:
         raise Conflict(_("罚款尚未缴清，不能结案。"))
+    if action in PUBLICATION_ACTIONS:
+        _check_publication(case, action, today)
     return transition
+
+
+PUBLICATION_ACTIONS = (CaseAction.WITHDRAW, CaseAction.REPAIR_APPLY, CaseAction.REPAIR_DECIDE)
+
+
+def _check_publication(case: Any, action: str, today: date) -> None:
+    from django.conf import settings
+
+    publication = getattr(case, "publication", None)
+    if publication is None or publication.withdrawn_on or publication.repaired_on or publication.display_until < today:
+        raise Conflict(_("本案的处罚决定没有正在公示的信息。"))
+    if action == CaseAction.REPAIR_DECIDE and not publication.repair_requested_on:
+        raise Conflict(_("当事人尚未申请信用修复。"))
+    if action != CaseAction.REPAIR_APPLY:
+        return
+    if publication.repair_requested_on:
+        raise Conflict(_("信用修复申请正在审核。"))
+    if set(case.penalties) & NO_REPAIR_PENALTIES:
+        raise Conflict(_("责令停产停业、责令停止举办、吊销许可证件、限制从业的处罚信息不适用信用修复。"))
+    if case.fine and case.paid_on is None:
+        raise Conflict(_("须先履行处罚决定（缴清罚款）才能申请信用修复。"))
+    shown_since = (today - publication.published_on).days
+    if shown_since < settings.JIANGUAN_CREDIT_REPAIR_MIN_DAYS:
+        raise Conflict(
+            _("公示满 %(days)s 日后才能申请信用修复（已公示 %(shown)s 日）。")
+            % {"days": settings.JIANGUAN_CREDIT_REPAIR_MIN_DAYS, "shown": shown_since}
+        )
 
 
 def available(user: Any, case: Any, today: date) -> list[str]:

@@ -55,6 +55,7 @@ from jianguan.org.models import Department, Region
 from jianguan.org.selectors import Competence
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
+from jianguan.registry.services import SANCTION_RANK, status_by_decision
 
 MIN_TEAM = 2  # 行政处罚法 第42条: at least two officers with enforcement certificates
 # Institutions no longer operating are left out of a campaign's generated target list.
@@ -981,10 +982,33 @@ def rectification_notice_issue(
             sender=Inspection, inspection=inspection, findings=order.findings, issued_at=issued_at, actor=actor,
             number=document.number,
         )  # fmt: skip
+        _stop_status(actor, inspection, order, document, issued_on)
         documents.append(document)
     if not documents and waiting:
         raise ValidationError(waiting_message(waiting))
     return documents
+
+
+# The operating status a 责令停止 order puts the institution under, from its effective day.
+STOP_STATUS = {
+    Remedy.STOP_ENROLLING: OperatingStatus.STOP_ENROLLING,
+    Remedy.STOP_ACTIVITY: OperatingStatus.SUSPENDED,
+    Remedy.STOP_RUNNING: OperatingStatus.BANNED,
+}
+
+
+def _stop_status(actor: Any, inspection: Inspection, order: Any, document: Any, issued_on: date) -> None:
+    """A 责令停止 order changes the institution's operating status itself, with the order as its basis (the heaviest
+    stop it orders; never lighter than a sanction already in force)."""
+    stops = [STOP_STATUS[f.remedy] for f in order.findings if f.remedy in STOP_STATUS]
+    if not stops:
+        return
+    target = max(stops, key=lambda s: SANCTION_RANK[s])
+    reasons = "；".join(f.description for f in order.findings if f.remedy in STOP_STATUS)
+    status_by_decision(
+        actor=actor, institution=inspection.institution, to_status=target, document=document,
+        reason=f"{document.title}：{reasons}", effective_date=issued_on,
+    )  # fmt: skip
 
 
 def waiting_message(waiting: list[Order]) -> str:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from jianguan.enforcement.api import PublicPenaltyOut
 from jianguan.lib.api import responses
 from jianguan.lib.ratelimit import api_within_limit
 from jianguan.portal import selectors
@@ -59,8 +60,10 @@ class PublicDetail(PublicItem):
     legal_representative: str
     status_since: date | None
     status_reason: str
+    status_basis: str  # the decision behind a sanction: its issuer, number and date
     licences: list[PublicLicenceOut]
     inspections: list[PublicInspectionOut]
+    penalties: list[PublicPenaltyOut]  # 行政处罚信息公示 in its display period
 
 
 def _item(row: selectors.PublicRow) -> dict:
@@ -99,6 +102,8 @@ def public_detail(request: HttpRequest, institution_id: int) -> dict:
         "legal_representative": p.legal_representative,
         "status_since": p.status_since,
         "status_reason": p.status_reason,
+        "status_basis": p.status_basis,
         "licences": [{"kind": k, "number": n, "valid_until": u, "state": s} for k, n, u, s in p.licences],
         "inspections": [i.__dict__ for i in p.inspections],
+        "penalties": selectors.penalties(inst, timezone.localdate()),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -133,6 +134,7 @@ class Profile:
     licences: list[tuple[str, str, date | None, str]]
     status_since: date | None = None
     status_reason: str = ""
+    status_basis: str = ""  # the decision: 测试区教育局 测教罚决〔2026〕1号（2026-11-02）
     inspections: list[InspectionSummary] = field(default_factory=list)
     marks: list = field(default_factory=list)
 
@@ -167,6 +169,7 @@ def profile(institution: Institution, today: date) -> Profile:
     )
     if change is not None and institution.status != OperatingStatus.NORMAL:
         result.status_since, result.status_reason = change.effective_date, change.reason
+        result.status_basis = change.basis
     since = today - timedelta(days=3 * 365)
     inspections = (
         Inspection.objects.filter(institution=institution, status="completed", completed_at__date__gte=since)
@@ -196,3 +199,10 @@ def profile(institution: Institution, today: date) -> Profile:
 
 def counts_by_status() -> dict[str, int]:
     return dict(Institution.objects.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+def penalties(institution: Institution, today: date) -> list[Any]:
+    """The institution's decisions in their display period (行政处罚信息公示): public summaries only."""
+    from jianguan.enforcement.models import Publication
+
+    return list(Publication.objects.shown_on(today).filter(case__institution=institution))

@@ -5,22 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jianguan.accounts.permissions import require
+from jianguan.accounts.choices import Role
+from jianguan.accounts.permissions import allowed, require
 from jianguan.articles.selectors import latest_published
 from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.params import choice_param, id_param, text_param
 from jianguan.lib.ratelimit import retry_after
 from jianguan.org.selectors import streets
 from jianguan.portal import plate, selectors, services
-from jianguan.portal.forms import MarkForm
+from jianguan.portal.forms import AnswerForm, MarkForm, ObjectionForm
 from jianguan.portal.models import PublicMark
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
@@ -84,7 +85,9 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := too_many(request)) is not None:
         return refused
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=pk)
-    return render(request, "portal/institution.html", {"p": selectors.profile(inst, timezone.localdate())})
+    today = timezone.localdate()
+    context = {"p": selectors.profile(inst, today), "penalties": selectors.penalties(inst, today)}
+    return render(request, "portal/institution.html", context)
 
 
 def institution_qr(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,10 +121,45 @@ def mark_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已列入名单，公众查询页面即时显示。"))
+            messages.success(request, _("已保存。放心机构即时公示；黑名单须告知机构，异议期满并答复异议后确认列入。"))
             return redirect("portal:mark_list")
     marks = PublicMark.objects.select_related("institution", "created_by", "withdrawn_by")
     return render(request, "portal/mark_list.html", {"form": form, "page": paginate(request, marks, 50)})
+
+
+@login_required
+def mark_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One mark: staff who manage the lists, and the institution itself (its notice of a proposed blacklisting, its
+    objection and the answer)."""
+    mark = get_object_or_404(PublicMark.objects.select_related("institution"), pk=pk)
+    staff = allowed(request.user, "portal.lists")
+    party = request.user.role == Role.INSTITUTION and request.user.institution_id == mark.institution_id
+    if not staff and not party:
+        raise Http404
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms_ = {
+        "object": ObjectionForm(request.POST if action == "object" else None, prefix="object"),
+        "answer": AnswerForm(request.POST if action == "answer" else None, prefix="answer"),
+    }
+    if action:
+        calls = {
+            "object": (party, lambda data: services.mark_object(actor=request.user, mark=mark, **data)),
+            "answer": (staff, lambda data: services.mark_answer(actor=request.user, mark=mark, **data)),
+            "confirm": (staff, lambda data: services.mark_confirm(actor=request.user, mark=mark)),
+        }
+        if action not in calls or not calls[action][0]:
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+        form = forms_.get(action)
+        if form is None or form.is_valid():
+            try:
+                calls[action][1](form.cleaned_data if form is not None else {})
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, _("已保存。"))
+            return redirect("portal:mark_detail", pk=mark.pk)
+    context = {"mark": mark, "staff": staff, "party": party, "forms": forms_, "today": timezone.localdate()}
+    return render(request, "portal/mark_detail.html", context, status=400 if action else 200)
 
 
 @login_required

@@ -47,6 +47,12 @@ class LicenceStatus(models.TextChoices):
 
 
 # Statuses an institution can be moved to by a status change (未登记 is only where unregistered sites start).
+# Sanctions: an institution enters these only by an effective decision — a penalty decision or order of this platform
+# (its document), or another authority's or a court's decision entered with its number and date.
+DECISION_STATUSES = frozenset(
+    {OperatingStatus.STOP_ENROLLING, OperatingStatus.SUSPENDED, OperatingStatus.LICENCE_REVOKED, OperatingStatus.BANNED}
+)
+
 STATUS_CHANGE_TARGETS = [
     OperatingStatus.NORMAL,
     OperatingStatus.STOP_ENROLLING,

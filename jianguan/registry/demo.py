@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from jianguan.lib.story import Story, moment
 from jianguan.org.models import Region
 from jianguan.registry import demo_data
 from jianguan.registry import services as registry_services
@@ -103,23 +102,3 @@ def _load_registry(*, admin: Any, regions: dict[str, Region], today: date) -> in
                 )
             created += 1
     return created
-
-
-def status_orders_story(*, actor: Any, today: date) -> Story:
-    """The status orders of `demo_data` (停止招生 after the campaign's findings), each on its effective day."""
-    shift = today - demo_data.REFERENCE_DATE
-    for key, to_status, reason, effective in demo_data.STATUS_ORDERS:
-        row = next(r for r in demo_data.INSTITUTIONS if r["key"] == key)
-        lookup = {"credit_code": row["credit_code"]} if row["credit_code"] else {"name": row["name"]}
-        day = (effective if isinstance(effective, date) else date.fromisoformat(effective)) + shift
-        if Institution.objects.get(**lookup).status == to_status:
-            continue
-        yield moment(day, 9, 30)
-        registry_services.institution_status_change(
-            actor=actor,
-            institution=Institution.objects.get(**lookup),
-            to_status=to_status,
-            reason=reason,
-            effective_date=day,
-        )
-    return 0

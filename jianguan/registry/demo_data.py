@@ -77,31 +77,6 @@ CAMPAIGN_FIRE_EXIT_BLOCKED = "by-xiangyang"
 CAMPAIGN_CLEAN = ["cd-boxue", "wc-weilai", "cx-linli", "bs-chunmiao"]
 CAMPAIGN_SITES = [*CAMPAIGN_UNLICENSED, *CAMPAIGN_TEACHING, *CAMPAIGN_FOOD, *CAMPAIGN_FIRE, *CAMPAIGN_CLEAN]
 
-# "已有3家违规办学机构停止招生": (key, to_status, reason, effective_date).
-STATUS_ORDERS = [
-    (
-        "cx-xiaomifeng",
-        "stop_enrolling",
-        "联合执法检查发现该托管班未取得办学许可证，以课后托管名义组织小学语文、数学、英语学科类培训。"
-        "区教育局责令立即停止招收学员，对已收取的培训费用予以清退，限期整改。",
-        "2026-10-21",
-    ),
-    (
-        "by-haoxue",
-        "stop_enrolling",
-        "联合执法检查发现该小饭桌在午晚餐托管之外，未经许可开设数学、英语“提优班”，属变相开展学科类培训。"
-        "区教育局责令停止招收培训学员，小饭桌仅保留供餐看护服务。",
-        "2026-10-23",
-    ),
-    (
-        "wc-moxiang",
-        "stop_enrolling",
-        "联合执法检查发现该工作室未取得非学科类校外培训办学许可，面向中小学生招收书法、美术培训学员。"
-        "责令停止招生，在取得办学许可前不得开展培训活动。",
-        "2026-11-04",
-    ),
-]
-
 # Well-run institutions proposed as 放心机构 for the public portal (also said in their notes).
 WHITELIST_CANDIDATES = ["cd-boxue", "cx-linli", "nh-shuxiang", "by-weiqi"]
 

@@ -54,6 +54,13 @@ class StatusChangeForm(forms.Form):
     )
     effective_date = forms.DateField(label=_("生效日期"), widget=HtmlDateInput())
     reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    basis_authority = forms.CharField(
+        label=_("作出决定的机关"), max_length=60, required=False,
+        help_text=_("停止招生、停业整顿、吊销、取缔须依据已生效的决定（本平台的处罚决定会自动变更状态；"
+                    "此处登记其他机关或人民法院的决定）。"),
+    )  # fmt: skip
+    basis_number = forms.CharField(label=_("决定文号"), max_length=60, required=False)
+    basis_date = forms.DateField(label=_("决定日期"), widget=HtmlDateInput(), required=False)
 
 
 class LicenceForm(forms.ModelForm):

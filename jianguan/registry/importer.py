@@ -37,7 +37,7 @@ from jianguan.lib.excel import (
 from jianguan.lib.textnorm import clean_text, normalize_name, parse_decimal, parse_int
 from jianguan.org.selectors import streets
 from jianguan.registry import services
-from jianguan.registry.choices import InstitutionKind, InstitutionSubKind, OperatingStatus
+from jianguan.registry.choices import DECISION_STATUSES, InstitutionKind, InstitutionSubKind, OperatingStatus
 from jianguan.registry.models import Institution, pinyin_initials
 
 # field → header in the template; aliases below accept the variants streets actually use.
@@ -460,7 +460,14 @@ def _write(
             if isinstance(result, Exception):
                 raise result
             report.imported += 1
-            if status and status != result.status:
+            if status and status != result.status and status in DECISION_STATUSES:
+                report.notes.append(
+                    RowError(
+                        excel_row, labels.get("status", ""), clean_text(cells.get("status")),
+                        "经营状态未按表格登记：停止招生、停业整顿、吊销、取缔须依据已生效的决定，请在机构页面登记决定文号",
+                    )
+                )  # fmt: skip
+            elif status and status != result.status:
                 services.institution_status_change(
                     actor=actor, institution=result, to_status=status, reason="批量导入时登记的经营状态"
                 )

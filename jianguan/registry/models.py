@@ -150,6 +150,15 @@ class InstitutionStatusChange(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, choices=OperatingStatus.choices)
     reason = models.TextField(_("原因"), validators=[validate_plain_text])
     effective_date = models.DateField(_("生效日期"))
+    # The decision it rests on (required for the sanctions of DECISION_STATUSES): a document of this platform, or
+    # another authority's or a court's decision entered with its issuer, number and date.
+    basis_document = models.ForeignKey(
+        "documents.Document", verbose_name=_("决定文书"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    basis_authority = models.CharField(_("作出决定的机关"), max_length=60, blank=True, validators=[validate_plain_text])
+    basis_number = models.CharField(_("决定文号"), max_length=60, blank=True, validators=[validate_plain_text])
+    basis_date = models.DateField(_("决定日期"), null=True, blank=True)
     actor = models.ForeignKey(
         "accounts.User", verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -162,6 +171,14 @@ class InstitutionStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def basis(self) -> str:
+        """依据: 测试区教育局 测教罚决〔2026〕1号（2026-11-02）, or empty."""
+        if not self.basis_number:
+            return ""
+        day = f"（{self.basis_date:%Y-%m-%d}）" if self.basis_date else ""
+        return f"{self.basis_authority} {self.basis_number}{day}".strip()
 
 
 class LicenceQuerySet(ScopedQuerySet):

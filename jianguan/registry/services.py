@@ -24,7 +24,7 @@ from jianguan.lib.images import read_photo_or_pdf
 from jianguan.lib.sequences import chunks
 from jianguan.lib.textnorm import normalize_name
 from jianguan.org.selectors import streets
-from jianguan.registry.choices import STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
+from jianguan.registry.choices import DECISION_STATUSES, STATUS_CHANGE_TARGETS, InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution, InstitutionStatusChange, Licence, LicenceRequirement
 from jianguan.registry.selectors import licence_cover, licence_requirements, same_name_in_street
 from jianguan.registry.signals import institution_moved, institutions_bulk_changed
@@ -284,11 +284,51 @@ def institution_update(
 
 @transaction.atomic
 def institution_status_change(
-    *, actor: Any, institution: Institution, to_status: str, reason: str, effective_date: date | None = None
-) -> InstitutionStatusChange:
-    """Order or record a change of operating status (停止招生, 停业整顿, 取缔, 注销 …); a reason is required."""
+    *, actor: Any, institution: Institution, to_status: str, reason: str, effective_date: date | None = None,
+    basis_authority: str = "", basis_number: str = "", basis_date: date | None = None,
+) -> InstitutionStatusChange:  # fmt: skip
+    """Record a change of operating status with its reason. A sanction (停止招生, 停业整顿, 吊销, 取缔) is entered here
+    only as another authority's or a court's effective decision, with its issuer, number and date; this platform's own
+    decisions change the status themselves (`status_by_decision`)."""
     require(actor, "institutions.status")
     _require_institution_in_scope(actor, institution)
+    basis = {
+        "basis_authority": (basis_authority or "").strip(), "basis_number": (basis_number or "").strip(),
+        "basis_date": basis_date,
+    }  # fmt: skip
+    if to_status in DECISION_STATUSES and not all(basis.values()):
+        raise ValidationError(
+            {"basis_number": _("“%(status)s”须依据已生效的决定：请填写作出决定的机关、决定文号和决定日期。")
+             % {"status": OperatingStatus(to_status).label}}
+        )  # fmt: skip
+    return _status_change(actor, institution, to_status, reason, effective_date, **basis)
+
+
+# How heavy each sanction is: a decision never moves an institution to a lighter one than it is under.
+SANCTION_RANK = {
+    OperatingStatus.STOP_ENROLLING: 1, OperatingStatus.SUSPENDED: 2, OperatingStatus.LICENCE_REVOKED: 3,
+    OperatingStatus.BANNED: 4,
+}  # fmt: skip
+
+
+def status_by_decision(
+    *, actor: Any, institution: Institution, to_status: str, document: Any, reason: str, effective_date: date
+) -> InstitutionStatusChange | None:
+    """The status an effective decision of this platform orders (a penalty decision served, a 责令停止 order issued),
+    with that document as its basis; None when the institution is already under that sanction or a heavier one. Run
+    inside the issuing service's transaction, which checked its actor: the decision acts, not the person."""
+    if SANCTION_RANK.get(institution.status, 0) >= SANCTION_RANK[to_status]:
+        return None
+    return _status_change(
+        actor, institution, to_status, reason, effective_date, basis_document=document,
+        basis_authority=document.department.name, basis_number=document.number,
+        basis_date=timezone.localtime(document.issued_at).date(),
+    )  # fmt: skip
+
+
+def _status_change(
+    actor: Any, institution: Institution, to_status: str, reason: str, effective_date: date | None, **basis: Any
+) -> InstitutionStatusChange:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("变更经营状态必须填写原因。")})
@@ -304,9 +344,10 @@ def institution_status_change(
         to_status=to_status,
         reason=reason,
         effective_date=effective_date or timezone.localdate(),
-        actor=actor,
+        actor=actor if getattr(actor, "pk", None) else None,
+        **basis,
     )
-    change.full_clean()
+    change.full_clean(exclude=["basis_document"])
     change.save()
     institution.status = to_status
     institution.save(update_fields=["status", "updated_at", "pinyin_initials", "name_latin"])
@@ -315,7 +356,12 @@ def institution_status_change(
         action="institution.status_change",
         obj=institution,
         before={"status": change.from_status},
-        after={"status": to_status, "reason": reason, "effective_date": change.effective_date},
+        after={
+            "status": to_status,
+            "reason": reason,
+            "effective_date": change.effective_date,
+            "basis": change.basis,
+        },  # fmt: skip
         institution=institution,
     )
     return change

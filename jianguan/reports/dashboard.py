@@ -391,10 +391,10 @@ def case_clocks(user: Any, f: Filters) -> Section:
     return section
 
 
-CLOCK_ORDER = ["filing", "decision", "reply", "service", "fine"]
+CLOCK_ORDER = ["filing", "preservation", "decision", "reply", "service", "fine"]
 CASE_CLOCK_FIELDS = [
     "status", "clue_on", "filed_on", "extension_days", "notice_served_on", "rights_waived", "decided_on",
-    "served_on", "fine", "paid_on",
+    "served_on", "fine", "paid_on", "preserved_on", "preservation_decided_on", "fine_deferred_to",
 ]  # fmt: skip
 
 

@@ -5,6 +5,8 @@ businesses.csv   business_id, name, credit_code, kind, street, address, status, 
 inspections.csv  business_id, inspection_id, date (YYYYMMDD), type, categories, problems, rectified
 violations.csv   business_id, inspection_id, date (YYYYMMDD), code, category, description, severity, rectified,
                  rectified_date (YYYYMMDD or empty)
+penalties.csv    business_id, number, date (YYYYMMDD), violation, penalty, authority, published (YYYYMMDD),
+                 display_until (YYYYMMDD): the 行政处罚信息公示 shown on the portal that day
 
 Public fields only, as on the portal: no phones, persons, notes or officers; a violation's description is the
 checklist's standard wording (the officer's free text may name people), or the category for problems outside the
@@ -43,6 +45,9 @@ VIOLATIONS = [
     "business_id", "inspection_id", "date", "code", "category", "description", "severity", "rectified",
     "rectified_date",
 ]  # fmt: skip
+PENALTIES = [
+    "business_id", "number", "date", "violation", "penalty", "authority", "published", "display_until",
+]  # fmt: skip
 README = """校外培训机构监管开放数据（LIVES 格式）
 生成日期：{day}
 
@@ -50,6 +55,8 @@ businesses.csv   机构：business_id, name, credit_code, kind, street, address,
 inspections.csv  检查：business_id, inspection_id, date(YYYYMMDD), type, categories, problems, rectified
 violations.csv   问题：business_id, inspection_id, date(YYYYMMDD), code, category, description, severity, rectified,
                  rectified_date(YYYYMMDD)
+penalties.csv    行政处罚信息公示：business_id, number, date(YYYYMMDD), violation, penalty, authority,
+                 published(YYYYMMDD), display_until(YYYYMMDD)（当日在公示期内的决定摘要）
 
 仅含公开字段（不含电话、联系人、法定代表人、备注、执法人员、投诉人）。编码 UTF-8（带 BOM），逗号分隔。
 问题描述为检查表的标准表述；检查表以外的问题只给出类别。rectified：1 已整改（当场整改或复查销号），0 未整改。
@@ -145,6 +152,17 @@ def _violations() -> Iterator[list]:
         ]  # fmt: skip
 
 
+def _penalties(today: date) -> Iterator[list]:
+    """The decisions shown on the portal today: their public summary only (as /public/penalties/)."""
+    from jianguan.enforcement.models import Publication
+
+    for p in Publication.objects.shown_on(today).select_related("case").order_by("decided_on", "pk"):
+        yield [
+            p.case.institution_id, p.number, p.decided_on.strftime("%Y%m%d"), p.violation, p.penalty, p.authority,
+            p.published_on.strftime("%Y%m%d"), p.display_until.strftime("%Y%m%d"),
+        ]  # fmt: skip
+
+
 def write_zip(path: Path, today: date) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(day=today.isoformat()))
@@ -152,6 +170,7 @@ def write_zip(path: Path, today: date) -> None:
             ("businesses.csv", BUSINESSES, _businesses(today)),
             ("inspections.csv", INSPECTIONS, _inspections()),
             ("violations.csv", VIOLATIONS, _violations()),
+            ("penalties.csv", PENALTIES, _penalties(today)),
         ):
             with archive.open(name, "w") as member:
                 for chunk in _csv(headers, rows):

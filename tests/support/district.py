@@ -169,6 +169,13 @@ def make_district() -> District:
     return d
 
 
+# The decision a sanction entered by hand rests on (another authority's, with its issuer, number and date).
+DECISION_BASIS = {
+    "basis_authority": "测试区教育局",
+    "basis_number": "测教罚决〔2026〕9号",
+    "basis_date": date(2026, 1, 5),
+}
+
 # The reporter of the district's complaint: tests scan every page and answer for these.
 REPORTER_NAME = "投诉人王秘密"
 REPORTER_PHONE = "13700001111"

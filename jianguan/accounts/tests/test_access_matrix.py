@@ -135,6 +135,25 @@ def _alert_key() -> str:
     return object_key("complaint_unregistered", "complaints.complaint", complaint.pk, day)
 
 
+def _blacklisting(d: object) -> int:
+    """Institution a proposed for the blacklist (the first time it is asked for)."""
+    from django.utils import timezone
+
+    from jianguan.portal.models import PublicMark
+    from jianguan.portal.services import mark_add
+
+    mark = PublicMark.objects.filter(reason="矩阵测试").first() or mark_add(
+        actor=d.users["lead"],
+        institution=d.institutions["a"],
+        kind="blacklist",
+        reason="矩阵测试",  # type: ignore[attr-defined]
+        legal_basis="依据",
+        removal_conditions="条件",
+        ends_on=timezone.localdate() + timezone.timedelta(days=30),
+    )
+    return mark.pk
+
+
 def _penalty_case(d: object) -> int:
     """A case against institution a opened by the education officer, waiting for 立案 (made the first time)."""
     from jianguan.enforcement.models import Case as PenaltyCase
@@ -434,6 +453,14 @@ CASES: dict[str, Case] = {
         ok=400,
         not_found=["fire_officer", "institution"],
     ),
+    # The district's complaint (assigned to the fire department) registered as a fire case's clue in one step.
+    "enforcement:case_from_complaint": Case(
+        _u("enforcement:case_from_complaint", complaint=lambda d: d.complaints["a"].pk),
+        ["lead", "fire_officer"],
+        method="post",
+        ok=302,
+        not_found=["edu_officer"],
+    ),
     "complaints:photo": Case(
         _u("complaints:photo", pk=_complaint_photo),
         COMPLAINT_A_VIEWERS,
@@ -443,6 +470,10 @@ CASES: dict[str, Case] = {
     "risk:rating_list": Case(_u("risk:rating_list"), [p for p in SIGNED_IN if p != "institution"]),
     "portal:mark_list": Case(_u("portal:mark_list"), ["admin", "lead"]),
     "portal:mark_withdraw": Case(_u("portal:mark_withdraw", pk=999999), ["admin", "lead"], ok=404, method="post"),
+    # A proposed blacklisting of institution a: the list's managers and the institution itself (its notice).
+    "portal:mark_detail": Case(
+        _u("portal:mark_detail", pk=_blacklisting), ["admin", "lead", "institution"], denied=404
+    ),
     "articles:article_list": Case(_u("articles:article_list"), ["admin", "lead"]),
     "articles:article_create": Case(_u("articles:article_create"), ["admin", "lead"]),
     "articles:article_edit": Case(_u("articles:article_edit", pk=_article), ["admin", "lead"]),
@@ -478,6 +509,7 @@ SEPARATELY_TESTED = {
     "metrics",  # by address or token, not by role: jianguan/lib/tests/test_operations.py
     "portal:search",  # public, no login: portal/tests/test_portal.py
     "portal:institution",
+    "public_penalties:penalty_list",  # public: enforcement/tests/test_publication.py
     "public_complaints:new",  # public: complaints/tests/test_public.py
     "public_complaints:pick",
     "public_complaints:done",

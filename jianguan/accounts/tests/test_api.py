@@ -41,7 +41,9 @@ CASE_BODIES = {
     "schedule-hearing": {"hearing_on": "2099-01-05", "place": "听证室", "presider": 1},
     "record-hearing": {"record": "笔录"}, "decide": {"reasons": "理由", "penalties": ["warning"]},
     "serve": {"served_on": "2026-01-05", "method": "hand"}, "pay": {"amount": "100", "paid_on": "2026-01-05"},
-    "close": {"report": "结案"},
+    "close": {"report": "结案"}, "withdraw": {"reason": "复议撤销"}, "repair-apply": {"text": "已整改"},
+    "repair-decide": {"approve": True, "reason": "同意"}, "preserve": {"items": "账本"},
+    "preservation-decide": {"measure": "解除"}, "defer": {"deferred_to": "2099-01-05", "reason": "困难"},
 }  # fmt: skip
 
 # Who may take a step by role (the legal reviewer reviews any case he did not investigate: at 待立案 that is a 409).
@@ -246,6 +248,8 @@ def test_every_api_operation_is_in_the_matrix(client):
     covered |= {("get", "/api/v1/public/institutions"), ("get", "/api/v1/public/institutions/{institution_id}")}
     # Public articles, published ones only: articles/tests/test_public.py
     covered |= {("get", "/api/v1/public/articles"), ("get", "/api/v1/public/articles/{article_id}")}
+    # Published penalty decisions: enforcement/tests/test_publication.py
+    covered.add(("get", "/api/v1/public/penalties"))
     # Complaints from the public, without authentication: complaints/tests/test_public.py
     covered |= {("post", "/api/v1/public/complaints"), ("post", "/api/v1/public/complaints/track")}
     assert documented == covered

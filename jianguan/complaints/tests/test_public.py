@@ -205,7 +205,8 @@ def test_public_api_submits_and_tracks(district):
         "/api/v1/public/complaints/track", json.dumps({"code": body["tracking_code"]}), content_type="application/json"
     )
     assert tracked.status_code == 200 and set(tracked.json()) == {
-        "number", "received_at", "category", "status", "status_label", "public_reply", "replied_at"
+        "number", "received_at", "category", "status", "status_label", "public_reply", "replied_at",
+        "case_filed_on",  # a named 举报 that led to a case: the day it was filed (立案)
     }  # fmt: skip
     missing = client.post("/api/v1/public/complaints/track", json.dumps({"code": "X"}), content_type="application/json")
     assert missing.status_code == 404

@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from jianguan.audit.models import AuditEvent
 from jianguan.documents.models import Document
 from jianguan.enforcement import clocks, services, workflow
 from jianguan.enforcement.choices import CaseAction, CaseStatus
-from jianguan.enforcement.models import Case, CaseStep
+from jianguan.enforcement.models import Case, CaseStep, Publication
 from jianguan.enforcement.tests.conftest import LIGHT, ORDER, drive
 from jianguan.enforcement.workflow import Conflict
 from jianguan.lib.workdays import add_working_days
@@ -94,7 +95,7 @@ EXPECTED = {
              "head": {"propose_filing", "decline_filing"}},
     "filing_pending": {"head": {"approve_filing", "return_filing", "decline_filing"}},
     "investigating": {"edu_officer": {"evidence", "end_investigation"}, "edu2": {"evidence", "end_investigation"},
-                      "head": {"extend"}},
+                      "head": {"extend", "preserve"}},
     "legal_review": {"legal": {"review_pass", "review_return"}, "head": {"extend"}},
     "discussion": {"head": {"discuss", "extend"}},
     "notice_pending": {"edu_officer": {"notify"}, "edu2": {"notify"}, "head": {"extend"}},
@@ -105,8 +106,8 @@ EXPECTED = {
                 "edu2": {"answer", "schedule_hearing", "record_hearing"}, "head": {"extend"}},
     "decision_pending": {"edu_officer": {"answer"}, "edu2": {"answer"}, "head": {"decide", "extend"}},
     "decided": {"edu_officer": {"serve"}, "edu2": {"serve"}},
-    "served": {"edu_officer": {"pay"}, "edu2": {"pay"}},
-    "closed": {},
+    "served": {"edu_officer": {"pay"}, "edu2": {"pay"}, "head": {"defer", "withdraw"}},
+    "closed": {"head": {"withdraw"}},
 }  # fmt: skip
 
 
@@ -387,3 +388,131 @@ def test_the_dashboard_counts_the_clocks(district, people):
     rows = {r[0].value: [c.value for c in r[1:]] for r in section.rows}
     assert rows == {"立案决定期限": [1, 0, 0], "作出处罚决定期限": [1, 0, 0]}
     assert case_clocks(district.users["street_a"], Filters()).rows == []
+
+
+# ---------------------------------------------------------------------------------------------------- status
+
+
+def test_a_served_decision_puts_the_institution_under_its_sanction_with_the_number(district, people):
+    from jianguan.registry.models import InstitutionStatusChange
+
+    case = drive(district, people, "served")
+    institution = case.institution
+    institution.refresh_from_db()
+    assert institution.status == "banned"  # 责令停止举办
+    change = InstitutionStatusChange.objects.get(institution=institution)
+    decision = services.decision_document(case)
+    assert change.basis_document == decision and change.basis_number == decision.number
+    assert change.effective_date == case.served_on and decision.number in change.basis
+
+
+def test_a_warning_changes_no_status(district, people):
+    case = drive(district, people, "served", LIGHT)
+    case.institution.refresh_from_db()
+    assert case.institution.status == "normal"
+
+
+def test_the_demo_district_carries_cases_in_several_stages(db):
+    from tests.support.demo import load_demo_district
+
+    load_demo_district(today=date(2026, 11, 26), log=lambda *a: None)
+    stages = {c.party_name: c.status for c in Case.objects.filter(department__short_name="青教")}
+    assert stages == {
+        "城东小创客编程工作室": "served", "南湖佳苑家庭托管点": "legal_review", "北苑好学小饭桌": "hearing",
+        "城西小蜜蜂托管班": "served",
+    }  # fmt: skip
+    published = Publication.objects.shown_on(date(2026, 11, 26))
+    assert [p.party_name for p in published] == ["城东小创客编程工作室"]  # the warning is not published
+
+
+# ---------------------------------------------------------------------------------------------------- complaints
+
+
+def _report(district, *, anonymous: bool = False):  # type: ignore[no-untyped-def]
+    from jianguan.complaints import services as complaints
+
+    complaint, code = complaints.complaint_submit(
+        institution=district.institutions["a"], category="tutoring", content="周末开设学科类培训班。",
+        kind="report", anonymous=anonymous, reporter_name="" if anonymous else "举报人甲",
+        reporter_phone="" if anonymous else "13700002222",
+    )  # fmt: skip
+    complaint = complaints.complaint_assign(
+        actor=district.users["lead"], complaint=complaint, department=district.departments["edu"],
+        handler=district.users["edu_officer"], deadline=timezone.localdate() + timedelta(days=20),
+    )  # fmt: skip
+    return complaint, code
+
+
+def test_a_report_found_true_opens_a_case_and_the_named_reporter_reads_of_the_filing(district, people):
+    from jianguan.complaints.selectors import track
+
+    complaint, code = _report(district)
+    with pytest.raises(PermissionDenied):
+        services.case_from_complaint(actor=district.users["fire_officer"], complaint=complaint)
+    case = services.case_from_complaint(actor=people.edu, complaint=complaint)
+    assert case.source == "complaint" and case.department == district.departments["edu"]
+    assert case.clue_on == timezone.localtime(complaint.received_at).date() and "周末开设" in case.clue
+    with pytest.raises(ValidationError, match="已登记"):
+        services.case_from_complaint(actor=people.edu, complaint=complaint)
+    assert track(code).case_filed_on is None
+    case = services.case_propose_filing(actor=people.edu, case=case, facts="事实", provision="xwpx_18",
+                                        investigators=[people.edu, people.edu2])  # fmt: skip
+    case = services.case_approve_filing(actor=people.head, case=case)
+    assert case.steps.get(action="approve_filing").data["reporter_told"] is True
+    assert track(code).case_filed_on == timezone.localdate()
+    page = Client().post("/public/complaints/track/", {"code": code}).content.decode()
+    assert "已于" in page and "立案调查" in page
+
+
+def test_an_anonymous_report_is_not_told(district, people):
+    complaint, code = _report(district, anonymous=True)
+    case = services.case_from_complaint(actor=people.edu, complaint=complaint)
+    case = services.case_propose_filing(actor=people.edu, case=case, facts="事实", provision="xwpx_18",
+                                        investigators=[people.edu, people.edu2])  # fmt: skip
+    case = services.case_approve_filing(actor=people.head, case=case)
+    assert case.steps.get(action="approve_filing").data["reporter_told"] is False
+
+
+def test_the_complaint_page_offers_the_one_step(district, people):
+    from tests.support.district import persona_client
+
+    complaint, _code = _report(district)
+    page = persona_client(people.edu).get(f"/complaints/{complaint.pk}/").content.decode()
+    assert 'data-testid="open-case"' in page
+    response = persona_client(people.edu).post(f"/cases/from-complaint/{complaint.pk}/")
+    case = Case.objects.get(complaint=complaint)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+    # Not for a role without the power to open cases, even one who sees the complaint.
+    page = persona_client(district.users["leader"]).get(f"/complaints/{complaint.pk}/").content.decode()
+    assert 'data-testid="open-case"' not in page
+
+
+def test_preserved_evidence_is_decided_within_7_working_days(district, people):
+    case = drive(district, people, "investigating", days_ago=30)
+    start = case.filed_on + timedelta(days=1)
+    with at(start):
+        with pytest.raises(PermissionDenied):
+            services.case_preserve(actor=people.edu, case=case, items="收费账本 1 本")
+        case = services.case_preserve(actor=people.head, case=case, items="收费账本 1 本，存放于机构办公室")
+        assert Document.objects.filter(kind="preservation_notice").exists()
+    due = add_working_days(start, 7)
+    (clock,) = [c for c in clocks.clocks(case, start) if c.code == "preservation"]
+    assert clock.due == due
+    with at(due + timedelta(days=1)), pytest.raises(Conflict, match="自动解除"):
+        services.case_preservation_decide(actor=people.edu, case=case, measure="解除")
+    with at(due):
+        case = services.case_preservation_decide(actor=people.edu, case=case, measure="送检后解除先行登记保存")
+    assert case.preservation_decided_on == due
+    assert not [c for c in clocks.clocks(case, due) if c.code == "preservation"]
+
+
+def test_an_approved_deferral_moves_the_fine_and_its_surcharge(district, people):
+    terms = {"provision": "xwpx_18_serious", "penalties": ["fine"], "fine": Decimal(2000), "illegal_gains": None}
+    case = drive(district, people, "served", terms, days_ago=60)
+    due = clocks.fine_due(case.served_on)
+    later = due + timedelta(days=30)
+    with pytest.raises(PermissionDenied):
+        services.case_defer(actor=people.edu, case=case, deferred_to=later, reason="经济困难")
+    case = services.case_defer(actor=people.head, case=case, deferred_to=later, reason="经济困难，分两期缴纳")
+    assert services.amount_owed(case, later)[1] == 0
+    assert services.amount_owed(case, later + timedelta(days=1))[1] == Decimal("60.00")

@@ -100,3 +100,19 @@ def test_the_legal_reviewers_queue_lists_cases_waiting_for_review(district, peop
     page = client.get(_detail(case)).content.decode()
     assert 'data-testid="action-review_pass"' in page and 'data-testid="action-review_return"' in page
     assert "案件调查终结报告" in page  # the file the reviewer reviews
+
+
+def test_the_list_shows_the_queues_and_its_queries_do_not_grow_with_rows(district, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = persona_client(district.users["legal"])
+    drive(district, people, "legal_review")
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("enforcement:case_list")).content.decode()
+    assert 'data-testid="queues"' in page and "待法制审核" in page
+    for _n in range(3):
+        drive(district, people, "investigating")
+    with CaptureQueriesContext(connection) as four:
+        client.get(reverse("enforcement:case_list"))
+    assert len(four) == len(one)

@@ -120,8 +120,10 @@ def test_load_demo_is_idempotent_and_complete(db):
 
     assert first["users"] == len(ACCOUNTS) + len(HEADS) and first["regions"] == 9
     assert first["institutions"] == len(INSTITUTIONS) + len(demo_data.INSTITUTIONS)
-    # The speech's three unlicensed sites that stopped enrolling.
-    assert Institution.objects.filter(status="stop_enrolling").count() == 3
+    # The unlicensed sites ordered to stop enrolling (the orders set the status): the speech's three that complied and
+    # 南湖佳苑, which did not; 城东小创客, ordered to stop running, is 已取缔.
+    assert Institution.objects.filter(status="stop_enrolling").count() == 4
+    assert Institution.objects.filter(status="banned").count() == 1
     assert sum(second.values()) == 0
     assert counts == (
         Region.objects.count(),

@@ -9,6 +9,7 @@ from django.test import Client
 from jianguan.lib.textnorm import mask_phone
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
+from tests.support.district import DECISION_BASIS
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +43,14 @@ def test_badges_say_licensed_rectifying_or_ordered_to_stop(public, district):
     # it also has an open ledger item (the district's fire-exit problem) → 整改中.
     assert "整改中" in html and "未取得许可" in html
     registry_services.institution_status_change(
-        actor=district.users["lead"], institution=b, to_status="stop_enrolling", reason="无证经营，责令停止招生"
+        actor=district.users["lead"],
+        institution=b,
+        to_status="stop_enrolling",
+        reason="无证经营，责令停止招生",
+        **DECISION_BASIS,
     )
     page = public.get(f"/public/institutions/{b.pk}/").content.decode()
-    assert "责令停止招生" in page and "无证经营，责令停止招生" in page
+    assert "责令停止招生" in page and "无证经营，责令停止招生" in page and "测教罚决〔2026〕9号（2026-01-05）" in page
     assert public.get(f"/public/institutions/{a.pk}/").status_code == 200
 
 
@@ -122,18 +127,29 @@ def test_whitelist_and_blacklist_are_shown_with_their_reasons_and_audited(public
     with pytest.raises(ValidationError, match="已在“放心机构”中"):
         services.mark_add(actor=lead, institution=a, kind="whitelist", reason="再次")
     with pytest.raises(ValidationError, match="另一份名单"):
-        services.mark_add(actor=lead, institution=a, kind="blacklist", reason="x")
+        services.mark_add(actor=lead, institution=a, kind="blacklist", reason="x", legal_basis="依据",
+                          removal_conditions="条件", ends_on=timezone.localdate() + timezone.timedelta(days=30))  # fmt: skip
     for persona in ("edu_officer", "street_a", "leader", "institution"):
         with pytest.raises(PermissionDenied):
             services.mark_add(actor=district.users[persona], institution=b, kind="blacklist", reason="x")
     page = public.get(f"/public/institutions/{a.pk}/").content.decode()
     assert "放心机构" in page and "教学规范，收费公示完善" in page
     assert "放心机构" in public.get("/public/", {"q": "甲街道"}).content.decode()
-    services.mark_add(
+    with pytest.raises(ValidationError, match="依据"):
+        services.mark_add(actor=lead, institution=b, kind="blacklist", reason="无证经营且拒不整改")
+    black = services.mark_add(
         actor=lead, institution=b, kind="blacklist", reason="无证经营且拒不整改",
-        ends_on=timezone.localdate() + timezone.timedelta(days=365),
+        ends_on=timezone.localdate() + timezone.timedelta(days=365), legal_basis="测教罚决〔2026〕1号",
+        removal_conditions="取得办学许可或停止办学满一年",
     )  # fmt: skip
-    assert "黑名单" in public.get(f"/public/institutions/{b.pk}/").content.decode()
+    assert "黑名单" not in public.get(f"/public/institutions/{b.pk}/").content.decode()  # told first, not shown
+    with pytest.raises(ValidationError, match="期满后"):
+        services.mark_confirm(actor=lead, mark=black)
+    import time_machine
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=14)):
+        services.mark_confirm(actor=lead, mark=black)
+        assert "黑名单" in public.get(f"/public/institutions/{b.pk}/").content.decode()
     with pytest.raises(ValidationError, match="撤销须填写理由"):
         services.mark_withdraw(actor=lead, mark=mark, reason="")
     services.mark_withdraw(actor=lead, mark=mark, reason="复查发现超纲教学")
@@ -172,3 +188,38 @@ def test_the_public_page_shows_the_local_day_of_an_inspection(district, local_ti
     Inspection.objects.filter(pk=done.pk).update(completed_at=local)
     html = Client().get(f"/public/institutions/{done.institution_id}/").content.decode()
     assert "2026-12-05 · 检查" in html and "2026-12-04 · 检查" not in html
+
+
+def test_a_proposed_blacklisting_is_told_objected_answered_then_confirmed(client_for, district):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from jianguan.accounts import services as accounts
+    from jianguan.notifications.models import Notification
+    from jianguan.portal import services
+
+    a, lead = district.institutions["a"], district.users["lead"]
+    mark = services.mark_add(
+        actor=lead, institution=a, kind="blacklist", reason="拒不履行处罚决定", legal_basis="测教罚决〔2026〕1号",
+        removal_conditions="履行处罚决定", ends_on=timezone.localdate() + timezone.timedelta(days=365),
+    )  # fmt: skip
+    assert Notification.objects.filter(recipient=district.users["institution"], reason="public_mark.blacklist").exists()
+    party = client_for("institution")
+    page = party.get(f"/public/lists/{mark.pk}/").content.decode()
+    assert "拟列入" in page and 'data-testid="action-object"' in page and "action-confirm" not in page
+    party.post(f"/public/lists/{mark.pk}/", {"action": "object", "object-objection": "罚款已缴清，请求不列入。"})
+    mark.refresh_from_db()
+    assert mark.objection == "罚款已缴清，请求不列入。"
+    assert party.post(f"/public/lists/{mark.pk}/", {"action": "confirm"}).status_code == 403
+    other = accounts.user_create(actor=district.users["admin"], username="p_other_b", name="乙", role="institution_user",
+                                 password="Jianguan#2026x", institution=district.institutions["b"])  # fmt: skip
+    from tests.support.district import persona_client
+
+    assert persona_client(other).get(f"/public/lists/{mark.pk}/").status_code == 404
+    with pytest.raises(ValidationError, match="答复"):
+        services.mark_confirm(actor=lead, mark=mark)
+    staff = client_for("lead")
+    staff.post(f"/public/lists/{mark.pk}/", {"action": "answer", "answer-answer": "经核实罚款已缴清，但拒不停止办学。"})
+    staff.post(f"/public/lists/{mark.pk}/", {"action": "confirm"})
+    mark.refresh_from_db()
+    assert mark.starts_on == timezone.localdate() and not mark.proposed

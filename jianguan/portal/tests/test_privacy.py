@@ -84,6 +84,8 @@ def test_no_personal_field_reaches_any_public_page_or_answer(demo):
     page(f"/public/institutions/{Institution.objects.first().pk}/qr.svg")
     page("/public/articles/")
     api("get", "/api/v1/public/articles")
+    page("/public/penalties/")
+    api("get", "/api/v1/public/penalties")
     for pk in Article.objects.filter(status="published").values_list("pk", flat=True):
         page(f"/public/articles/{pk}/")
         api("get", f"/api/v1/public/articles/{pk}")

@@ -13,7 +13,6 @@ import pytest
 from jianguan.lib.creditcode import is_valid
 from jianguan.registry import demo_data as d
 from jianguan.registry.choices import (
-    STATUS_CHANGE_TARGETS,
     InstitutionKind,
     InstitutionSubKind,
     LicenceKind,
@@ -227,16 +226,6 @@ def test_fire_exit_site():
     assert d.CAMPAIGN_FIRE_EXIT_BLOCKED in d.CAMPAIGN_FIRE
     assert inst["kind"] == InstitutionKind.AFTER_SCHOOL
     assert "消防通道" in inst["notes"]
-
-
-def test_status_orders():
-    assert len(d.STATUS_ORDERS) == 3
-    keys = [key for key, *_rest in d.STATUS_ORDERS]
-    assert len(set(keys)) == 3 and set(keys) <= set(d.CAMPAIGN_UNLICENSED)
-    for _key, to_status, reason, effective in d.STATUS_ORDERS:
-        assert to_status == OperatingStatus.STOP_ENROLLING and to_status in STATUS_CHANGE_TARGETS
-        assert reason.strip()
-        assert date(2026, 10, 1) <= date.fromisoformat(effective) <= TODAY
 
 
 @pytest.mark.parametrize("key", d.WHITELIST_CANDIDATES)

@@ -661,15 +661,26 @@ def test_roles_that_may_not_manage_institutions_get_every_row_rejected(tmp_path,
 
 
 def test_a_new_institution_is_registered_with_the_status_in_the_sheet(tmp_path, personas):
+    path = _sheet(tmp_path / "s.xlsx", _row("已注销的机构", status="已注销"))
+
+    report = import_file(path, actor=personas["admin"])
+
+    assert report.committed
+    institution = Institution.objects.get(name="已注销的机构")
+    assert institution.status == OperatingStatus.DEREGISTERED
+    change = institution.status_changes.get()
+    assert (change.from_status, change.to_status) == (OperatingStatus.NORMAL, OperatingStatus.DEREGISTERED)
+
+
+def test_a_sanction_in_the_sheet_is_not_entered_without_its_decision(tmp_path, personas):
     path = _sheet(tmp_path / "s.xlsx", _row("停业中的机构", status="停业整顿"))
 
     report = import_file(path, actor=personas["admin"])
 
     assert report.committed
     institution = Institution.objects.get(name="停业中的机构")
-    assert institution.status == OperatingStatus.SUSPENDED
-    change = institution.status_changes.get()
-    assert (change.from_status, change.to_status) == (OperatingStatus.NORMAL, OperatingStatus.SUSPENDED)
+    assert institution.status == OperatingStatus.NORMAL and not institution.status_changes.exists()
+    assert "决定文号" in report.notes[0].reason
 
 
 def test_an_unknown_status_is_reported(tmp_path, personas):

@@ -14,6 +14,7 @@ from jianguan.registry import services
 from jianguan.registry.choices import LicenceKind, LicenceStatus
 from jianguan.registry.models import Institution, InstitutionStatusChange, Licence
 from jianguan.registry.selectors import annotate_licence_state, licence_requirements, licence_state_q, licence_summary
+from tests.support.district import DECISION_BASIS
 
 CODE = "91133100MA0D8N1J7G"
 
@@ -84,13 +85,27 @@ def test_bad_fields_are_refused_in_chinese(personas, district):
 def test_status_change_needs_a_reason_and_is_recorded(personas, district):
     inst = district.institutions["a"]
     with pytest.raises(ValidationError):
-        services.institution_status_change(actor=personas["lead"], institution=inst, to_status="suspended", reason=" ")
+        services.institution_status_change(
+            actor=personas["lead"],
+            institution=inst,
+            to_status="suspended",
+            reason=" ",
+            **DECISION_BASIS,
+        )
     with pytest.raises(PermissionDenied):
         services.institution_status_change(
-            actor=personas["street_a"], institution=inst, to_status="suspended", reason="x"
+            actor=personas["street_a"],
+            institution=inst,
+            to_status="suspended",
+            reason="x",
+            **DECISION_BASIS,
         )
     change = services.institution_status_change(
-        actor=personas["lead"], institution=inst, to_status="stop_enrolling", reason="未取得办学许可擅自招生"
+        actor=personas["lead"],
+        institution=inst,
+        to_status="stop_enrolling",
+        reason="未取得办学许可擅自招生",
+        **DECISION_BASIS,
     )
     inst.refresh_from_db()
     assert inst.status == "stop_enrolling" and change.from_status == "normal"
@@ -99,7 +114,11 @@ def test_status_change_needs_a_reason_and_is_recorded(personas, district):
     assert event.after["reason"] == "未取得办学许可擅自招生"
     with pytest.raises(ValidationError):
         services.institution_status_change(
-            actor=personas["lead"], institution=inst, to_status="stop_enrolling", reason="再次"
+            actor=personas["lead"],
+            institution=inst,
+            to_status="stop_enrolling",
+            reason="再次",
+            **DECISION_BASIS,
         )
 
 
@@ -235,3 +254,20 @@ def test_create_many_applies_the_single_checks_in_bulk(personas, district):
     assert isinstance(results[0], Institution) and isinstance(results[1], PermissionDenied)
     with pytest.raises(PermissionDenied):
         services.institution_create_many(actor=personas["edu_officer"], rows=[])
+
+
+def test_a_sanction_is_entered_only_with_the_decision_it_rests_on(personas, district):
+    inst = district.institutions["b"]
+    with pytest.raises(ValidationError, match="决定文号"):
+        services.institution_status_change(
+            actor=personas["lead"], institution=inst, to_status="suspended", reason="消防通道堵塞"
+        )
+    inst.refresh_from_db()
+    assert inst.status == "normal"
+    change = services.institution_status_change(
+        actor=personas["lead"], institution=inst, to_status="suspended", reason="消防通道堵塞",
+        basis_authority="测试区消防救援大队", basis_number="测消停〔2026〕3号", basis_date=date(2026, 3, 2),
+    )  # fmt: skip
+    assert change.basis == "测试区消防救援大队 测消停〔2026〕3号（2026-03-02）"
+    # Restoring normal operation needs only the reason.
+    services.institution_status_change(actor=personas["lead"], institution=inst, to_status="normal", reason="已整改")

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jianguan.registry import services
 from jianguan.registry.models import Institution
+from tests.support.district import DECISION_BASIS
 
 
 @pytest.fixture
@@ -82,7 +83,11 @@ def test_list_query_count_is_the_same_at_10_and_200_rows(client_for, personas, d
 def test_detail_shows_licences_status_and_timeline(client_for, personas, district):
     inst = district.institutions["a"]
     services.institution_status_change(
-        actor=personas["lead"], institution=inst, to_status="suspended", reason="消防通道堵塞"
+        actor=personas["lead"],
+        institution=inst,
+        to_status="suspended",
+        reason="消防通道堵塞",
+        **DECISION_BASIS,
     )
     html = client_for("street_a").get(f"/institutions/{inst.pk}/").content.decode()
     assert "教民330199001" in html  # the licence

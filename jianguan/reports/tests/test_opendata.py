@@ -26,9 +26,12 @@ def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_the_zip_holds_the_three_files_joined_by_business_id(district, settings, tmp_path):
+def test_the_zip_holds_the_files_joined_by_business_id(district, settings, tmp_path):
     archive = _download(settings, tmp_path)
-    assert set(archive.namelist()) == {"README.txt", "businesses.csv", "inspections.csv", "violations.csv"}
+    assert set(archive.namelist()) == {
+        "README.txt", "businesses.csv", "inspections.csv", "violations.csv", "penalties.csv"
+    }  # fmt: skip
+    assert _rows(archive, "penalties.csv") == []  # no decision is published in the test district
     businesses = _rows(archive, "businesses.csv")
     inspections = _rows(archive, "inspections.csv")
     violations = _rows(archive, "violations.csv")

@@ -25,6 +25,7 @@ from jianguan.registry.selectors import annotate_licence_state, licence_requirem
 from jianguan.risk.models import RiskRating
 from jianguan.risk.selectors import facts_for
 from jianguan.risk.services import risk_refresh, risk_refresh_all
+from tests.support.district import DECISION_BASIS
 
 FAR = date(2099, 12, 31)
 
@@ -182,7 +183,11 @@ def test_stop_enrolling_makes_it_d(district, django_capture_on_commit_callbacks)
         inst = _clean_institution(district)
     with django_capture_on_commit_callbacks(execute=True):
         registry.institution_status_change(
-            actor=district.users["lead"], institution=inst, to_status="stop_enrolling", reason="超范围招生"
+            actor=district.users["lead"],
+            institution=inst,
+            to_status="stop_enrolling",
+            reason="超范围招生",
+            **DECISION_BASIS,
         )
     assert _codes(inst) == {"status_stop_enrolling": 60} and _rating(inst).level == "D"
     with django_capture_on_commit_callbacks(execute=True):
@@ -196,7 +201,11 @@ def test_a_banned_institution_is_rated_with_a_note(district, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         inst = _clean_institution(district)
         registry.institution_status_change(
-            actor=district.users["lead"], institution=inst, to_status="banned", reason="取缔"
+            actor=district.users["lead"],
+            institution=inst,
+            to_status="banned",
+            reason="取缔",
+            **DECISION_BASIS,
         )
     assert _codes(inst) == {"status_banned": 0} and _rating(inst).level == "A"
     assert "已不再经营" in _rating(inst).factor_list[0].explanation
@@ -270,11 +279,19 @@ def test_a_rolled_back_change_is_not_refreshed(district, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
             registry.institution_status_change(
-                actor=district.users["lead"], institution=inst, to_status="suspended", reason="停业整顿"
+                actor=district.users["lead"],
+                institution=inst,
+                to_status="suspended",
+                reason="停业整顿",
+                **DECISION_BASIS,
             )
             raise RuntimeError("rolled back")
         registry.institution_status_change(
-            actor=district.users["lead"], institution=other, to_status="suspended", reason="停业整顿"
+            actor=district.users["lead"],
+            institution=other,
+            to_status="suspended",
+            reason="停业整顿",
+            **DECISION_BASIS,
         )
     assert _rating(inst).level == "A" and _rating(other).level == "D"
     [event] = _risk_events()[before:]
@@ -286,7 +303,11 @@ def test_changes_refresh_only_after_commit(district, django_capture_on_commit_ca
         inst = _clean_institution(district)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         registry.institution_status_change(
-            actor=district.users["lead"], institution=inst, to_status="suspended", reason="停业整顿"
+            actor=district.users["lead"],
+            institution=inst,
+            to_status="suspended",
+            reason="停业整顿",
+            **DECISION_BASIS,
         )
         assert _rating(inst).level == "A"  # not yet: the change has not committed
     assert callbacks and _rating(inst).level == "A"
@@ -389,11 +410,11 @@ def test_the_daily_task_refreshes_and_queues_the_next_run(district):
 def test_the_demo_district_is_rated(db):
     from jianguan.demo.loader import load_demo
 
-    load_demo(today=date(2026, 11, 26), log=lambda *a: None, inspections=False)
+    load_demo(today=date(2026, 11, 26), log=lambda *a: None)
     assert not Institution.objects.filter(risk_rating__isnull=True).exists()
-    # The speech's unlicensed sites that were ordered to stop enrolling are at the top.
+    # The speech's unlicensed sites, ordered to stop enrolling (the orders set the status), are at the top.
     stopped = RiskRating.objects.filter(institution__status="stop_enrolling")
-    assert stopped.count() == 3 and all(r.level == "D" for r in stopped)
+    assert stopped.count() == 4 and all(r.level == "D" for r in stopped)
 
 
 def test_a_complaint_moves_the_rating_of_its_institution_only(district, django_capture_on_commit_callbacks):

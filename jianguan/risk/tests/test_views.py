@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from jianguan.registry import services as registry
 from jianguan.risk.models import RiskRating
 from jianguan.risk.services import risk_refresh
+from tests.support.district import DECISION_BASIS
 
 
 def _names(html: str, district) -> set[str]:
@@ -174,7 +175,13 @@ def test_riskiest_leaves_out_closed_and_clean_institutions(district, personas):
     assert [r.institution_id for r in riskiest(personas["lead"], limit=1)] == [b.pk]
     assert [r.institution_id for r in riskiest(personas["street_a"])] == [a.pk]
     assert riskiest(personas["institution"]) == []
-    registry.institution_status_change(actor=personas["lead"], institution=b, to_status="banned", reason="取缔")
+    registry.institution_status_change(
+        actor=personas["lead"],
+        institution=b,
+        to_status="banned",
+        reason="取缔",
+        **DECISION_BASIS,
+    )
     assert [r.institution_id for r in riskiest(personas["lead"])] == [a.pk]
     RiskRating.objects.filter(institution=a).update(score=0, level="A")
     assert riskiest(personas["lead"]) == []
