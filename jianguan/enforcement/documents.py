@@ -21,6 +21,12 @@ def _day(step: Any) -> Any:
     return timezone.localtime(step.at).date()
 
 
+def _sentence(text: str) -> str:
+    """Officers' words inside a document's sentence: ended by one full stop, whatever they typed."""
+    text = (text or "").strip().rstrip("。；;.，, ")
+    return f"{text}。" if text else ""
+
+
 def _yuan(amount: Decimal | None) -> str:
     return f"{amount:,.2f} 元" if amount is not None else "—"
 
@@ -236,7 +242,7 @@ def penalty_notice(case: Any, step: Any, number: str) -> DocumentContent:
     return _content(case, step, number, "行政处罚事先告知书", [
         Section(paragraphs=[
             f"{case.party_name}：",
-            f"本机关于{chinese_date(case.filed_on)}对你（单位）涉嫌违法一案立案调查。经查，{case.facts}",
+            f"本机关于{chinese_date(case.filed_on)}对你（单位）涉嫌违法一案立案调查。经查，{_sentence(case.facts)}",
             f"以上事实违反了{_provision(case)}的规定。依据{PROVISIONS[case.provision].citation}，"
             f"本机关拟对你（单位）作出如下行政处罚：{_penalties(case.proposed_penalties, case.proposed_fine)}。",
             *rights,
@@ -292,7 +298,7 @@ def _statements(case: Any) -> list[str]:
     rows = []
     for s in case.statements.all():
         verdict = "予以采纳" if s.accepted else "不予采纳"
-        rows.append(f"当事人提出：{s.text}。经复核，{verdict}，理由：{s.answer}")
+        rows.append(f"当事人提出：{_sentence(s.text)}经复核，{verdict}，理由：{_sentence(s.answer)}")
     if case.hearing_on:
         rows.append(
             f"应当事人要求，本机关于{chinese_date(case.hearing_on)}举行听证，"
@@ -318,8 +324,8 @@ def decision(case: Any, step: Any, number: str) -> DocumentContent:
                 _party(case),
                 Section(
                     paragraphs=[
-                        f"本机关于{chinese_date(case.filed_on)}对你（单位）涉嫌违法一案立案调查。经查：{case.facts}",
-                        f"本机关认为：{step.note}",
+                        f"本机关于{chinese_date(case.filed_on)}对你（单位）涉嫌违法一案立案调查。经查：{_sentence(case.facts)}",
+                        f"本机关认为：{_sentence(step.note)}",
                         f"根据《中华人民共和国行政处罚法》第五十七条第一款的规定，决定：{CaseOutcome(case.outcome).label}。",
                         remedies_text([case.department], "决定"),
                     ]
@@ -327,10 +333,10 @@ def decision(case: Any, step: Any, number: str) -> DocumentContent:
             ],
         )
     paragraphs = [
-        f"本机关于{chinese_date(case.filed_on)}对你（单位）涉嫌违法一案立案调查。经查明：{case.facts}",
+        f"本机关于{chinese_date(case.filed_on)}对你（单位）涉嫌违法一案立案调查。经查明：{_sentence(case.facts)}",
         f"以上事实有以下证据证明：{evidence}。",
         *_statements(case),
-        f"本机关认为：{step.note}你（单位）的行为违反了{_provision(case)}的规定。"
+        f"本机关认为：{_sentence(step.note)}你（单位）的行为违反了{_provision(case)}的规定。"
         f"依据{PROVISIONS[case.provision].citation}，本机关决定：{_penalties(case.penalties, case.fine)}。",
     ]
     if case.fine:

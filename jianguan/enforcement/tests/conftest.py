@@ -54,10 +54,13 @@ ORDER = [
 ]  # fmt: skip
 
 
-def drive(district: Any, people: People, stop: str, terms: dict[str, Any] | None = None, days_ago: int = 40) -> Any:
+def drive(
+    district: Any, people: People, stop: str, terms: dict[str, Any] | None = None, days_ago: int = 40,
+    visit: Any = None,
+) -> Any:  # fmt: skip
     """A case against institution a, opened by the education officer `days_ago` days ago and taken through the
     services, each step on the day it would happen, up to the stage `stop` (the heavy terms by default: 法制审核,
-    集体讨论 and a hearing on the way)."""
+    集体讨论 and a hearing on the way). `visit(case)` is called at every stage reached, on its day."""
     import time_machine
 
     from jianguan.enforcement import clocks, services
@@ -123,6 +126,8 @@ def drive(district: Any, people: People, stop: str, terms: dict[str, Any] | None
             actor=people.edu, department=district.departments["edu"], institution=district.institutions["a"],
             clue="群众举报该机构在居民楼内开展学科类培训。",
         )  # fmt: skip
+        if visit:
+            visit(case)
     for target, step in steps:
         if case.status == stop:
             return case
@@ -135,6 +140,8 @@ def drive(district: Any, people: People, stop: str, terms: dict[str, Any] | None
                 case = services.case_waive(actor=people.institution, case=case)
             else:
                 case = step(case)
-        case.refresh_from_db()
+            case.refresh_from_db()
+            if visit:
+                visit(case)
     assert case.status == stop, (case.status, stop)
     return case

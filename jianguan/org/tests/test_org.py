@@ -124,6 +124,19 @@ def test_load_demo_is_idempotent_and_complete(db):
     # 南湖佳苑, which did not; 城东小创客, ordered to stop running, is 已取缔.
     assert Institution.objects.filter(status="stop_enrolling").count() == 4
     assert Institution.objects.filter(status="banned").count() == 1
+    # Rated as of the day, the sites ordered to stop enrolling at the top (risk).
+    from jianguan.risk.models import RiskRating
+
+    assert {r.level for r in RiskRating.objects.filter(institution__status="stop_enrolling")} == {"D"}
+    # The demo's penalty cases, in several stages (enforcement.demo); the warning is not published.
+    from jianguan.enforcement.models import Case, Publication
+
+    stages = {c.party_name: c.status for c in Case.objects.filter(department__short_name="青教")}
+    assert stages == {
+        "城东小创客编程工作室": "served", "南湖佳苑家庭托管点": "legal_review", "北苑好学小饭桌": "hearing",
+        "城西小蜜蜂托管班": "served",
+    }  # fmt: skip
+    assert [p.party_name for p in Publication.objects.shown_on(date(2026, 11, 26))] == ["城东小创客编程工作室"]
     assert sum(second.values()) == 0
     assert counts == (
         Region.objects.count(),

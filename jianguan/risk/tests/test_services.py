@@ -410,11 +410,9 @@ def test_the_daily_task_refreshes_and_queues_the_next_run(district):
 def test_the_demo_district_is_rated(db):
     from jianguan.demo.loader import load_demo
 
-    load_demo(today=date(2026, 11, 26), log=lambda *a: None)
+    load_demo(today=date(2026, 11, 26), log=lambda *a: None, inspections=False)
+    # Every institution rated (the sites the campaign's orders stop are checked with the whole demo: org/tests).
     assert not Institution.objects.filter(risk_rating__isnull=True).exists()
-    # The speech's unlicensed sites, ordered to stop enrolling (the orders set the status), are at the top.
-    stopped = RiskRating.objects.filter(institution__status="stop_enrolling")
-    assert stopped.count() == 4 and all(r.level == "D" for r in stopped)
 
 
 def test_a_complaint_moves_the_rating_of_its_institution_only(district, django_capture_on_commit_callbacks):
