@@ -94,10 +94,6 @@ def display_until(published_on: date, penalties: list[str], fine: Decimal | None
     return add_months(published_on, 3 if light else 36)
 
 
-def publish_due(decided_on: date) -> date:
-    return add_working_days(decided_on, settings.JIANGUAN_PENALTY_PUBLISH_WORKING_DAYS)
-
-
 @dataclass(frozen=True)
 class Clock:
     code: str  # filing, decision, reply, service, fine

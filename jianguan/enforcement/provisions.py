@@ -127,7 +127,3 @@ PROVISIONS: dict[str, Provision] = {
         ),
     ]
 }
-
-
-def provision_choices() -> list[tuple[str, str]]:
-    return [(p.code, f"{p.citation}：{p.violation}") for p in PROVISIONS.values()]

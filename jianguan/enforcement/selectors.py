@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 
 from jianguan.documents.models import Document
 from jianguan.enforcement import clocks
-from jianguan.enforcement.choices import OPEN_STATUSES
 from jianguan.enforcement.models import Case, CaseStep
 
 
@@ -23,25 +22,10 @@ class CaseRow:
     case: Case
     clocks: list[clocks.Clock] = field(default_factory=list)
 
-    @property
-    def worst(self) -> str:
-        states = {c.state for c in self.clocks}
-        return "overdue" if "overdue" in states else ("soon" if "soon" in states else "")
-
 
 def case_rows(cases: Any, today: date) -> list[CaseRow]:
     """Rows with their clocks (computed from the row's own dates: no query per row)."""
     return [CaseRow(c, clocks.clocks(c, today)) for c in cases]
-
-
-def clock_counts(user: Any, today: date) -> dict[str, int]:
-    """How many of the user's open cases have a clock run out or about to (for the home page and the dashboard)."""
-    counts = {"open": 0, "overdue": 0, "soon": 0}
-    for row in case_rows(cases_for(user).filter(status__in=OPEN_STATUSES), today):
-        counts["open"] += 1
-        if row.worst:
-            counts[row.worst] += 1
-    return counts
 
 
 def status_counts(user: Any) -> dict[str, int]:
