@@ -623,8 +623,6 @@ def case_decide(
     reasons = _text(reasons, "reasons")
 
     def change(case: Case, today: date) -> tuple[None, dict[str, Any]]:
-        if case.statements.filter(answered_at__isnull=True).exists():
-            raise Conflict(_("尚有陈述申辩未复核，不能作出决定（行政处罚法第四十五条）。"))
         if case.outcome == CaseOutcome.PENALTY:
             chosen = _penalty_terms(case, penalties, fine, case.illegal_gains)
             heavier = set(chosen) - set(case.proposed_penalties)

@@ -145,6 +145,8 @@ def check(user: Any, case: Any, action: str, today: date) -> Transition:
             )
             % {"due": chinese_date(due)}
         )
+    if action == CaseAction.DECIDE and case.statements.filter(answered_at__isnull=True).exists():
+        raise Conflict(_("尚有陈述申辩未复核，不能作出决定（行政处罚法第四十五条）。"))
     unreviewed = case.legal_review_required and not case.legal_review_passed
     if action == CaseAction.DECIDE and case.outcome == CaseOutcome.PENALTY and unreviewed:
         raise Conflict(_("本案须经法制审核，未经审核或审核未通过的不得作出决定（行政处罚法第五十八条）。"))
