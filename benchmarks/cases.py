@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import (
     dashboard_cases,
     document_cases,
+    draw_cases,
     hardening_cases,
     ledger_cases,
+    meeting_cases,
     portal_cases,
     registry_cases,
 )
@@ -122,4 +124,7 @@ ALL = [
     *ledger_cases.ALL,
     # After the ledger's cases: the dashboard's data adds ~30,000 ledger items (its campaigns' findings).
     *dashboard_cases.ALL,
+    # On the dashboard's data: the joint meeting's pack is built from the dashboard's sections.
+    *meeting_cases.ALL,
+    *draw_cases.ALL,
 ]

@@ -30,7 +30,8 @@ def _ensure_items() -> None:
     from jianguan.checklists.models import ChecklistVersion
     from jianguan.inspections.models import Finding, Inspection
     from jianguan.ledger.models import LedgerItem
-    from jianguan.org.selectors import lead_departments
+    from jianguan.org.models import Department
+    from jianguan.org.selectors import ALL_KINDS, Competence
     from jianguan.registry.models import Institution
     from jianguan.registry.synthetic import SYNTHETIC_NOTE
 
@@ -41,8 +42,9 @@ def _ensure_items() -> None:
     rng = random.Random(7)  # noqa: S311
     today = timezone.localdate()
     version = ChecklistVersion.objects.filter(status="published").first()
-    leads = lead_departments()
-    some_department = next(iter(leads.values()))
+    some_department = Department.objects.order_by("pk").first()
+    competence = Competence()
+    leads = {category: competence.lead(ALL_KINDS, category) or some_department for category in CATEGORIES}
     institutions = list(
         Institution.objects.filter(notes=SYNTHETIC_NOTE)
         .order_by("pk")

@@ -16,6 +16,9 @@ from jianguan.accounts.services import api_token_authenticate
 from jianguan.enforcement.workflow import Conflict as CaseConflict
 from jianguan.ledger.workflow import Conflict
 from jianguan.lib.ratelimit import RateLimited
+from jianguan.meetings.workflow import Conflict as MeetingConflict
+from jianguan.planning.services import Conflict as PlanConflict
+from jianguan.transfers.workflow import Conflict as TransferConflict
 
 logger = logging.getLogger("jianguan.api")
 
@@ -109,6 +112,9 @@ def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 
 @api.exception_handler(Conflict)
 @api.exception_handler(CaseConflict)
+@api.exception_handler(TransferConflict)
+@api.exception_handler(PlanConflict)
+@api.exception_handler(MeetingConflict)
 def on_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 409, str(exc))
 
@@ -131,6 +137,9 @@ api.add_router("/public/complaints", "jianguan.complaints.api.public_router")
 api.add_router("/complaints", "jianguan.complaints.api.router")
 api.add_router("/cases", "jianguan.enforcement.api.router")
 api.add_router("/public/penalties", "jianguan.enforcement.api.public_router")
+api.add_router("/transfers", "jianguan.transfers.api.router")
+api.add_router("", "jianguan.meetings.api.router")
+api.add_router("", "jianguan.planning.api.router")
 api.add_router("/risk", "jianguan.risk.api.router")
 api.add_router("/alerts", "jianguan.alerts.api.router")
 api.add_router("/public/articles", "jianguan.articles.api.router")

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "jianguan.portal",
     "jianguan.complaints",
     "jianguan.enforcement",
+    "jianguan.transfers",
+    "jianguan.meetings",
+    "jianguan.planning",
     "jianguan.articles",
     "jianguan.risk",
     "django_tasks",
@@ -388,6 +391,16 @@ JIANGUAN_CREDIT_REPAIR_MIN_DAYS = env_int("JIANGUAN_CREDIT_REPAIR_MIN_DAYS", 90)
 JIANGUAN_BLACKLIST_OBJECTION_WORKING_DAYS = env_int("JIANGUAN_BLACKLIST_OBJECTION_WORKING_DAYS", 5)
 # A clock is "due soon" this many days before it runs out.
 JIANGUAN_CASE_WARN_DAYS = env_int("JIANGUAN_CASE_WARN_DAYS", 5)
+# 移送 and 协查 between departments: the receiver accepts or refuses within this many working days.
+JIANGUAN_TRANSFER_REPLY_WORKING_DAYS = env_int("JIANGUAN_TRANSFER_REPLY_WORKING_DAYS", 5)
+# A joint meeting's task (督办事项) is "due soon" this many days before its deadline.
+JIANGUAN_MEETING_TASK_WARN_DAYS = env_int("JIANGUAN_MEETING_TASK_WARN_DAYS", 5)
+# 双随机一公开 (国发〔2019〕5号): sampling ratios in per cent by risk level, "A:5,B:10,C:20,D:100" (a level not named
+# is drawn at 0); an officer is drawn for at most JIANGUAN_DRAW_MAX_PER_OFFICER targets of one draw; the results are
+# published within JIANGUAN_RANDOM_RESULT_WORKING_DAYS working days of each inspection's completion.
+JIANGUAN_DRAW_RATIOS = os.environ.get("JIANGUAN_DRAW_RATIOS", "A:5,B:10,C:20,D:100")
+JIANGUAN_DRAW_MAX_PER_OFFICER = env_int("JIANGUAN_DRAW_MAX_PER_OFFICER", 10)
+JIANGUAN_RANDOM_RESULT_WORKING_DAYS = env_int("JIANGUAN_RANDOM_RESULT_WORKING_DAYS", 20)
 # Evidence photos: the largest accepted upload.
 JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 

@@ -88,6 +88,40 @@ class OfficerProfile(models.Model):
         return self.certificate_valid_until >= (day or timezone.localdate())
 
 
+class OfficerConflictQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q | None:
+        # District-wide roles (who make and check the draws) see every declaration; an officer their own.
+        return None if scope.district_wide else Q(user_id=scope.user_id)
+
+
+class OfficerConflict(models.Model):
+    """A relationship (关联关系) an officer declared with an institution: the 双随机 draw never sends them there.
+    Ended, not deleted, when it no longer holds, so a past draw can still be explained."""
+
+    user = models.ForeignKey(User, verbose_name=_("执法人员"), on_delete=models.CASCADE, related_name="conflicts")
+    institution = models.ForeignKey(
+        "registry.Institution", verbose_name=_("机构"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("关联关系"), max_length=200, validators=[validate_plain_text])
+    declared_at = models.DateTimeField(_("申报时间"), default=timezone.now)
+    declared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    objects = OfficerConflictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("关联关系")
+        verbose_name_plural = _("关联关系")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"], condition=Q(ended_at=None), name="officer_conflict_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.institution}"
+
+
 class ApiTokenQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q | None:
         # Tokens are personal: even an administrator sees only their own.

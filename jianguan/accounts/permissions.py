@@ -47,6 +47,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # case by enforcement/workflow.py (investigators, the department head, the legal reviewer, the party).
     "cases.view": frozenset(set(Role) - {Role.STREET_OFFICER}),
     "cases.open": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER}),
+    # Working together. Joint meetings (联席会议): every member (departments, streets, the district-wide roles) reads the
+    # sessions, their materials and tasks; the convener (the lead coordinator) schedules, records and closes tasks;
+    # a task's department reports progress (decided per task by meetings/selectors).
+    "meetings.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    "meetings.manage": frozenset({Role.LEAD}),
+    # 移送 / 协查 between departments (and streets): each side sees its thread; the receiver answers it.
+    "transfers.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    "transfers.send": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER}),
+    # Information sharing: subscriptions to events and the feed they fill.
+    "feed.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    # The year's plan (年度联合执法检查工作方案) and the 双随机一公开 lists and draws.
+    "plans.view": frozenset(set(Role) - {Role.INSTITUTION}),
+    "plans.manage": frozenset({Role.ADMIN, Role.LEAD}),
+    # 关联关系: an officer declares their own (never drawn for those institutions); the administrator and the lead
+    # coordinator, who draw, read them all.
+    "conflicts.view": frozenset({Role.ADMIN, Role.LEAD, Role.DEPARTMENT_OFFICER}),
     # Risk ratings (风险评级): staff, each within their scope. Not institutions, not even their own: the rating counts
     # complaints they are not told about and is a supervision tool whose factors should not be gamed.
     "risk.view": frozenset(set(Role) - {Role.INSTITUTION}),

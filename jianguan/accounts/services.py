@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role, TokenRevocation
-from jianguan.accounts.models import ApiToken, LoginAttempt, LoginGate, OfficerProfile, User
+from jianguan.accounts.models import ApiToken, LoginAttempt, LoginGate, OfficerConflict, OfficerProfile, User
 from jianguan.accounts.permissions import may_use_api_tokens, require
 from jianguan.audit.services import audit_record, changed, snapshot
 
@@ -172,6 +172,46 @@ def officer_profile_set(
     old, new = changed(before, snapshot(profile))
     audit_record(actor=actor, action="officer_profile.set", obj=profile, object_label=str(user), before=old, after=new)
     return profile
+
+
+def _may_declare_for(actor: Any, user: User) -> bool:
+    return actor.is_active and (actor.role == Role.ADMIN or actor.pk == user.pk)
+
+
+@transaction.atomic
+def officer_conflict_declare(*, actor: Any, user: User, institution: Any, reason: str) -> OfficerConflict:
+    """An officer declares a relationship with an institution (or the administrator records it for them)."""
+    if not _may_declare_for(actor, user):
+        raise PermissionDenied(_("只能申报本人的关联关系。"))
+    if not hasattr(user, "officer_profile"):
+        raise ValidationError(_("只有持执法证的执法人员申报关联关系。"))
+    if OfficerConflict.objects.filter(user=user, institution=institution, ended_at=None).exists():
+        raise ValidationError(_("已申报与该机构的关联关系。"))
+    conflict = OfficerConflict(user=user, institution=institution, reason=(reason or "").strip(), declared_by=actor)
+    conflict.full_clean()
+    conflict.save()
+    audit_record(
+        actor=actor, action="officer_conflict.declare", obj=conflict, object_label=str(user),
+        after={"institution": institution.pk, "reason": conflict.reason}, institution=institution,
+    )  # fmt: skip
+    return conflict
+
+
+@transaction.atomic
+def officer_conflict_end(*, actor: Any, conflict: OfficerConflict) -> OfficerConflict:
+    """The relationship no longer holds: ended, kept for the draws it explained."""
+    conflict = OfficerConflict.objects.select_for_update().get(pk=conflict.pk)
+    if not _may_declare_for(actor, conflict.user):
+        raise PermissionDenied(_("只能解除本人的关联关系。"))
+    if conflict.ended_at:
+        raise ValidationError(_("该关联关系已解除。"))
+    conflict.ended_at = timezone.now()
+    conflict.save(update_fields=["ended_at"])
+    audit_record(
+        actor=actor, action="officer_conflict.end", obj=conflict, object_label=str(conflict.user),
+        after={"institution": conflict.institution_id}, institution=conflict.institution,
+    )  # fmt: skip
+    return conflict
 
 
 def _token_hash(raw: str) -> str:

@@ -12,3 +12,5 @@ class AlertKind(models.TextChoices):
     ITEM_OVERDUE = "item_overdue", _("整改逾期")
     COMPLAINT_UNREGISTERED = "complaint_unregistered", _("疑似无证办学投诉")
     REPEATED_PROBLEM = "repeated_problem", _("同类问题反复出现")
+    TRANSFER_OVERDUE = "transfer_overdue", _("移送协查逾期未答复")
+    MEETING_TASK_OVERDUE = "meeting_task_overdue", _("督办事项超期")

@@ -1,7 +1,7 @@
 """Early warnings (预警), derived from the records on every read: nothing is copied, so a warning goes as soon as its
 facts go (a licence renewed, an item closed, a complaint closed).
 
-Each kind is one query over the underlying model's `visible_to(user)` (Licence, LedgerItem, Complaint),
+Each kind is one query over the underlying model's `visible_to(user)` (Licence, LedgerItem, Complaint, MeetingTask),
 so the page, the counts and the API show what the user may see, in a fixed number of queries however many warnings
 there are. A warning's key names its facts, including the day it arose (the deadline, the licence's valid-until
 date, the day the complaint came in, the last day the problem was found): when the facts change the key
@@ -303,12 +303,93 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
     return alerts
 
 
+def _meeting_task_overdue(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
+    """A joint meeting's task (督办事项) open past its deadline (meetings.models.overdue_q), shown to its responsible
+    department's or street's users and to the district-wide roles (every member may read it on the task list)."""
+    from jianguan.meetings.models import MeetingTask, overdue_q
+    from jianguan.meetings.selectors import responsible_q
+
+    qs = MeetingTask.objects.visible_to(user).filter(overdue_q(today))
+    if (concern := responsible_q(user)) is not None:
+        qs = qs.filter(concern)
+    if only is not None:
+        qs = qs.filter(pk=only)
+    if street_id is not None:
+        qs = qs.filter(street_id=street_id)
+    if count:
+        return qs.count()
+    alerts = []
+    for task in qs.select_related("session__meeting", "department", "street"):
+        alerts.append(
+            Alert(
+                kind=AlertKind.MEETING_TASK_OVERDUE,
+                key=object_key(AlertKind.MEETING_TASK_OVERDUE, "meetings.meetingtask", task.pk, task.deadline),
+                object_type="meetings.meetingtask",
+                object_id=task.pk,
+                label=f"{task.session}：{task.decision[:40]}",
+                institution_id=None,
+                institution_name="",
+                street_id=task.street_id,
+                street_name=task.street.name if task.street_id else "",
+                message=_("督办事项办理时限 %(day)s 已过，尚未办结（责任单位：%(unit)s）：%(decision)s")
+                % {"day": task.deadline.isoformat(), "unit": task.unit_name, "decision": task.decision[:60]},
+                day=task.deadline,
+                url=reverse("meetings:session_detail", args=[task.session_id]) + f"#task-{task.pk}",
+            )
+        )
+    return alerts
+
+
+def _transfer_overdue(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
+    """移送 / 协查 not answered (neither accepted nor refused) by their reply deadline, seen by both units and the
+    district-wide roles (the transfer's own scope); the key names the deadline."""
+    from jianguan.transfers.models import Transfer
+    from jianguan.transfers.selectors import overdue_q as transfer_overdue_q
+
+    qs = (
+        Transfer.objects.visible_to(user)
+        .filter(transfer_overdue_q(today))
+        .select_related("institution__street", "sender_department", "sender_street", "receiver_department",
+                        "receiver_street")
+    )  # fmt: skip
+    if only is not None:
+        qs = qs.filter(pk=only)
+    if street_id is not None:
+        qs = qs.filter(institution__street_id=street_id)
+    if count:
+        return qs.count()
+    alerts = []
+    for t in qs:
+        inst = t.institution
+        alerts.append(
+            Alert(
+                kind=AlertKind.TRANSFER_OVERDUE,
+                key=object_key(AlertKind.TRANSFER_OVERDUE, "transfers.transfer", t.pk, t.reply_due),
+                object_type="transfers.transfer",
+                object_id=t.pk,
+                label=f"{t.get_kind_display()}：{t.subject[:40]}",
+                institution_id=inst.pk if inst is not None else None,
+                institution_name=inst.name if inst is not None else "",
+                street_id=inst.street_id if inst is not None else None,
+                street_name=inst.street.name if inst is not None else "",
+                message=_("%(sender)s 向 %(receiver)s 的%(kind)s，答复期限 %(day)s 已过，尚未答复。")
+                % {"sender": t.sender, "receiver": t.receiver, "kind": t.get_kind_display(),
+                   "day": t.reply_due.isoformat()},
+                day=t.reply_due,
+                url=reverse("transfers:transfer_detail", args=[t.pk]),
+            )
+        )  # fmt: skip
+    return alerts
+
+
 SOURCES: dict[str, Source] = {
     AlertKind.LICENCE_EXPIRING: _licence_expiring,
     AlertKind.ITEM_DUE_SOON: _item_due_soon,
     AlertKind.ITEM_OVERDUE: _item_overdue,
     AlertKind.COMPLAINT_UNREGISTERED: _complaint_unregistered,
     AlertKind.REPEATED_PROBLEM: _repeated_problem,
+    AlertKind.TRANSFER_OVERDUE: _transfer_overdue,
+    AlertKind.MEETING_TASK_OVERDUE: _meeting_task_overdue,
 }
 
 

@@ -201,6 +201,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and complaint.status in (ComplaintStatus.ASSIGNED, ComplaintStatus.REPLIED, ComplaintStatus.CLOSED)
             and complaint.result != "unsubstantiated"
         ),
+        # A complaint outside one's powers is handed on (移送) or another unit's help asked (协查).
+        "may_transfer": allowed(request.user, "transfers.send") and selectors.may_handle(request.user, complaint),
     }
     return render(request, "complaints/complaint_detail.html", context)
 

@@ -30,12 +30,15 @@ from jianguan.inspections.demo import campaign_story
 from jianguan.ledger.demo import ledger_stories
 from jianguan.lib.story import Story, moment
 from jianguan.lib.workdays import UnknownCalendarYear
+from jianguan.meetings.demo import meeting_story
 from jianguan.org.demo import load_demo_org
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import calendar_missing_years, countable_day
+from jianguan.planning.demo import plan_story
 from jianguan.registry.demo import load_demo_registry
 from jianguan.registry.models import Institution
 from jianguan.risk.services import risk_refresh_all
+from jianguan.transfers.demo import transfer_stories
 
 # The demo's history starts about two months before its day and counts deadlines up to three weeks after it (the
 # latest: a complaint assigned two days before, due 15 working days later); its calendar must cover this span.
@@ -96,7 +99,8 @@ def load_demo(*, today: date | None = None, log: Any = print, inspections: bool 
         today = demo_day(timezone.localdate())
     created = {
         "regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0,
-        "ledger": 0, "articles": 0, "complaints": 0, "cases": 0,
+        "ledger": 0, "articles": 0, "complaints": 0, "cases": 0, "meetings": 0, "transfers": 0,
+        "plans": 0,
     }  # fmt: skip
     now = timezone.now()
     # The district's streets, departments, accounts and registry, entered before anything happened to them.
@@ -123,9 +127,12 @@ def load_demo(*, today: date | None = None, log: Any = print, inspections: bool 
         stories += [("ledger", story) for story in ledger_stories(today=today)]
         stories += [("complaints", story) for story in complaints_stories(today=today)]
         stories += [("cases", story) for story in case_stories(today=today)]
+        stories += [("transfers", story) for story in transfer_stories(today=today)]
+        stories.append(("plans", plan_story(today=today)))
     stories.append(("articles", articles_story(today=today)))
+    stories.append(("meetings", meeting_story(today=today)))
     counts = replay(stories, since=founded, until=min(now, moment(today, 23, 59)))
-    for kind in ("inspections", "ledger", "complaints", "articles", "cases"):
+    for kind in ("inspections", "ledger", "complaints", "articles", "cases", "meetings", "transfers", "plans"):
         created[kind] += counts.get(kind, 0)
     if inspections:
         log(

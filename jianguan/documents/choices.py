@@ -23,6 +23,10 @@ class DocumentKind(models.TextChoices):
     NO_PENALTY_DECISION = "no_penalty_decision", _("不予行政处罚决定书")
     SERVICE_RECEIPT = "service_receipt", _("送达回证")
     CLOSING_REPORT = "closing_report", _("结案报告")
+    # Working together (transfers, meetings)
+    TRANSFER_LETTER = "transfer_letter", _("案件移送函")
+    ASSISTANCE_LETTER = "assistance_letter", _("协助调查函")
+    MEETING_MINUTES = "meeting_minutes", _("会议纪要")
 
 
 # 文种代字: the part of a document number after the department's short name (X教 + 责改 + 〔2026〕12号).
@@ -47,4 +51,7 @@ DEFAULT_KIND_CODES = {
     DocumentKind.NO_PENALTY_DECISION: "不罚",
     DocumentKind.SERVICE_RECEIPT: "送",
     DocumentKind.CLOSING_REPORT: "结",
+    DocumentKind.TRANSFER_LETTER: "移",
+    DocumentKind.ASSISTANCE_LETTER: "协查",
+    DocumentKind.MEETING_MINUTES: "纪要",
 }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.choices import Role
-from jianguan.accounts.permissions import require
+from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.enforcement import clocks, selectors, services, workflow
 from jianguan.enforcement.choices import CaseAction, CaseStatus
@@ -132,6 +132,8 @@ def _page(request: HttpRequest, case: Case, refused: tuple[str, Any] | None = No
         "statements": list(case.statements.select_related("submitted_by", "answered_by")),
         "party": party,
         "owed": services.amount_owed(case, today),
+        # A case outside the department's powers is handed to the competent one (移送); help asked (协查).
+        "may_transfer": not party and allowed(user, "transfers.send"),
     }
     return render(request, "enforcement/case_detail.html", context, status=400 if refused else 200)
 

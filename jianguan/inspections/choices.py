@@ -10,6 +10,8 @@ class CampaignStatus(models.TextChoices):
 
 class CampaignMethod(models.TextChoices):
     FULL = "full", _("全面覆盖")
+    # 双随机一公开 (国发〔2019〕5号): the targets and their teams come from a recorded draw (planning.Draw).
+    RANDOM = "random", _("双随机抽查")
 
 
 class InspectionKind(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.checklists.choices import Remedy, Severity
 from jianguan.checklists.models import Checklist
-from jianguan.inspections.choices import InspectionKind, Outcome
+from jianguan.inspections.choices import CampaignMethod, InspectionKind, Outcome
 from jianguan.inspections.models import Campaign
 from jianguan.inspections.selectors import certified_officers
 from jianguan.lib.creditcode import normalize as normalize_credit_code
@@ -102,6 +102,12 @@ class CampaignForm(forms.Form):
     )
     description = forms.CharField(
         max_length=TEXT_MAX_LENGTH, label=_("工作要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    method = forms.ChoiceField(
+        label=_("方式"),
+        choices=CampaignMethod.choices,
+        initial=CampaignMethod.FULL,
+        help_text=_("双随机抽查：检查对象和执法检查人员在行动页面按比例随机抽取，抽取结果向社会公开。"),
     )
     joint_notice = forms.BooleanField(
         label=_("制发联合责令整改通知书"),

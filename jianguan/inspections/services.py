@@ -10,7 +10,7 @@ Who may do what:
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,7 +32,14 @@ from jianguan.documents.choices import DocumentKind
 from jianguan.documents.models import Document
 from jianguan.documents.services import document_issue
 from jianguan.inspections import signals
-from jianguan.inspections.choices import CampaignStatus, InspectionKind, InspectionStatus, Outcome, SignerRole
+from jianguan.inspections.choices import (
+    CampaignMethod,
+    CampaignStatus,
+    InspectionKind,
+    InspectionStatus,
+    Outcome,
+    SignerRole,
+)
 from jianguan.inspections.documents import notice_content, on_spot_content, record_content
 from jianguan.inspections.models import (
     Amendment,
@@ -106,10 +113,12 @@ def campaign_create(
     previous: Campaign | None = None,
     institutions: Iterable[Institution] | None = None,
     joint_notice: bool = False,
+    method: str = CampaignMethod.FULL,
 ) -> Campaign:
     """Create a campaign and generate its target list from the scope (every operating institution of the chosen
     streets and kinds), or take the given institutions of that scope (a list drawn up beforehand); the list can be
-    edited afterwards."""
+    edited afterwards. A 双随机 campaign starts with no targets: its draw (planning) names them, and they are not
+    edited by hand."""
     require(actor, "campaigns.manage")
     departments, streets, checklists = list(departments), list(streets), list(checklists)
     kinds = sorted(set(institution_kinds))
@@ -123,6 +132,7 @@ def campaign_create(
         previous=previous,
         round=previous.round + 1 if previous else 1,
         joint_notice=bool(joint_notice),
+        method=method,
         created_by=actor,
     )
     campaign.full_clean(exclude=["previous", "created_by", "lead_department"])
@@ -131,7 +141,9 @@ def campaign_create(
     campaign.departments.set({lead_department, *departments})
     campaign.streets.set(streets)
     campaign.checklists.set(checklists)
-    targets = _campaign_scope_targets(campaign)
+    targets = [] if method == CampaignMethod.RANDOM else _campaign_scope_targets(campaign)
+    if institutions is not None and method == CampaignMethod.RANDOM:
+        raise ValidationError(_("双随机抽查的检查对象由抽签产生，不能事先指定。"))
     if institutions is not None:
         in_scope = {i.pk for i in targets}
         chosen = list(institutions)
@@ -170,6 +182,7 @@ def campaign_copy(*, actor: Any, campaign: Campaign, starts_on: date, ends_on: d
         description=campaign.description,
         previous=campaign,
         joint_notice=campaign.joint_notice,
+        method=campaign.method,
     )
 
 
@@ -205,6 +218,8 @@ def campaign_target_add(*, actor: Any, campaign: Campaign, institution: Institut
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == CampaignStatus.FINISHED:
         raise ValidationError(_("专项行动已结束，不能再调整检查对象。"))
+    if campaign.method == CampaignMethod.RANDOM:
+        raise ValidationError(_("双随机抽查的检查对象由抽签产生，不能手工调整。"))
     if CampaignTarget.objects.filter(campaign=campaign, institution=institution).exists():
         raise ValidationError(_("“%(name)s”已在检查对象名单中。") % {"name": institution.name})
     target = CampaignTarget.objects.create(campaign=campaign, institution=institution)
@@ -221,6 +236,8 @@ def campaign_target_remove(*, actor: Any, campaign: Campaign, institution: Insti
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == CampaignStatus.FINISHED:
         raise ValidationError(_("专项行动已结束，不能再调整检查对象。"))
+    if campaign.method == CampaignMethod.RANDOM:
+        raise ValidationError(_("双随机抽查的检查对象由抽签产生，不能手工调整。"))
     if campaign.inspections.filter(institution=institution).exclude(status=InspectionStatus.CANCELLED).exists():
         raise ValidationError(_("已安排或完成对“%(name)s”的检查，不能移出名单。") % {"name": institution.name})
     deleted, _rows = CampaignTarget.objects.filter(campaign=campaign, institution=institution).delete()
@@ -308,6 +325,10 @@ def _locked(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_for_update().get(pk=inspection.pk)
 
 
+# Rules on a campaign inspection's team that apps above this one add (planning: a 双随机 campaign's team is the one
+# drawn). Each is called with (campaign, institution, officers) and raises ValidationError to refuse.
+TEAM_RULES: list[Callable[[Campaign, Institution, list[User]], None]] = []
+
 # How long after its planned time an inspection may still be planned without being marked 补录: the team entering the
 # inspection it is starting (or held this morning) on arrival.
 PLAN_GRACE = timedelta(hours=12)
@@ -357,6 +378,8 @@ def inspection_create(
             raise ValidationError(_("专项行动已结束，不能再安排检查。"))
         if not campaign.targets.filter(institution=institution).exists():
             raise ValidationError(_("“%(name)s”不在本次专项行动的检查对象名单中。") % {"name": institution.name})
+        for rule in TEAM_RULES:
+            rule(campaign, institution, officers)
         kind = InspectionKind.CAMPAIGN
     elif kind == InspectionKind.CAMPAIGN:
         raise ValidationError({"kind": _("专项检查须属于一个专项行动。")})

@@ -44,7 +44,7 @@ from jianguan.inspections.selectors import (
 )
 from jianguan.lib.forms import add_service_errors, attempt, paginate
 from jianguan.lib.http import login_required_or_401, wants_json
-from jianguan.lib.params import choice_param, id_param
+from jianguan.lib.params import choice_param, id_param, ids_param
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
 
@@ -197,6 +197,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         initial["institution"] = institution.credit_code or institution.name
     if request.GET.get("kind") in InspectionKind.values:  # e.g. a complaint's on-site verification
         initial["kind"] = request.GET["kind"]
+    if officers := ids_param(request.GET.getlist("officer"), name="officer"):  # e.g. the team a draw named
+        initial["officers"] = officers
     form = InspectionForm(request.POST or None, campaign=campaign, initial=initial)
     form.fields["institution"].queryset = Institution.objects.visible_to(request.user)
     if request.method == "POST" and form.is_valid():

@@ -98,6 +98,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (not request.user.scope.street_ids or institution.street_id in request.user.scope.street_ids),
         "can_change_status": allowed(request.user, "institutions.status"),
         "can_open_case": allowed(request.user, "cases.open"),
+        "can_transfer": allowed(request.user, "transfers.send"),
         "status_form": StatusChangeForm(initial={"effective_date": today}),
         # The risk rating and its factors, for staff only (institutions do not see their own: permissions.py).
         "show_risk": allowed(request.user, "risk.view"),

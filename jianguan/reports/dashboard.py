@@ -391,6 +391,22 @@ def case_clocks(user: Any, f: Filters) -> Section:
     return section
 
 
+def meeting_tasks(user: Any, f: Filters) -> Section:
+    """The joint meeting's open tasks (督办事项) per responsible department or street: not yet due, due soon and
+    overdue (one grouped query; meetings.selectors.unit_counts, which the session materials also read)."""
+    from jianguan.meetings.selectors import unit_counts
+
+    rows = unit_counts(user, department=f.department, street=f.street, today=timezone.localdate())
+    section = Section("meeting_tasks", _("联席会议督办事项"), "stacked",
+                      [_("责任单位"), _("未到期"), _("即将到期"), _("已超期")], series=[1, 2, 3])  # fmt: skip
+    open_url, overdue_url = _url("meetings:task_list", status="open"), _url("meetings:task_list", overdue="true")
+    section.rows = [
+        [Cell(unit), Cell(n - soon - overdue, open_url), Cell(soon, open_url), Cell(overdue, overdue_url)]
+        for unit, n, soon, overdue in rows
+    ]
+    return section
+
+
 CLOCK_ORDER = ["filing", "preservation", "decision", "reply", "service", "fine"]
 CASE_CLOCK_FIELDS = [
     "status", "clue_on", "filed_on", "extension_days", "notice_served_on", "rights_waived", "decided_on",
@@ -422,6 +438,7 @@ BUILDERS: dict[str, Callable[[Any, Filters], Section]] = {
     "risk": risk_levels,
     "alerts": alert_section,
     "cases": case_clocks,
+    "meeting_tasks": meeting_tasks,
 }
 
 

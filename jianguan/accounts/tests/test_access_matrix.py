@@ -180,6 +180,86 @@ class Case:
     not_found: list[str] = field(default_factory=list)
 
 
+def _year_plan(d: object) -> int:
+    """A draft year plan (drawn up by the lead coordinator the first time it is asked for)."""
+    from jianguan.planning.models import YearPlan
+    from jianguan.planning.services import plan_create
+
+    plan = YearPlan.objects.filter(year=2099).first() or plan_create(
+        actor=d.users["lead"],  # type: ignore[attr-defined]
+        year=2099,
+        title="矩阵测试方案",
+        objectives="全覆盖",
+    )
+    return plan.pk
+
+
+def _meeting_session(d: object, which: str = "held") -> int:
+    """A joint meeting of every department and street (made the first time): a session held yesterday with the fire
+    brigade's task, and the next one scheduled with its materials."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jianguan.meetings import services as meetings
+    from jianguan.meetings.models import JointMeeting, MeetingSession
+
+    lead, today = d.users["lead"], timezone.localdate()  # type: ignore[attr-defined]
+    if not JointMeeting.objects.filter(name="矩阵测试联席会议").exists():
+        meeting = meetings.meeting_save(
+            actor=lead, name="矩阵测试联席会议", department=d.departments["edu"], convener=lead,  # type: ignore[attr-defined]
+            departments=list(d.departments.values()), streets=list(d.streets.values()), schedule="quarterly",  # type: ignore[attr-defined]
+        )  # fmt: skip
+        held = meetings.session_schedule(
+            actor=lead, meeting=meeting, held_on=today - timedelta(days=1), place="会议室", agenda="议程"
+        )
+        meetings.session_minutes_record(
+            actor=lead, session=held, minutes="纪要",
+            decisions=[{"decision": "消防指导", "unit": f"d{d.departments['fire'].pk}", "deadline": today}],  # type: ignore[attr-defined]
+        )  # fmt: skip
+        following = meetings.session_schedule(
+            actor=lead, meeting=meeting, held_on=today + timedelta(days=3), place="会议室", agenda="议程"
+        )
+        meetings.session_materials_generate(actor=lead, session=following)
+    sessions = MeetingSession.objects.filter(meeting__name="矩阵测试联席会议").order_by("number")
+    return sessions[0 if which == "held" else 1].pk
+
+
+def _meeting(d: object) -> int:
+    from jianguan.meetings.models import MeetingSession
+
+    return MeetingSession.objects.get(pk=_meeting_session(d)).meeting_id
+
+
+def _meeting_task(d: object) -> int:
+    from jianguan.meetings.models import MeetingTask
+
+    return MeetingTask.objects.get(session=_meeting_session(d)).pk
+
+
+def _transfer(d: object) -> int:
+    """A 移送 from the education officer to the fire brigade about institution a (sent the first time)."""
+    from jianguan.transfers.models import Transfer
+    from jianguan.transfers.services import transfer_send
+
+    found = Transfer.objects.filter(subject="矩阵测试移送").first() or transfer_send(
+        actor=d.users["edu_officer"], kind="transfer", receiver_department=d.departments["fire"],  # type: ignore[attr-defined]
+        institution=d.institutions["a"], category="fire_safety", subject="矩阵测试移送", facts="安全出口堵塞。",  # type: ignore[attr-defined]
+    )  # fmt: skip
+    return found.pk
+
+
+def _subscription(d: object) -> int:
+    """The fire brigade's subscription to fire findings (made the first time)."""
+    from jianguan.transfers.models import Subscription
+    from jianguan.transfers.services import subscription_save
+
+    found = Subscription.objects.filter(name="矩阵测试订阅").first() or subscription_save(
+        actor=d.users["fire_officer"], name="矩阵测试订阅", events=["finding_recorded"],  # type: ignore[attr-defined]
+    )  # fmt: skip
+    return found.pk
+
+
 def _u(name: str, **kwargs: object) -> Callable[[object], str]:
     return lambda d: reverse(name, kwargs={k: (v(d) if callable(v) else v) for k, v in kwargs.items()})
 
@@ -461,6 +541,81 @@ CASES: dict[str, Case] = {
         ok=302,
         not_found=["edu_officer"],
     ),
+    # The year plan and the 双随机 lists: staff read; the administrator and the lead coordinator manage (a publish
+    # of a plan without campaigns is refused with a message: 302 back to the plan).
+    "planning:plan_list": Case(_u("planning:plan_list"), CAMPAIGN_VIEWERS),
+    "planning:plan_detail": Case(_u("planning:plan_detail", pk=_year_plan), CAMPAIGN_VIEWERS),
+    "planning:plan_action": Case(
+        _u("planning:plan_action", pk=_year_plan, action="publish"),
+        ["admin", "lead"],
+        method="post",
+        ok=302,
+        data={"version": 1},
+    ),
+    "planning:directory": Case(_u("planning:directory", which="officers"), CAMPAIGN_VIEWERS),
+    # The draw page of the district's (full-coverage) campaign: whoever sees the campaign.
+    "planning:draw": Case(_u("planning:draw", campaign=_campaign), CAMPAIGN_VIEWERS),
+    "planning:draw_recuse": Case(_u("planning:draw_recuse", member=999999), CAMPAIGN_MANAGERS, method="post", ok=404),
+    "planning:conflict_list": Case(_u("planning:conflict_list"), ["admin", "lead", "edu_officer", "fire_officer"]),
+    "planning:conflict_end": Case(
+        _u("planning:conflict_end", pk=999999), ["admin", "lead", "edu_officer", "fire_officer"], method="post", ok=404
+    ),
+    # Joint meetings: every member reads them; the convener (lead coordinator) runs them; the task's unit (the fire
+    # brigade) reports progress. The forms' pages answer 200, their POSTs redirect.
+    "meetings:meeting_list": Case(_u("meetings:meeting_list"), CAMPAIGN_VIEWERS),
+    "meetings:task_list": Case(_u("meetings:task_list"), CAMPAIGN_VIEWERS),
+    "meetings:session_detail": Case(_u("meetings:session_detail", pk=_meeting_session), CAMPAIGN_VIEWERS),
+    "meetings:session_materials_download": Case(
+        _u("meetings:session_materials_download", pk=lambda d: _meeting_session(d, "next"), fmt="docx"),
+        CAMPAIGN_VIEWERS,
+    ),
+    "meetings:meeting_new": Case(_u("meetings:meeting_new"), ["lead"]),
+    "meetings:meeting_edit": Case(_u("meetings:meeting_edit", pk=_meeting), ["lead"]),
+    "meetings:session_new": Case(_u("meetings:session_new", pk=_meeting), ["lead"]),
+    "meetings:session_attendance": Case(_u("meetings:session_attendance", pk=_meeting_session), ["lead"]),
+    "meetings:session_minutes": Case(
+        _u("meetings:session_minutes", pk=lambda d: _meeting_session(d, "next")), ["lead"]
+    ),
+    "meetings:session_materials": Case(
+        _u("meetings:session_materials", pk=lambda d: _meeting_session(d, "next")), ["lead"], method="post", ok=302
+    ),
+    "meetings:task_progress": Case(
+        _u("meetings:task_progress", pk=_meeting_task), ["fire_officer"], method="post", ok=302
+    ),
+    "meetings:task_close": Case(_u("meetings:task_close", pk=_meeting_task), ["lead"], method="post", ok=302),
+    # 移送 / 协查: staff read (each within its units), the units' officers send; the transfer's page for both units
+    # and the district-wide roles; only the receiving unit accepts (the sender and the readers 403).
+    "transfers:transfer_list": Case(_u("transfers:transfer_list"), CAMPAIGN_VIEWERS),
+    "transfers:transfer_new": Case(
+        _u("transfers:transfer_new"), ["lead", "edu_officer", "fire_officer", "street_a", "street_b"]
+    ),
+    "transfers:transfer_detail": Case(
+        _u("transfers:transfer_detail", pk=_transfer),
+        ["admin", "lead", "edu_officer", "fire_officer", "legal", "leader"],
+        not_found=["street_a", "street_b"],
+    ),
+    "transfers:transfer_action": Case(
+        _u("transfers:transfer_action", pk=_transfer, action="accept"),
+        ["fire_officer"],
+        method="post",
+        ok=302,
+        not_found=["street_a", "street_b"],
+    ),
+    # 信息共享: every staff role reads the feed and the subscriptions; only the subscribing unit changes its own.
+    "transfers:feed": Case(_u("transfers:feed"), CAMPAIGN_VIEWERS),
+    "transfers:subscription_list": Case(_u("transfers:subscription_list"), CAMPAIGN_VIEWERS),
+    "transfers:subscription_edit": Case(
+        _u("transfers:subscription_edit", pk=_subscription),
+        ["fire_officer"],
+        not_found=["edu_officer", "street_a", "street_b"],
+    ),
+    "transfers:subscription_delete": Case(
+        _u("transfers:subscription_delete", pk=_subscription),
+        ["fire_officer"],
+        method="post",
+        ok=302,
+        not_found=["edu_officer", "street_a", "street_b"],
+    ),
     "complaints:photo": Case(
         _u("complaints:photo", pk=_complaint_photo),
         COMPLAINT_A_VIEWERS,
@@ -510,6 +665,9 @@ SEPARATELY_TESTED = {
     "portal:search",  # public, no login: portal/tests/test_portal.py
     "portal:institution",
     "public_penalties:penalty_list",  # public: enforcement/tests/test_publication.py
+    "public_plans:plan_list",  # public: planning/tests/test_public.py
+    "public_plans:plan_detail",
+    "public_plans:draw_detail",
     "public_complaints:new",  # public: complaints/tests/test_public.py
     "public_complaints:pick",
     "public_complaints:done",

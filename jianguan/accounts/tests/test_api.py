@@ -25,6 +25,8 @@ CONFLICTS = {
 
 # Allowed callers whose body the service refuses answer 400 (one investigator: a case needs two).
 REFUSED = {("post", "/api/v1/cases/{case_a}/propose-filing")}
+# A plan without campaigns is not published (400); its managers are the administrator and the lead coordinator.
+REFUSED.add(("post", "/api/v1/plans/{plan_a}/publish"))
 CASE_VIEWERS = ["admin", "lead", "edu_officer", "legal", "leader"]
 # The case waits for 立案: only an officer of its department may propose it; every other step is someone else's
 # (the head's, an investigator's, the reviewer's, the party's) or for a later stage.
@@ -49,6 +51,16 @@ CASE_BODIES = {
 # Who may take a step by role (the legal reviewer reviews any case he did not investigate: at 待立案 that is a 409).
 CASE_ACTORS = {"propose-filing": ["edu_officer"], "review-pass": ["legal"], "review-return": ["legal"]}
 CONFLICTS |= {("post", f"/api/v1/cases/{{case_a}}/{a}") for a in ("review-pass", "review-return")}
+
+# 移送 / 协查: transfer_a is a 移送 from the education officer to the fire brigade, waiting for an answer. Its receiver
+# (the fire officer) answers it; its sender's unit (education: the officer and the lead coordinator) withdraws it;
+# both write in its thread; the district-wide readers see it but take no step (403); streets never see it (404).
+TRANSFER_STEPS = {
+    "accept": (["fire_officer"], {}), "refuse": (["fire_officer"], {"reason": "不属于本单位职责"}),
+    "report": (["fire_officer"], {"result": "已处理"}), "withdraw": (["lead", "edu_officer"], {"reason": "重复发送"}),
+    "comment": (["lead", "edu_officer", "fire_officer"], {"text": "请补充材料"}),
+}  # fmt: skip
+CONFLICTS.add(("post", "/api/v1/transfers/{transfer_a}/report"))  # not accepted yet
 
 # (method, path template, allowed personas, status for others)
 OPERATIONS = [
@@ -105,6 +117,21 @@ OPERATIONS = [
     ("get", "/api/v1/cases", [p for p in SIGNED_IN if not p.startswith("street")], 403),
     ("get", "/api/v1/cases/{case_a}", CASE_VIEWERS, 403),
     *[("post", f"/api/v1/cases/{{case_a}}/{a}", CASE_ACTORS.get(a, []), 403) for a in CASE_BODIES],
+    # Joint meetings: every member reads; the task's unit (the fire brigade) reports progress, the convener closes.
+    ("get", "/api/v1/meetings", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/meetings/{meeting_session}", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/meeting-tasks", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("post", "/api/v1/meeting-tasks/{meeting_task}/progress", ["fire_officer"], 403),
+    ("post", "/api/v1/meeting-tasks/{meeting_task}/close", ["lead"], 403),
+    # The year plan and a campaign's 双随机 draw: staff read; the administrator and the lead coordinator publish.
+    ("get", "/api/v1/plans", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/plans/{plan_a}", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("post", "/api/v1/plans/{plan_a}/publish", ["admin", "lead"], 403),
+    ("get", "/api/v1/campaigns/{drawn}/draw", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/transfers", [p for p in SIGNED_IN if p != "institution"], 403),
+    ("get", "/api/v1/transfers/{transfer_a}", ["admin", "lead", "edu_officer", "fire_officer", "legal", "leader"], 403),
+    ("post", "/api/v1/transfers", ["lead", "edu_officer", "fire_officer", "street_a", "street_b"], 403),
+    *[("post", f"/api/v1/transfers/{{transfer_a}}/{a}", who, 403) for a, (who, _body) in TRANSFER_STEPS.items()],
 ]
 # Who may not see the object at all gets 404 for it, not 403.
 NOT_FOUND = {
@@ -115,6 +142,10 @@ NOT_FOUND = {
         for m, rest in [("get", ""), *[("post", f"/{a}") for a in CASE_BODIES]]
     },
     ("patch", "/api/v1/institutions/{inst_a}"): {"street_b"},
+    **{
+        (m, f"/api/v1/transfers/{{transfer_a}}{rest}"): {"street_a", "street_b"}
+        for m, rest in [("get", ""), *[("post", f"/{a}") for a in TRANSFER_STEPS]]
+    },
     ("post", "/api/v1/inspections/{planned}/start"): {"street_b", "institution"},
     **{
         ("post", f"/api/v1/ledger/items/{{ledger_a}}/{a}"): {"edu_officer", "street_b"}
@@ -131,6 +162,7 @@ NOT_FOUND = {
     },
 }
 BODIES = {
+    "/api/v1/plans/{plan_a}/publish": {"version": 1},
     "/api/v1/tokens": {"name": "对接"},
     "/api/v1/institutions": {"name": "新登记机构", "kind": "other", "street_id": "{street_b}"},
     "/api/v1/institutions/{inst_a}": {"address": "甲街道 9 号"},
@@ -150,6 +182,17 @@ BODIES = {
     "/api/v1/ledger/items/{ledger_a}/escalate": {"reason": "拒不整改"},
     "/api/v1/alerts/acknowledge": {"key": "{alert_key}", "note": "已知悉"},
     **{f"/api/v1/cases/{{case_a}}/{a}": body for a, body in CASE_BODIES.items()},
+    "/api/v1/meeting-tasks/{meeting_task}/progress": {"text": "已指导", "done": True},
+    "/api/v1/meeting-tasks/{meeting_task}/close": {"note": "办结"},
+    # No institution named: every sender may send it (the matrix makes the market regulator competent for food).
+    "/api/v1/transfers": {
+        "kind": "transfer",
+        "receiver_department_id": "{market}",
+        "category": "food_safety",
+        "subject": "食品问题",
+        "facts": "无留样柜。",
+    },
+    **{f"/api/v1/transfers/{{transfer_a}}/{a}": body for a, (_who, body) in TRANSFER_STEPS.items()},
 }
 
 
@@ -167,7 +210,45 @@ def _path(template: str, district) -> str:
         ledger_a=district.ledger["a"].pk,
         complaint_a=district.complaints["a"].pk,
         case_a=_case_a(district) if "{case_a}" in template else 0,
+        meeting_session=_meeting_task(district).session_id if "{meeting_session}" in template else 0,
+        meeting_task=_meeting_task(district).pk if "{meeting_task}" in template else 0,
+        transfer_a=_transfer_a(district) if "{transfer_a}" in template else 0,
+        plan_a=_plan_a(district) if "{plan_a}" in template else 0,
+        drawn=_drawn(district) if "{drawn}" in template else 0,
     )
+
+
+def _plan_a(district) -> int:
+    """A draft year plan, without campaigns yet."""
+    from jianguan.planning.models import YearPlan
+    from jianguan.planning.services import plan_create
+
+    plan = YearPlan.objects.filter(year=2099).first() or plan_create(
+        actor=district.users["lead"], year=2099, title="接口测试方案", objectives="全覆盖"
+    )
+    return plan.pk
+
+
+def _drawn(district) -> int:
+    """A 双随机 campaign over the district, drawn (every institution; the education and fire officers as team)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jianguan.inspections.models import Campaign
+    from jianguan.inspections.services import campaign_create
+    from jianguan.planning.services import draw_make
+
+    campaign = Campaign.objects.filter(name="接口测试双随机").first()
+    if campaign is None:
+        campaign = campaign_create(
+            actor=district.users["lead"], name="接口测试双随机", method="random",
+            starts_on=timezone.localdate() + timedelta(days=1), ends_on=timezone.localdate() + timedelta(days=9),
+            lead_department=district.departments["edu"], departments=[district.departments["fire"]],
+        )  # fmt: skip
+        draw_make(actor=district.users["lead"], campaign=campaign, seed="接口", seed_source="测试",
+                  ratios={"A": 100, "B": 100, "C": 100, "D": 100})  # fmt: skip
+    return campaign.pk
 
 
 def _case_a(district) -> int:
@@ -180,6 +261,46 @@ def _case_a(district) -> int:
         institution=district.institutions["a"], clue="接口测试线索",
     )  # fmt: skip
     return case.pk
+
+
+def _transfer_a(district) -> int:
+    """A 移送 from the education officer to the fire brigade about institution a, waiting for an answer."""
+    from jianguan.transfers.models import Transfer
+    from jianguan.transfers.services import transfer_send
+
+    found = Transfer.objects.filter(subject="接口测试移送").first() or transfer_send(
+        actor=district.users["edu_officer"], kind="transfer", receiver_department=district.departments["fire"],
+        institution=district.institutions["a"], category="fire_safety", subject="接口测试移送", facts="安全出口堵塞。",
+    )  # fmt: skip
+    return found.pk
+
+
+def _meeting_task(district):  # type: ignore[no-untyped-def]
+    """The fire brigade's task of a joint meeting session held yesterday (made the first time)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jianguan.meetings import services as meetings
+    from jianguan.meetings.models import MeetingTask
+
+    task = MeetingTask.objects.filter(decision="接口测试事项").first()
+    if task is None:
+        lead, today = district.users["lead"], timezone.localdate()
+        meeting = meetings.meeting_save(
+            actor=lead, name="接口测试联席会议", department=district.departments["edu"], convener=lead,
+            departments=list(district.departments.values()), streets=list(district.streets.values()),
+            schedule="quarterly",
+        )  # fmt: skip
+        session = meetings.session_schedule(
+            actor=lead, meeting=meeting, held_on=today - timedelta(days=1), place="会议室", agenda="议程"
+        )
+        meetings.session_minutes_record(
+            actor=lead, session=session, minutes="纪要",
+            decisions=[{"decision": "接口测试事项", "unit": f"d{district.departments['fire'].pk}", "deadline": today}],
+        )  # fmt: skip
+        task = MeetingTask.objects.get(decision="接口测试事项")
+    return task
 
 
 def _alert_key() -> str:
@@ -206,6 +327,7 @@ def _body(template: str, district) -> str:
         "{now}": timezone.now().isoformat(),
         "{team}": [district.users[p].pk for p in TEAM],
         "{edu}": [district.users["edu_officer"].pk],
+        "{market}": district.departments["market"].pk,
     }
     if "{alert_key}" in BODIES[template].values():
         values["{alert_key}"] = _alert_key()
@@ -234,7 +356,9 @@ def test_every_api_operation_is_in_the_matrix(client):
         "{inst_a}": "{institution_id}", "{inst_b}": "{institution_id}", "{campaign}": "{campaign_id}",
         "{planned}": "{inspection_id}", "{done}": "{inspection_id}", "{on_site}": "{inspection_id}",
         "{on_site_item}": "{item_id}", "{document}": "{document_id}", "{ledger_a}": "{item_id}",
-        "{complaint_a}": "{complaint_id}", "{case_a}": "{case_id}",
+        "{complaint_a}": "{complaint_id}", "{case_a}": "{case_id}", "{transfer_a}": "{transfer_id}",
+        "{meeting_session}": "{session_id}", "{meeting_task}": "{task_id}",
+        "{plan_a}": "{plan_id}", "{drawn}": "{campaign_id}",
     }  # fmt: skip
 
     def documented_path(path: str) -> str:

@@ -66,6 +66,41 @@ def _grow(district, n: int) -> None:
             ledger.items_from_notice(
                 inspection=source.inspection, findings=[finding], issued_at=timezone.now(), actor=district.users["lead"]
             )
+        _meeting_task_overdue(district, stamp)
+        _transfer_overdue(district, stamp)
+
+
+def _meeting_task_overdue(district, stamp: str) -> None:  # type: ignore[no-untyped-def]
+    """A joint meeting's session held ten days ago whose task was due yesterday."""
+    from jianguan.meetings import services as meetings
+    from jianguan.meetings.models import JointMeeting
+
+    lead, today = district.users["lead"], timezone.localdate()
+    meeting = JointMeeting.objects.filter(name="预警测试联席会议").first() or meetings.meeting_save(
+        actor=lead, name="预警测试联席会议", department=district.departments["edu"], convener=lead,
+        departments=[district.departments["fire"]], streets=[], schedule="quarterly",
+    )  # fmt: skip
+    session = meetings.session_schedule(
+        actor=lead, meeting=meeting, held_on=today - timedelta(days=10), place="会议室", agenda="议程"
+    )
+    meetings.session_minutes_record(
+        actor=lead, session=session, minutes="纪要",
+        decisions=[{"decision": f"督办{stamp}", "unit": f"d{district.departments['fire'].pk}",
+                    "deadline": today - timedelta(days=1)}],
+    )  # fmt: skip
+
+
+def _transfer_overdue(district, stamp: str) -> None:  # type: ignore[no-untyped-def]
+    """A 移送 sent a month ago and never answered (its reply deadline long past)."""
+    import time_machine
+
+    from jianguan.transfers.services import transfer_send
+
+    with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
+        transfer_send(
+            actor=district.users["edu_officer"], kind="transfer", receiver_department=district.departments["fire"],
+            subject=f"移送{stamp}", facts="安全出口堵塞。", category="fire_safety",
+        )  # fmt: skip
 
 
 def _queries(client, url: str) -> int:

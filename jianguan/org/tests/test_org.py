@@ -137,6 +137,7 @@ def test_load_demo_is_idempotent_and_complete(db):
         "城西小蜜蜂托管班": "served",
     }  # fmt: skip
     assert [p.party_name for p in Publication.objects.shown_on(date(2026, 11, 26))] == ["城东小创客编程工作室"]
+    _the_year_plan_and_its_draw_are_in_the_records()
     assert sum(second.values()) == 0
     assert counts == (
         Region.objects.count(),
@@ -151,6 +152,31 @@ def test_load_demo_is_idempotent_and_complete(db):
     officers = User.objects.filter(role="department_officer")
     assert all(u.officer_profile.certificate_valid_on(date(2026, 11, 26)) for u in officers)
     _the_speechs_campaign_is_in_the_records(first)
+
+
+def _the_year_plan_and_its_draw_are_in_the_records() -> None:
+    """The published plan lists the speech's campaign and the 双随机 one; the draw runs again to its recorded hash
+    from its stored snapshot, every team has two officers, and the officer who declared a relationship is not sent."""
+    from jianguan.accounts.models import OfficerConflict
+    from jianguan.inspections.demo import CAMPAIGN_NAME
+    from jianguan.planning import draw as lottery
+    from jianguan.planning.demo import RANDOM_NAME
+    from jianguan.planning.models import Draw, DrawMember, YearPlan
+
+    plan = YearPlan.objects.get(year=2026)
+    assert plan.status == "published"
+    assert set(plan.campaigns.values_list("campaign__name", flat=True)) == {CAMPAIGN_NAME, RANDOM_NAME}
+    draw = Draw.objects.get(campaign__name=RANDOM_NAME)
+    again = lottery.draw(
+        seed=draw.seed, snapshot=lottery.Snapshot.from_json(draw.snapshot), ratios=draw.ratios,
+        kind_ratios=draw.kind_ratios, max_per_officer=draw.max_per_officer,
+    )  # fmt: skip
+    assert again.digest() == draw.result_hash
+    assert all(t.members.count() >= 2 for t in draw.targets.all())
+    conflict = OfficerConflict.objects.get()
+    assert not DrawMember.objects.filter(
+        target__draw=draw, user=conflict.user, target__institution=conflict.institution
+    ).exists()
 
 
 def _the_speechs_campaign_is_in_the_records(first):  # type: ignore[no-untyped-def]
