@@ -138,6 +138,7 @@ def test_load_demo_is_idempotent_and_complete(db):
     }  # fmt: skip
     assert [p.party_name for p in Publication.objects.shown_on(date(2026, 11, 26))] == ["城东小创客编程工作室"]
     _the_year_plan_and_its_draw_are_in_the_records()
+    _the_transfers_and_subscriptions_are_in_the_records()
     assert sum(second.values()) == 0
     assert counts == (
         Region.objects.count(),
@@ -152,6 +153,34 @@ def test_load_demo_is_idempotent_and_complete(db):
     officers = User.objects.filter(role="department_officer")
     assert all(u.officer_profile.certificate_valid_on(date(2026, 11, 26)) for u in officers)
     _the_speechs_campaign_is_in_the_records(first)
+
+
+def _the_transfers_and_subscriptions_are_in_the_records() -> None:
+    """The education bureau's 移送 of a 小饭桌's food problem to the market regulator, accepted and answered with a
+    result, an open 协查 to 城东街道, and the two subscriptions filling feeds (transfers.demo)."""
+    from django.utils import timezone
+
+    from jianguan.transfers import feed
+    from jianguan.transfers.demo import TRANSFER_SUBJECT
+    from jianguan.transfers.models import Subscription, Transfer
+
+    day = date(2026, 11, 26)
+    food = Transfer.objects.get(subject=TRANSFER_SUBJECT)
+    assert food.kind == "transfer" and food.status == "closed" and food.result
+    assert food.sender_department.short_name == "青教" and food.receiver_department.short_name == "青市监"
+    assert food.letter_number.startswith("青教移〔2026〕")
+    assert [s.action for s in food.steps.all()] == ["send", "comment", "comment", "accept", "report"]
+    assert food.replied_on <= food.reply_due and timezone.localtime(food.sent_at).date() < food.replied_on
+    assistance = Transfer.objects.get(kind="assistance")
+    assert assistance.status == "sent" and assistance.receiver_street.name == "城东街道"
+    assert assistance.letter_number.startswith("青消协查〔2026〕")
+    fire = Subscription.objects.get(department__short_name="青消")
+    items = feed.feed([fire], User.objects.get(username="fire1"), since=date(2026, 9, 1), until=day)
+    assert items and {i.category for i in items if i.category} == {"fire_safety"}
+    east = Subscription.objects.get(street__name="城东街道")
+    east_items = feed.feed([east], User.objects.get(username="east"), since=date(2026, 9, 1), until=day)
+    assert any(i.event == "transfer_received" for i in east_items)
+    assert {i.street_name for i in east_items if i.street_name} == {"城东街道"}
 
 
 def _the_year_plan_and_its_draw_are_in_the_records() -> None:
