@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import allowed
 from jianguan.complaints.choices import PUBLIC_STATUS, ComplaintCategory, ComplaintStatus
 from jianguan.complaints.models import Complaint
-from jianguan.lib.params import choice_param, id_param, text_param
+from jianguan.lib.params import choice_param, date_param, id_param, text_param
 
 
 def handlers_for(*, department: Any = None, street: Any = None) -> QuerySet[User]:
@@ -61,6 +62,11 @@ def pick_rows(q: str, limit: int = 8) -> list[dict[str, Any]]:
     return list(search(q).order_by("name", "pk").values("pk", "name", "address")[:limit])
 
 
+def day_start(day: date) -> datetime:
+    """The first moment of a local (Asia/Shanghai) day."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def overdue_q(today: date) -> Q:
     return Q(status=ComplaintStatus.ASSIGNED, deadline__lt=today)
 
@@ -89,6 +95,11 @@ def filtered(queryset: QuerySet[Complaint], params: Any, today: date) -> QuerySe
         queryset = queryset.filter(street_id=street)
     if (department := id_param(params, "department")) is not None:
         queryset = queryset.filter(assigned_department_id=department)
+    # Received between two days (Asia/Shanghai dates, both included): the dashboard's cells link here.
+    if (received_from := date_param(params, "received_from")) is not None:
+        queryset = queryset.filter(received_at__gte=day_start(received_from))
+    if (received_to := date_param(params, "received_to")) is not None:
+        queryset = queryset.filter(received_at__lt=day_start(received_to + timedelta(days=1)))
     if q := text_param(params, "q", max_length=50):
         queryset = queryset.filter(
             Q(number__icontains=q) | Q(institution__name__icontains=q) | Q(typed_name__icontains=q)
@@ -136,11 +147,27 @@ def track(code: str) -> Tracking | None:
 
 def counts(user: Any, today: date) -> dict[str, int]:
     """For the home page: waiting for triage, in hand, overdue (of what the user may see)."""
-    from django.db.models import Count
-
     qs = Complaint.objects.visible_to(user)
     return qs.aggregate(
         received=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED)),
         assigned=Count("pk", filter=Q(status=ComplaintStatus.ASSIGNED)),
         overdue=Count("pk", filter=overdue_q(today)),
     )
+
+
+# The dashboard's (and a joint meeting's materials') complaint figures: per category, by where each stands.
+PROGRESS = {
+    "received": Q(),
+    "waiting": Q(status=ComplaintStatus.RECEIVED),
+    "in_hand": Q(status=ComplaintStatus.ASSIGNED),
+    "done": Q(status__in=(ComplaintStatus.REPLIED, ComplaintStatus.CLOSED)),
+    "rejected": Q(status=ComplaintStatus.REJECTED),
+}
+
+
+def progress_by_category(queryset: QuerySet[Complaint], today: date) -> dict[str, dict[str, int]]:
+    """category → {received, waiting, in_hand, done, rejected, overdue} (one grouped query)."""
+    rows = queryset.values("category").annotate(
+        **{key: Count("pk", filter=q) for key, q in PROGRESS.items()}, overdue=Count("pk", filter=overdue_q(today))
+    )
+    return {row.pop("category"): row for row in rows}

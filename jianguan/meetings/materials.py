@@ -17,9 +17,9 @@ from jianguan.meetings.selectors import carried_tasks, previous_session
 from jianguan.reports.dashboard import Filters, section
 
 # The dashboard's sections in the pack, in its order: inspections (campaign coverage), problems and rectification by
-# category, department and street (rates, overdue), the penalty cases' clocks, the warnings (with the complaints about
-# unlicensed sites) and the joint meeting's own tasks.
-PACK_SECTIONS = ["campaigns", "categories", "departments", "streets", "cases", "alerts", "meeting_tasks"]
+# category, department and street (rates, overdue), the penalty cases' clocks, the complaints received, the warnings
+# and the joint meeting's own tasks.
+PACK_SECTIONS = ["campaigns", "categories", "departments", "streets", "cases", "complaints", "alerts", "meeting_tasks"]
 
 
 def materials_period(session: MeetingSession, today: date) -> tuple[date | None, date]:

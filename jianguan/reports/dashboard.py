@@ -407,6 +407,46 @@ def meeting_tasks(user: Any, f: Filters) -> Section:
     return section
 
 
+def complaint_progress(user: Any, f: Filters) -> Section:
+    """投诉举报 received in the period within scope (and street, or the department handling them), per category: how
+    many, waiting for acceptance, in hand, answered or closed, refused, and overdue in hand (complaints.selectors:
+    one grouped query); each cell links to the complaint list showing exactly those."""
+    from jianguan.complaints.choices import ComplaintCategory
+    from jianguan.complaints.selectors import complaints_for, day_start, progress_by_category
+
+    complaints = complaints_for(user)
+    if f.street:
+        complaints = complaints.filter(street=f.street)
+    if f.department:
+        complaints = complaints.filter(assigned_department=f.department)
+    if f.date_from:
+        complaints = complaints.filter(received_at__gte=day_start(f.date_from))
+    if f.date_to:
+        complaints = complaints.filter(received_at__lt=day_start(f.date_to + timedelta(days=1)))
+    counts = progress_by_category(complaints.order_by(), timezone.localdate())
+    section = Section("complaints", _("投诉举报"), "stacked",
+                      [_("类别"), _("收到"), _("待受理"), _("办理中"), _("已答复或办结"), _("不予受理"), _("办理超期")],
+                      series=[2, 3, 4, 5])  # fmt: skip
+    base = {
+        "street": f.street.pk if f.street else None, "department": f.department.pk if f.department else None,
+        "received_from": f.date_from.isoformat() if f.date_from else None,
+        "received_to": f.date_to.isoformat() if f.date_to else None,
+    }  # fmt: skip
+    statuses = {"received": "", "waiting": "received", "in_hand": "assigned", "done": "", "rejected": "rejected",
+                "overdue": "overdue"}  # fmt: skip
+    section.rows = []
+    for category, label in ComplaintCategory.choices:
+        row = counts.get(category)
+        if row is None:
+            continue
+        cells = [Cell(str(label))]
+        for key, status in statuses.items():
+            # 已答复或办结 spans two statuses: its cell links to the category's list.
+            cells.append(Cell(row[key], _url("complaints:complaint_list", category=category, status=status, **base)))
+        section.rows.append(cells)
+    return section
+
+
 CLOCK_ORDER = ["filing", "preservation", "decision", "reply", "service", "fine"]
 CASE_CLOCK_FIELDS = [
     "status", "clue_on", "filed_on", "extension_days", "notice_served_on", "rights_waived", "decided_on",
@@ -437,6 +477,7 @@ BUILDERS: dict[str, Callable[[Any, Filters], Section]] = {
     "monthly": lambda user, f: trends(user, f)[1],
     "risk": risk_levels,
     "alerts": alert_section,
+    "complaints": complaint_progress,
     "cases": case_clocks,
     "meeting_tasks": meeting_tasks,
 }

@@ -139,3 +139,33 @@ def test_warning_totals_equal_the_warning_lists_they_link_to(district, persona):
     totals = alert_totals(user)
     for kind, n in totals.items():
         assert n == sum(1 for a in listed if a.kind == kind), kind
+
+
+@pytest.mark.parametrize("persona", ["lead", "fire_officer", "street_a", "edu_officer"])
+def test_every_complaint_number_is_the_count_of_the_list_it_links_to(district, persona):
+    """The complaints section (and so a joint meeting's materials): each cell but 已答复或办结 opens the complaint list
+    holding exactly that many; that one is the sum of the list's 已答复 and 已办结."""
+    from datetime import timedelta
+
+    from django.http import QueryDict
+
+    from jianguan.complaints.selectors import complaints_for, filtered
+    from jianguan.complaints.services import complaint_submit
+
+    complaint_submit(institution=district.institutions["b"], category="food", content="饭菜变质，孩子吃了肚子疼。",
+                     anonymous=True)  # fmt: skip
+    user = district.users[persona]
+    today = timezone.localdate()
+    for f in (Filters(), Filters(date_from=today - timedelta(days=3), date_to=today)):
+        section = {s.key: s for s in dashboard(user, f)[1]}["complaints"]
+        seen = 0
+        for row in section.rows:
+            for n, cell in enumerate(row[1:], start=1):
+                params = QueryDict(urlparse(cell.url).query)
+                listed = filtered(complaints_for(user), params, today)
+                if n == 4:
+                    listed = listed.filter(status__in=("replied", "closed"))
+                assert listed.count() == cell.value, (row[0].value, section.headers[n])
+                seen += cell.value
+        assert seen or persona in ("street_a", "edu_officer")  # they handle none of the complaints
+    assert {s.key: s for s in dashboard(district.users["lead"], Filters())[1]}["complaints"].rows
