@@ -74,7 +74,7 @@ def _build() -> dict[str, Any]:
     from jianguan.ledger.models import LedgerItem
     from jianguan.lib.workdays import add_working_days
     from jianguan.org.models import Department
-    from jianguan.org.selectors import countable_day, lead_departments
+    from jianguan.org.selectors import countable_day
     from jianguan.registry.models import Institution
     from jianguan.registry.synthetic import SYNTHETIC_NOTE
 
@@ -96,7 +96,7 @@ def _build() -> dict[str, Any]:
     for v in ChecklistVersion.objects.filter(status="published").select_related("checklist").order_by("number"):
         versions[v.checklist.institution_kind] = (v.pk, v.items.count())
     departments = list(Department.objects.order_by("pk"))
-    leads = lead_departments()
+    leads = ledger_cases.category_leads()
     institutions = list(Institution.objects.filter(notes=SYNTHETIC_NOTE).order_by("pk").values_list("pk", "kind"))
     street_of = dict(Institution.objects.filter(notes=SYNTHETIC_NOTE).values_list("pk", "street_id"))
     rng.shuffle(institutions)
@@ -157,9 +157,9 @@ def _build() -> dict[str, Any]:
         # Table names from the models, values as parameters.
         insert_results = f"""
                 INSERT INTO {q(ItemResult._meta.db_table)}
-                    (inspection_id, item_id, outcome, note, fixed_on_site, recorded_by_id, recorded_at)
+                    (inspection_id, item_id, outcome, note, fixed_on_site, recorded_by_id, recorded_at, version)
                 SELECT inspection_id, item_id,
-                       CASE WHEN h < %s THEN 'fail' WHEN h < %s THEN 'na' ELSE 'pass' END, '', %s, NULL, recorded_at
+                       CASE WHEN h < %s THEN 'fail' WHEN h < %s THEN 'na' ELSE 'pass' END, '', %s, NULL, recorded_at, 1
                 FROM (
                     SELECT inspection_id, item_id, recorded_at, ((x * x) / 1000) %% 1000 AS h
                     FROM (

@@ -12,6 +12,7 @@ import random
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -26,12 +27,22 @@ CATEGORIES = ["qualification", "teaching", "food_safety", "fire_safety", "fees",
 _done: dict[str, bool] = {}
 
 
+def category_leads() -> dict[str, Any]:
+    """check category → its lead department for every kind (the matrix's all-kinds row; the first department where
+    the matrix names none): who the synthetic problems are ordered by."""
+    from jianguan.org.choices import CheckCategory
+    from jianguan.org.models import Department
+    from jianguan.org.selectors import ALL_KINDS, Competence
+
+    competence = Competence()
+    first = Department.objects.order_by("pk").first()
+    return {category: competence.lead(ALL_KINDS, category) or first for category in CheckCategory.values}
+
+
 def _ensure_items() -> None:
     from jianguan.checklists.models import ChecklistVersion
     from jianguan.inspections.models import Finding, Inspection
     from jianguan.ledger.models import LedgerItem
-    from jianguan.org.models import Department
-    from jianguan.org.selectors import ALL_KINDS, Competence
     from jianguan.registry.models import Institution
     from jianguan.registry.synthetic import SYNTHETIC_NOTE
 
@@ -42,9 +53,8 @@ def _ensure_items() -> None:
     rng = random.Random(7)  # noqa: S311
     today = timezone.localdate()
     version = ChecklistVersion.objects.filter(status="published").first()
-    some_department = Department.objects.order_by("pk").first()
-    competence = Competence()
-    leads = {category: competence.lead(ALL_KINDS, category) or some_department for category in CATEGORIES}
+    leads = category_leads()
+    some_department = next(iter(leads.values()))
     institutions = list(
         Institution.objects.filter(notes=SYNTHETIC_NOTE)
         .order_by("pk")
