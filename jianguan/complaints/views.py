@@ -31,6 +31,7 @@ from jianguan.complaints.forms import (
     TrackForm,
 )
 from jianguan.complaints.models import Complaint, ComplaintPhoto
+from jianguan.enforcement.services import complaint_case_refusal
 from jianguan.inspections.forms import SiteReportForm
 from jianguan.lib.forms import add_service_errors, form_errors_text, paginate
 from jianguan.lib.params import id_param, text_param
@@ -193,14 +194,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": complaint.photos.all(),
         "events": complaint.events.select_related("actor"),
         "forms": _forms(request.user, complaint),
-        # A complaint found true becomes a penalty case's clue in one step (the enforcement app checks it again).
-        "may_open_case": (
-            allowed(request.user, "cases.open")
-            and selectors.may_handle(request.user, complaint)
-            and bool(complaint.assigned_department_id and complaint.institution_id)
-            and complaint.status in (ComplaintStatus.ASSIGNED, ComplaintStatus.REPLIED, ComplaintStatus.CLOSED)
-            and complaint.result != "unsubstantiated"
-        ),
+        # A complaint found true becomes a penalty case's clue in one step (the same conditions as the service's).
+        "may_open_case": complaint_case_refusal(request.user, complaint) is None,
         # A complaint outside one's powers is handed on (移送) or another unit's help asked (协查).
         "may_transfer": allowed(request.user, "transfers.send") and selectors.may_handle(request.user, complaint),
     }

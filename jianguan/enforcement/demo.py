@@ -23,7 +23,7 @@ from jianguan.accounts.models import User
 from jianguan.enforcement import services
 from jianguan.enforcement.models import Case
 from jianguan.inspections.demo import campaign_schedule
-from jianguan.lib.story import Story, moment
+from jianguan.lib.story import Story, moment, weekday_on_or_after
 from jianguan.registry import demo_data
 from jianguan.registry.models import Institution
 
@@ -36,12 +36,6 @@ def _institution(key: str) -> Institution:
     return Institution.objects.get(**lookup)
 
 
-def _working(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 Step = tuple[int, Callable[[Case, dict[str, User]], Case]]
 
 
@@ -49,20 +43,20 @@ def _story(key: str, start: datetime, today: date, open_case: Callable[[dict[str
            steps: list[Step]) -> Story:  # fmt: skip
     """Open (or find) the site's case `start` + a day, then each step on its working day after that; stop before a
     day later than `today`."""
-    first = _working(timezone.localtime(start).date() + timedelta(days=1))
+    first = weekday_on_or_after(timezone.localtime(start).date() + timedelta(days=1))
     if first > today:
         return 0
     yield moment(first, 10)
     users = {u.username: u for u in User.objects.filter(username__in=["edu1", "edu2", "eduhead", "legal"])}
     case, day = open_case(users), first
     while case is None:  # a referral comes when the ledger escalates the item: look again the next working day
-        day = _working(day + timedelta(days=1))
+        day = weekday_on_or_after(day + timedelta(days=1))
         if day > today:
             return 0
         yield moment(day, 10)
         case = open_case(users)
     for offset, step in steps:
-        day = _working(day + timedelta(days=offset))
+        day = weekday_on_or_after(day + timedelta(days=offset))
         if day > today:
             return 1
         yield moment(day, 10)

@@ -37,7 +37,8 @@ class CaseForm(VersionForm):
 
 
 class OpenForm(forms.Form):
-    institution = forms.IntegerField(label=_("当事人（机构编号）"), widget=forms.HiddenInput)
+    """登记案件线索: the party is the institution of the page's address."""
+
     clue = _text(_("案件线索"), max_length=2000)
     clue_on = forms.DateField(label=_("发现线索或收到材料之日"), widget=DATE, initial=timezone.localdate)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
+from jianguan.accounts.permissions import allowed
 from jianguan.audit.services import audit_record, jsonable
 from jianguan.complaints.services import complaint_case_filed
 from jianguan.documents.choices import DocumentKind
@@ -164,22 +165,31 @@ def case_from_referral(*, referral: Any) -> Case:
     )  # fmt: skip
 
 
+def complaint_case_refusal(actor: Any, complaint: Any) -> Exception | None:
+    """Why `actor` may not register this complaint as a case's clue now (None: they may). One definition for the
+    complaint page's button and the service."""
+    from jianguan.complaints.choices import ComplaintResult, ComplaintStatus
+    from jianguan.complaints.selectors import may_handle
+
+    if not allowed(actor, "cases.open") or not may_handle(actor, complaint) or not complaint.assigned_department_id:
+        return PermissionDenied(_("只有承办部门的执法人员或牵头协调人员可以将投诉举报转为案件线索。"))
+    if not complaint.institution_id:
+        return ValidationError(_("举报对象尚未对应机构库中的机构：请先登记该场所。"))
+    if complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.REJECTED) or (
+        complaint.result == ComplaintResult.UNSUBSTANTIATED
+    ):
+        return ValidationError(_("只有受理后经核实的投诉举报可以转为案件线索。"))
+    if Case.objects.filter(complaint=complaint).exists():
+        return ValidationError(_("该投诉举报已登记为案件线索。"))
+    return None
+
+
 @transaction.atomic
 def case_from_complaint(*, actor: Any, complaint: Any, clue: str = "") -> Case:
     """A 投诉举报 found true opens a case in one step, under the department it was assigned to, its receipt day the
     clue's day: an officer of that department who may handle it (or the lead coordinator) registers it."""
-    from jianguan.complaints.choices import ComplaintResult, ComplaintStatus
-    from jianguan.complaints.selectors import may_handle
-
-    if not may_handle(actor, complaint) or not complaint.assigned_department_id:
-        raise PermissionDenied(_("只有承办部门的执法人员或牵头协调人员可以将投诉举报转为案件线索。"))
-    if not complaint.institution_id:
-        raise ValidationError(_("举报对象尚未对应机构库中的机构：请先登记该场所。"))
-    untrue = complaint.status == ComplaintStatus.CLOSED and complaint.result == ComplaintResult.UNSUBSTANTIATED
-    if complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.REJECTED) or untrue:
-        raise ValidationError(_("只有受理后经核实的投诉举报可以转为案件线索。"))
-    if Case.objects.filter(complaint=complaint).exists():
-        raise ValidationError(_("该投诉举报已登记为案件线索。"))
+    if (refusal := complaint_case_refusal(actor, complaint)) is not None:
+        raise refusal
     text = (clue or "").strip() or _("%(kind)s %(number)s：%(content)s") % {
         "kind": complaint.get_kind_display(), "number": complaint.number, "content": complaint.content,
     }  # fmt: skip

@@ -61,7 +61,7 @@ def case_new(request: HttpRequest, institution: int) -> HttpResponse:
     """登记案件线索 for an institution of the registry (直接发现); the lead coordinator names the department."""
     require(request.user, "cases.open")
     party = get_visible_or_404(Institution.objects.all(), request.user, pk=institution)
-    form = OpenForm(request.POST or None, initial={"institution": party.pk})
+    form = OpenForm(request.POST or None)
     if request.user.role == Role.LEAD:
         form.fields["department"] = forms.ModelChoiceField(
             label=_("办案部门"), queryset=Department.objects.filter(is_active=True)

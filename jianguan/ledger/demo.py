@@ -23,7 +23,7 @@ from jianguan.accounts.models import User
 from jianguan.inspections.demo import campaign_schedule
 from jianguan.ledger import services
 from jianguan.ledger.models import LedgerItem, Recheck
-from jianguan.lib.story import Story, moment
+from jianguan.lib.story import Story, moment, weekday_on_or_after
 from jianguan.registry import demo_data
 
 CLOSED = {
@@ -61,11 +61,6 @@ def _items(key: str) -> list[LedgerItem]:
     return list(LedgerItem.objects.filter(campaign__isnull=False, **lookup).select_related("department"))
 
 
-def _working(day: date) -> date:
-    """The day, or the Monday after it when it falls on a weekend (officers recheck on working days)."""
-    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
-
-
 def _story(key: str, inspected: datetime, today: date) -> Story:
     """What follows one site's inspection: the head's acknowledgement and submission where it has an account (on
     time, or two days late), guidance, and the officers' recheck or escalation."""
@@ -84,7 +79,7 @@ def _story(key: str, inspected: datetime, today: date) -> Story:
     head = User.objects.filter(role=Role.INSTITUTION, institution=items[0].institution, is_active=True).first()
     if key in GUIDANCE:
         adviser, method, advice = GUIDANCE[key]
-        yield moment(_working(min(deadline, day + timedelta(days=3))), 10)
+        yield moment(weekday_on_or_after(min(deadline, day + timedelta(days=3))), 10)
         for item in items:
             services.guidance_add(
                 actor=supervisor(item), item=item, adviser=adviser, given_on=timezone.localdate(), method=method,
@@ -99,7 +94,10 @@ def _story(key: str, inspected: datetime, today: date) -> Story:
         yield moment(submit_on, 16)
         items = [services.submit(actor=head, item=i, note=CLOSED[key]) for i in items]
         recheck_on = submit_on + timedelta(days=2)
-    yield moment(_working(recheck_on) if key not in ESCALATED else _working(deadline + timedelta(days=5)), 10)
+    yield moment(
+        weekday_on_or_after(recheck_on) if key not in ESCALATED else weekday_on_or_after(deadline + timedelta(days=5)),
+        10,
+    )
     for item in items:
         if key in ESCALATED:
             services.escalate(actor=lead, item=item, reason=ESCALATED[key])

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.accounts.scoping import Scope, ScopedQuerySet
 from jianguan.lib.validators import validate_plain_text
 
 
@@ -17,7 +18,18 @@ class MarkKind(models.TextChoices):
     BLACKLIST = "blacklist", _("黑名单")
 
 
-class PublicMarkQuerySet(models.QuerySet):
+class PublicMarkQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q | None:
+        """Staff pages: the lists' managers see every mark; an institution its own (the notice of a proposed 黑名单,
+        its objection and the answer); nobody else. The portal shows the active marks to everyone through `active`."""
+        from jianguan.accounts.permissions import PERMISSIONS
+
+        if scope.role in PERMISSIONS["portal.lists"]:
+            return None
+        if scope.institution_id is not None:
+            return Q(institution_id=scope.institution_id)
+        return Q(pk__in=[])
+
     def active(self, on: date | None = None) -> PublicMarkQuerySet:
         on = on or timezone.localdate()
         return self.filter(withdrawn_at__isnull=True, starts_on__lte=on).filter(

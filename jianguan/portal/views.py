@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import allowed, require
+from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.articles.selectors import latest_published
 from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.params import choice_param, id_param, text_param
@@ -131,11 +132,9 @@ def mark_list(request: HttpRequest) -> HttpResponse:
 def mark_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One mark: staff who manage the lists, and the institution itself (its notice of a proposed blacklisting, its
     objection and the answer)."""
-    mark = get_object_or_404(PublicMark.objects.select_related("institution"), pk=pk)
+    mark = get_visible_or_404(PublicMark.objects.select_related("institution"), request.user, pk=pk)
     staff = allowed(request.user, "portal.lists")
-    party = request.user.role == Role.INSTITUTION and request.user.institution_id == mark.institution_id
-    if not staff and not party:
-        raise Http404
+    party = request.user.role == Role.INSTITUTION
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms_ = {
         "object": ObjectionForm(request.POST if action == "object" else None, prefix="object"),

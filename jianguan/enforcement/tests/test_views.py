@@ -32,7 +32,7 @@ def test_the_list_shows_each_case_with_its_running_clock(district, people):
 def test_an_officer_opens_a_case_from_the_registry_and_proposes_it(district, people):
     client = persona_client(people.edu)
     url = reverse("enforcement:case_new", args=[district.institutions["a"].pk])
-    response = client.post(url, {"institution": district.institutions["a"].pk, "clue": "家长举报夜间授课。",
+    response = client.post(url, {"clue": "家长举报夜间授课。",
                                  "clue_on": timezone.localdate().isoformat()})  # fmt: skip
     case = Case.objects.get(clue="家长举报夜间授课。")
     assert response.status_code == 302 and case.department == district.departments["edu"]
