@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,14 +74,16 @@ AMENDABLE_FIELDS = ("place", "summary", "representative_name", "signature_refuse
 # ---------------------------------------------------------------------------------------------------- campaigns
 
 
-def _campaign_scope_targets(campaign: Campaign) -> list[Institution]:
+def campaign_scope(campaign: Campaign) -> QuerySet[Institution]:
+    """The operating institutions of a campaign's streets and kinds: a full campaign's generated target list, and the
+    检查对象名录库 a 双随机 campaign draws from (planning)."""
     qs = Institution.objects.exclude(status__in=CLOSED_STATUSES)
     street_ids = list(campaign.streets.values_list("pk", flat=True))
     if street_ids:
         qs = qs.filter(street_id__in=street_ids)
     if campaign.institution_kinds:
         qs = qs.filter(kind__in=campaign.institution_kinds)
-    return list(qs.order_by("street_id", "name"))
+    return qs
 
 
 def _check_campaign(campaign: Campaign, checklists: Iterable[Checklist], kinds: list[str]) -> None:
@@ -141,7 +144,7 @@ def campaign_create(
     campaign.departments.set({lead_department, *departments})
     campaign.streets.set(streets)
     campaign.checklists.set(checklists)
-    targets = [] if method == CampaignMethod.RANDOM else _campaign_scope_targets(campaign)
+    targets = [] if method == CampaignMethod.RANDOM else list(campaign_scope(campaign).order_by("street_id", "name"))
     if institutions is not None and method == CampaignMethod.RANDOM:
         raise ValidationError(_("双随机抽查的检查对象由抽签产生，不能事先指定。"))
     if institutions is not None:

@@ -16,7 +16,7 @@ from jianguan.lib.validators import TEXT_MAX_LENGTH
 from jianguan.org.models import Department
 from jianguan.org.selectors import streets
 from jianguan.planning.choices import Quarter
-from jianguan.planning.draw import parse_ratios
+from jianguan.planning.selectors import default_ratios
 from jianguan.registry.choices import InstitutionKind
 from jianguan.risk.choices import RiskLevel
 
@@ -73,6 +73,11 @@ class CoverageTargetForm(forms.Form):
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, plan: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["version"].initial = plan.version
+
 
 def _ratio_field(label: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, max_value=100, required=False)
@@ -87,7 +92,7 @@ class DrawForm(forms.Form):
 
     def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        defaults = parse_ratios(settings.JIANGUAN_DRAW_RATIOS)
+        defaults = default_ratios()
         for level, label in RiskLevel.choices:
             field = _ratio_field(_("风险等级 %(level)s 抽查比例（%%）") % {"level": label})
             field.initial = defaults.get(level, 0)

@@ -18,7 +18,8 @@ from jianguan.checklists.choices import VersionStatus
 from jianguan.checklists.models import ChecklistItem
 from jianguan.inspections.choices import InspectionStatus
 from jianguan.inspections.models import Campaign, Inspection
-from jianguan.inspections.services import CLOSED_STATUSES
+from jianguan.inspections.selectors import certified_officers
+from jianguan.inspections.services import CLOSED_STATUSES, campaign_scope
 from jianguan.lib import workdays
 from jianguan.org.selectors import Competence
 from jianguan.planning.draw import Snapshot, parse_ratios
@@ -46,14 +47,8 @@ def check_items(campaign: Campaign | None = None) -> QuerySet[ChecklistItem]:
 
 
 def target_directory(campaign: Campaign) -> QuerySet[Institution]:
-    """检查对象名录库 for a campaign: the operating institutions of its streets and kinds."""
-    qs = Institution.objects.exclude(status__in=CLOSED_STATUSES)
-    street_ids = list(campaign.streets.values_list("pk", flat=True))
-    if street_ids:
-        qs = qs.filter(street_id__in=street_ids)
-    if campaign.institution_kinds:
-        qs = qs.filter(kind__in=campaign.institution_kinds)
-    return qs
+    """检查对象名录库 for a campaign: the operating institutions of its streets and kinds (the campaign's scope)."""
+    return campaign_scope(campaign)
 
 
 def target_directory_all(kind: str = "") -> QuerySet[Institution]:
@@ -65,11 +60,8 @@ def target_directory_all(kind: str = "") -> QuerySet[Institution]:
 
 
 def officer_directory(campaign: Campaign | None = None, on: date | None = None) -> QuerySet[User]:
-    """执法检查人员名录库: active department officers with a certificate valid on the day (a campaign's departments)."""
-    on = on or timezone.localdate()
-    qs = User.objects.filter(
-        is_active=True, role=Role.DEPARTMENT_OFFICER, officer_profile__certificate_valid_until__gte=on
-    )
+    """执法检查人员名录库: the department officers with a certificate valid on the day (a campaign's departments)."""
+    qs = certified_officers(on).filter(role=Role.DEPARTMENT_OFFICER)
     if campaign is not None:
         qs = qs.filter(department__in=campaign.departments.all())
     return qs

@@ -20,7 +20,6 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.accounts.services import officer_conflict_declare, officer_conflict_end
 from jianguan.inspections.models import Campaign
 from jianguan.lib.forms import add_service_errors, attempt, paginate
-from jianguan.org.models import Department
 from jianguan.planning import selectors, services
 from jianguan.planning.forms import (
     ConflictForm,
@@ -66,7 +65,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context |= {
             "campaign_form": PlanCampaignForm(plan=plan),
             "target_form": CoverageTargetForm(plan=plan),
-            "publish_form": PublishForm(initial={"version": plan.version}),
+            "publish_form": PublishForm(plan=plan),
         }
     return render(request, "planning/plan_detail.html", context)
 
@@ -86,7 +85,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in PLAN_ACTIONS:
         raise Http404
     form_class, service, done = PLAN_ACTIONS[action]
-    form = form_class(request.POST, plan=plan) if form_class is not PublishForm else form_class(request.POST)
+    form = form_class(request.POST, plan=plan)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     else:
@@ -148,7 +147,6 @@ def draw_page(request: HttpRequest, campaign: int) -> HttpResponse:
                 return redirect("planning:draw", campaign=campaign_obj.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    departments = dict(Department.objects.values_list("pk", "name"))
     context = {
         "campaign": campaign_obj,
         "draw": draw,
@@ -157,7 +155,6 @@ def draw_page(request: HttpRequest, campaign: int) -> HttpResponse:
         "can_manage": can_manage,
         "can_plan": allowed(request.user, "inspections.plan"),
         "recusal_form": RecusalForm(),
-        "departments": departments,
     }
     return render(request, "planning/draw.html", context)
 
