@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from jianguan.enforcement import clocks, selectors, services, workflow
 from jianguan.enforcement.choices import CaseAction, CaseStatus
 from jianguan.enforcement.forms import FORMS, OpenForm
 from jianguan.enforcement.models import Case, CaseStep
-from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.forms import add_service_errors, paginate, workflow_step
 from jianguan.org.models import Department
 from jianguan.registry.models import Institution
 
@@ -151,21 +151,10 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in FORMS:
         raise Http404
     case = _case(request, pk)
-    rule = workflow.TRANSITIONS[action]
-    if not workflow.may_act(request.user, case, rule.who):
-        raise PermissionDenied(str(workflow.WHO_LABELS[rule.who]))
-    form = FORMS[action](request.POST, prefix=action, case=case, user=request.user)
-    if not form.is_valid():
-        return _page(request, case, refused=(action, form))
-    data = dict(form.cleaned_data)
-    version = data.pop("version", None)
-    try:
-        services.ACTIONS[action](actor=request.user, case=case, version=version, **data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _page(request, case, refused=(action, form))
-    except workflow.Conflict as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已保存。"))
-    return redirect(reverse("enforcement:case_detail", args=[case.pk]))
+    return workflow_step(
+        request, record=case, action=action, workflow=workflow,
+        form=FORMS[action](request.POST, prefix=action, case=case, user=request.user),
+        act=lambda **data: services.ACTIONS[action](actor=request.user, case=case, **data),
+        page=lambda refused: _page(request, case, refused=refused),
+        done_url=reverse("enforcement:case_detail", args=[case.pk]),
+    )  # fmt: skip

@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -81,3 +83,38 @@ def form_errors_text(form: forms.BaseForm) -> str:
         for name, errors in form.errors.items()
         for e in errors
     )
+
+
+def workflow_step(
+    request: HttpRequest,
+    *,
+    record: Any,
+    action: str,
+    workflow: Any,
+    form: forms.BaseForm,
+    act: Callable[..., Any],
+    page: Callable[[tuple[str, Any]], HttpResponse],
+    done_url: str,
+) -> HttpResponse:
+    """One step of a record's state machine from its page (a penalty case, a transfer): who may not take it is
+    refused (403, the workflow's words) before the form is read; an invalid form or a service's refusal comes back on
+    the page (400) with the form; an impossible step (the record moved on, a stale page) as a message; nothing saved
+    in either case. `workflow` is the app's module (TRANSITIONS, may_act, WHO_LABELS, Conflict); `act` is the
+    service, called with the form's data and its `version`."""
+    rule = workflow.TRANSITIONS[action]
+    if not workflow.may_act(request.user, record, rule.who):
+        raise PermissionDenied(str(workflow.WHO_LABELS[rule.who]))
+    if not form.is_valid():
+        return page((action, form))
+    data = dict(form.cleaned_data)
+    version = data.pop("version", None)
+    try:
+        act(version=version, **data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return page((action, form))
+    except workflow.Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect(done_url)

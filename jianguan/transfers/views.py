@@ -18,7 +18,7 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.complaints.models import Complaint
 from jianguan.enforcement.models import Case
 from jianguan.ledger.models import LedgerItem
-from jianguan.lib.forms import add_service_errors, paginate
+from jianguan.lib.forms import add_service_errors, paginate, workflow_step
 from jianguan.lib.params import choice_param, id_param
 from jianguan.org.choices import CheckCategory
 from jianguan.registry.choices import InstitutionKind
@@ -138,24 +138,13 @@ def transfer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in FORMS:
         raise Http404
     transfer = _transfer(request, pk)
-    rule = workflow.TRANSITIONS[action]
-    if not workflow.may_act(request.user, transfer, rule.who):
-        raise PermissionDenied(str(workflow.WHO_LABELS[rule.who]))
-    form = FORMS[action](request.POST, prefix=action)
-    if not form.is_valid():
-        return _page(request, transfer, refused=(action, form))
-    data = dict(form.cleaned_data)
-    version = data.pop("version", None)
-    try:
-        services.ACTIONS[action](actor=request.user, transfer=transfer, version=version, **data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _page(request, transfer, refused=(action, form))
-    except workflow.Conflict as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已保存。"))
-    return redirect(reverse("transfers:transfer_detail", args=[transfer.pk]))
+    return workflow_step(
+        request, record=transfer, action=action, workflow=workflow,
+        form=FORMS[action](request.POST, prefix=action),
+        act=lambda **data: services.ACTIONS[action](actor=request.user, transfer=transfer, **data),
+        page=lambda refused: _page(request, transfer, refused=refused),
+        done_url=reverse("transfers:transfer_detail", args=[transfer.pk]),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------- 信息共享
