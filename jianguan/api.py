@@ -13,12 +13,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jianguan.accounts.services import api_token_authenticate
-from jianguan.enforcement.workflow import Conflict as CaseConflict
-from jianguan.ledger.workflow import Conflict
+from jianguan.lib.conflict import Conflict
 from jianguan.lib.ratelimit import RateLimited
-from jianguan.meetings.workflow import Conflict as MeetingConflict
-from jianguan.planning.services import Conflict as PlanConflict
-from jianguan.transfers.workflow import Conflict as TransferConflict
 
 logger = logging.getLogger("jianguan.api")
 
@@ -110,11 +106,9 @@ def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpR
     return _error(request, 422, "请求参数有误。", errors=exc.errors)
 
 
+# Every state machine's Conflict (ledger, cases, transfers, meetings, plans) subclasses lib.conflict.Conflict: the
+# handler is found through the exception's class hierarchy.
 @api.exception_handler(Conflict)
-@api.exception_handler(CaseConflict)
-@api.exception_handler(TransferConflict)
-@api.exception_handler(PlanConflict)
-@api.exception_handler(MeetingConflict)
 def on_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 409, str(exc))
 

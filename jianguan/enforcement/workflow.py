@@ -29,6 +29,7 @@ from jianguan.enforcement.choices import (
     CaseOutcome,
     CaseStatus,
 )
+from jianguan.lib.conflict import Conflict as BaseConflict
 from jianguan.lib.workdays import UnknownCalendarYear
 
 OFFICER = "officer"  # an officer of the case's department
@@ -89,7 +90,7 @@ WHO_LABELS = {
 }
 
 
-class Conflict(Exception):
+class Conflict(BaseConflict):
     """The action is impossible in the case's current state or on today's date (HTTP 409), with a Chinese reason."""
 
 

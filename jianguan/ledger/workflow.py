@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from jianguan.accounts.choices import Role
 from jianguan.ledger.choices import OPEN_STATUSES, Action, ItemStatus
+from jianguan.lib.conflict import Conflict as BaseConflict
 
 INSTITUTION = "institution"  # the institution's own users
 SUPERVISOR = "supervisor"  # the supervising department's officers, or the lead coordinator
@@ -47,7 +48,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class Conflict(Exception):
+class Conflict(BaseConflict):
     """The action is impossible in the item's current state (HTTP 409), with a Chinese reason."""
 
 

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import allowed
+from jianguan.lib.conflict import Conflict as BaseConflict
 from jianguan.meetings.choices import SessionAction, SessionStatus, TaskAction, TaskStatus
 
 CONVENER = "convener"  # the lead coordinator (meetings.manage), who runs the 联席会议办公室
 RESPONSIBLE = "responsible"  # a user of the task's department or street
 
 
-class Conflict(Exception):
+class Conflict(BaseConflict):
     """The action is impossible in the session's or task's current state or on today's date (HTTP 409)."""
 
 

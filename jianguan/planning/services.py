@@ -17,6 +17,7 @@ from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record, snapshot
 from jianguan.inspections.choices import CampaignMethod, CampaignStatus
 from jianguan.inspections.models import Campaign, CampaignTarget
+from jianguan.lib.conflict import Conflict as BaseConflict
 from jianguan.org.models import Department, Region
 from jianguan.planning import draw as lots
 from jianguan.planning.choices import PlanStatus
@@ -25,7 +26,7 @@ from jianguan.planning.selectors import default_ratios, drawn_team, snapshot_for
 from jianguan.registry.models import Institution
 
 
-class Conflict(ValidationError):
+class Conflict(BaseConflict, ValidationError):
     """The action is impossible in the record's current state (HTTP 409 in the API; a message on the pages)."""
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jianguan.accounts.choices import Role
+from jianguan.lib.conflict import Conflict as BaseConflict
 from jianguan.transfers.choices import TransferAction, TransferStatus
 
 SENDER = "sender"  # a user of the sending unit
@@ -47,7 +48,7 @@ WHO_LABELS = {
 }
 
 
-class Conflict(Exception):
+class Conflict(BaseConflict):
     """The action is impossible in the transfer's current state (HTTP 409), with a Chinese reason."""
 
 
