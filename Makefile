@@ -36,9 +36,10 @@ db: setup messages
 run: db
 	@echo "run: loading the demo district (its history is replayed event by event: about half a minute the first time)"
 	@$(MANAGE) load_demo
-	@echo "run: today's reminders, and the daily reminder and risk runs queued for the background worker"
+	@echo "run: today's reminders, and the daily reminder, risk and rule-check runs queued for the background worker"
 	@$(MANAGE) ledger_remind --schedule | tail -1 | sed 's/^/run: reminders /'
 	@$(MANAGE) risk_refresh --schedule | tail -1 | sed 's/^/run: risk ratings /'
+	@$(MANAGE) check_rules --schedule | tail -1 | sed 's/^/run: rule checks /'
 	@echo ""
 	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止；后台任务进程同时运行，日志见 var/worker.log)"
 	@JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) db_worker --interval 2 --no-startup-delay --no-reload >var/worker.log 2>&1 & \

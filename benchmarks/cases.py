@@ -19,6 +19,7 @@ from benchmarks import (
     meeting_cases,
     portal_cases,
     registry_cases,
+    rules_cases,
 )
 from jianguan.audit.selectors import audit_chain_verify
 from jianguan.audit.services import audit_batch, audit_record
@@ -127,4 +128,6 @@ ALL = [
     # On the dashboard's data: the joint meeting's pack is built from the dashboard's sections.
     *meeting_cases.ALL,
     *draw_cases.ALL,
+    # Last: its 1.2M rows of staff, classes and charges are its own.
+    *rules_cases.ALL,
 ]

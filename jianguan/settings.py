@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "jianguan.transfers",
     "jianguan.meetings",
     "jianguan.planning",
+    "jianguan.staff",
+    "jianguan.courses",
+    "jianguan.fees",
+    "jianguan.rules",
     "jianguan.articles",
     "jianguan.risk",
     "django_tasks",
@@ -332,6 +336,11 @@ JIANGUAN_RISK_WEIGHTS: dict[str, int] = {
     "complaint_partly": 6,  # … found partly true (部分属实)
     "complaint_substantiated": 10,  # … found true (属实); untrue ones count nothing
     "referral": 30,  # per escalation to penalty (移交处罚) in the window
+    "rule_staff": 5,  # per open violation of the sector's rules (check_rules): 从业人员, 培训时间, 预收费
+    "rule_classes": 3,
+    "rule_fees": 5,
+    "rule_high": 40,  # per open high-severity one: a barred person or a criminal record in post, closing with
+    # prepaid money owed
     "status_stop_enrolling": 60,  # operating status: each of these alone makes level D
     "status_suspended": 60,
     "status_licence_revoked": 60,
@@ -401,6 +410,35 @@ JIANGUAN_MEETING_TASK_WARN_DAYS = env_int("JIANGUAN_MEETING_TASK_WARN_DAYS", 5)
 JIANGUAN_DRAW_RATIOS = os.environ.get("JIANGUAN_DRAW_RATIOS", "A:5,B:10,C:20,D:100")
 JIANGUAN_DRAW_MAX_PER_OFFICER = env_int("JIANGUAN_DRAW_MAX_PER_OFFICER", 10)
 JIANGUAN_RANDOM_RESULT_WORKING_DAYS = env_int("JIANGUAN_RANDOM_RESULT_WORKING_DAYS", 20)
+# The sector's rules, checked daily by `check_rules` (rules/catalogue.py; the wording read is in
+# docs/law/sector-rules.md). Every limit is local and may be changed here:
+# offline classes end by 20:30 (国办发〔2018〕80号; 教监管〔2022〕4号), online by 21:00 (双减意见; 教监管〔2022〕4号);
+JIANGUAN_RULE_OFFLINE_END = os.environ.get("JIANGUAN_RULE_OFFLINE_END", "20:30")
+JIANGUAN_RULE_ONLINE_END = os.environ.get("JIANGUAN_RULE_ONLINE_END", "21:00")
+# the criminal-record query (未成年人保护法 第六十二条) is repeated every year: a check this many days old still counts;
+JIANGUAN_RULE_RECORD_CHECK_DAYS = env_int("JIANGUAN_RULE_RECORD_CHECK_DAYS", 365)
+# one prepaid charge covers at most 3 months or 60 class hours (教监管函〔2021〕2号; 教监管〔2022〕4号) and, for 非学科类,
+# at most 5,000 yuan (教监管〔2022〕4号); charges paid within JIANGUAN_RULE_FEE_LOOKBACK_DAYS are checked;
+JIANGUAN_RULE_PREPAID_MAX_MONTHS = env_int("JIANGUAN_RULE_PREPAID_MAX_MONTHS", 3)
+JIANGUAN_RULE_PREPAID_MAX_HOURS = env_int("JIANGUAN_RULE_PREPAID_MAX_HOURS", 60)
+JIANGUAN_RULE_NONACADEMIC_MAX_CHARGE_YUAN = env_int("JIANGUAN_RULE_NONACADEMIC_MAX_CHARGE_YUAN", 5000)
+JIANGUAN_RULE_FEE_LOOKBACK_DAYS = env_int("JIANGUAN_RULE_FEE_LOOKBACK_DAYS", 365)
+# an institution holding prepaid money shows signs of closing when its status leaves 正常经营 or when this many
+# complaints about fees (收费退费) came in within the window (a local choice: no national figure);
+JIANGUAN_RULE_REFUND_COMPLAINTS = env_int("JIANGUAN_RULE_REFUND_COMPLAINTS", 3)
+JIANGUAN_RULE_REFUND_WINDOW_DAYS = env_int("JIANGUAN_RULE_REFUND_WINDOW_DAYS", 90)
+# the daily check runs at this hour (local time) when queued as a task (`check_rules --schedule`).
+JIANGUAN_RULES_HOUR = env_int("JIANGUAN_RULES_HOUR", 5)
+# the school calendar: each year's vacations (寒暑假, 双减意见), first and last day, as JSON; a year not given is not
+# checked for vacations (check_rules says so). The defaults are the demo district's calendar.
+JIANGUAN_SCHOOL_VACATIONS: dict[str, list[list[str]]] = json.loads(
+    os.environ.get("JIANGUAN_SCHOOL_VACATIONS")
+    or '{"2026": [["2026-01-24", "2026-02-28"], ["2026-07-04", "2026-08-31"]],'
+    ' "2027": [["2027-01-23", "2027-02-21"], ["2027-07-03", "2027-08-31"]]}'
+)
+# Personal numbers (ID numbers, bank accounts) are sealed with this key (64 hex digits; lib/protected.py). Empty:
+# derived from SECRET_KEY. Set it in production and keep it with the backups.
+JIANGUAN_FIELD_KEY = os.environ.get("JIANGUAN_FIELD_KEY", "")
 # Evidence photos: the largest accepted upload.
 JIANGUAN_PHOTO_MAX_BYTES = env_int("JIANGUAN_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 

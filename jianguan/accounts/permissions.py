@@ -63,6 +63,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 关联关系: an officer declares their own (never drawn for those institutions); the administrator and the lead
     # coordinator, who draw, read them all.
     "conflicts.view": frozenset({Role.ADMIN, Role.LEAD, Role.DEPARTMENT_OFFICER}),
+    # 从业人员, 课程与班级, 预收费 (issue 18): everyone within their scope reads them (an institution its own); the
+    # institution enters its own (self-service) and the district's coordinators correct or import them.
+    "staff.view": frozenset(set(Role)),
+    "staff.manage": frozenset({Role.INSTITUTION, Role.ADMIN, Role.LEAD}),
+    # Full ID numbers: only those with the need — the institution (its own staff), the supervising departments and
+    # the lead coordinator. Everyone else (and every export for them) sees them masked; the public never.
+    "staff.id_numbers": frozenset({Role.INSTITUTION, Role.DEPARTMENT_OFFICER, Role.LEAD}),
+    # The district's list of persons barred from the sector (限制从业): the supervisors who match it and enter it.
+    "barred.view": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LEADER, Role.ADMIN}),
+    "barred.manage": frozenset({Role.LEAD, Role.DEPARTMENT_OFFICER}),
+    "courses.view": frozenset(set(Role)),
+    "courses.manage": frozenset({Role.INSTITUTION, Role.ADMIN, Role.LEAD}),
+    "fees.view": frozenset(set(Role)),
+    "fees.manage": frozenset({Role.INSTITUTION, Role.ADMIN, Role.LEAD}),
+    # The rule checks' violations (within scope; an institution its own, less the supervisors' own signals); running
+    # the check by hand.
+    "rules.view": frozenset(set(Role)),
+    "rules.run": frozenset({Role.ADMIN, Role.LEAD}),
     # Risk ratings (风险评级): staff, each within their scope. Not institutions, not even their own: the rating counts
     # complaints they are not told about and is a supervision tool whose factors should not be gamed.
     "risk.view": frozenset(set(Role) - {Role.INSTITUTION}),

@@ -382,7 +382,56 @@ def _transfer_overdue(user: Any, today: date, only: Any, street_id: int | None, 
     return alerts
 
 
+def _rule_violations(kind: str, user: Any, only: Any, street_id: int | None, count: bool) -> Any:
+    """Open violations of the sector's rules found by check_rules (rules/models.py; its scope keeps the supervisors'
+    own signals from the institution), high-severity ones under their own kind; the key names the first day seen."""
+    from jianguan.rules.catalogue import HIGH_CODES, RULES_BY_CODE
+    from jianguan.rules.models import RuleViolation
+
+    qs = RuleViolation.objects.visible_to(user).filter(resolved_on__isnull=True)
+    qs = qs.filter(rule__in=HIGH_CODES) if kind == AlertKind.RULE_HIGH else qs.exclude(rule__in=HIGH_CODES)
+    if only is not None:
+        qs = qs.filter(pk=only)
+    if street_id is not None:
+        qs = qs.filter(institution__street_id=street_id)
+    if count:
+        return qs.count()
+    alerts = []
+    for v in qs.select_related("institution__street"):
+        inst = v.institution
+        rule = RULES_BY_CODE[v.rule]
+        alerts.append(
+            Alert(
+                kind=kind,
+                key=object_key(kind, "rules.ruleviolation", v.pk, v.first_seen),
+                object_type="rules.ruleviolation",
+                object_id=v.pk,
+                label=f"{rule.title}：{v.record[:40]}",
+                institution_id=inst.pk,
+                institution_name=inst.name,
+                street_id=inst.street_id,
+                street_name=inst.street.name,
+                message=_("%(rule)s：%(record)s，%(detail)s（依据：%(source)s）")
+                % {"rule": rule.title, "record": v.record, "detail": v.detail, "source": rule.source},
+                day=v.first_seen,
+                url=reverse("rules:violation_detail", args=[v.pk]),
+            )
+        )
+    return alerts
+
+
+def _rule_high(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
+    """A barred person or a person with a criminal record in post, an institution closing with prepaid money owed."""
+    return _rule_violations(AlertKind.RULE_HIGH, user, only, street_id, count)
+
+
+def _rule_violation(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
+    """Every other open violation of the sector's rules: staff, class times, prepaid fees."""
+    return _rule_violations(AlertKind.RULE_VIOLATION, user, only, street_id, count)
+
+
 SOURCES: dict[str, Source] = {
+    AlertKind.RULE_HIGH: _rule_high,
     AlertKind.LICENCE_EXPIRING: _licence_expiring,
     AlertKind.ITEM_DUE_SOON: _item_due_soon,
     AlertKind.ITEM_OVERDUE: _item_overdue,
@@ -390,6 +439,7 @@ SOURCES: dict[str, Source] = {
     AlertKind.REPEATED_PROBLEM: _repeated_problem,
     AlertKind.TRANSFER_OVERDUE: _transfer_overdue,
     AlertKind.MEETING_TASK_OVERDUE: _meeting_task_overdue,
+    AlertKind.RULE_VIOLATION: _rule_violation,
 }
 
 
@@ -437,11 +487,44 @@ def alert_counts(user: Any, include_acknowledged: bool = False, *, today: date |
     return count_by_kind(alerts_for(user, include_acknowledged=include_acknowledged, today=today))
 
 
+def _item_totals(user: Any, today: date, street_id: int | None) -> dict[str, int]:
+    qs = LedgerItem.objects.visible_to(user)
+    if street_id is not None:
+        qs = qs.filter(street_id=street_id)
+    return qs.aggregate(**{
+        AlertKind.ITEM_DUE_SOON: Count("pk", filter=due_soon_q(today)),
+        AlertKind.ITEM_OVERDUE: Count("pk", filter=overdue_q(today)),
+    })  # fmt: skip
+
+
+def _rule_totals(user: Any, today: date, street_id: int | None) -> dict[str, int]:
+    from jianguan.rules.catalogue import HIGH_CODES
+    from jianguan.rules.models import RuleViolation
+
+    qs = RuleViolation.objects.visible_to(user).filter(resolved_on__isnull=True)
+    if street_id is not None:
+        qs = qs.filter(institution__street_id=street_id)
+    return qs.aggregate(**{
+        AlertKind.RULE_HIGH: Count("pk", filter=Q(rule__in=HIGH_CODES)),
+        AlertKind.RULE_VIOLATION: Count("pk", filter=~Q(rule__in=HIGH_CODES)),
+    })  # fmt: skip
+
+
+# Kinds read from the same rows are counted together, in one aggregate query (the same filters as their sources).
+COUNTED_TOGETHER: list[Callable[..., dict[str, int]]] = [_item_totals, _rule_totals]
+
+
 def alert_totals(user: Any, street_id: int | None = None, *, today: date | None = None) -> dict[str, int]:
     """How many current warnings of each kind the user may see, acknowledged or not, by COUNT queries only — for the
     dashboard, where a district holds tens of thousands of them (the list, `state=all`, shows the same rows)."""
     today = today or timezone.localdate()
-    return {kind: SOURCES[kind](user, today, None, street_id, count=True) for kind in AlertKind.values}
+    totals: dict[str, int] = {}
+    for count_together in COUNTED_TOGETHER:
+        totals.update(count_together(user, today, street_id))
+    for kind in AlertKind.values:
+        if kind not in totals:
+            totals[kind] = SOURCES[kind](user, today, None, street_id, count=True)
+    return {kind: totals[kind] for kind in AlertKind.values}
 
 
 def alert_by_key(user: Any, key: str, today: date | None = None) -> Alert | None:

@@ -38,6 +38,8 @@ from jianguan.planning.demo import plan_story
 from jianguan.registry.demo import load_demo_registry
 from jianguan.registry.models import Institution
 from jianguan.risk.services import risk_refresh_all
+from jianguan.rules.demo import sector_story
+from jianguan.rules.services import run_checks
 from jianguan.transfers.demo import transfer_stories
 
 # The demo's history starts about two months before its day and counts deadlines up to three weeks after it (the
@@ -100,7 +102,7 @@ def load_demo(*, today: date | None = None, log: Any = print, inspections: bool 
     created = {
         "regions": 0, "departments": 0, "responsibilities": 0, "users": 0, "institutions": 0, "inspections": 0,
         "ledger": 0, "articles": 0, "complaints": 0, "cases": 0, "meetings": 0, "transfers": 0,
-        "plans": 0,
+        "plans": 0, "sector": 0,
     }  # fmt: skip
     now = timezone.now()
     # The district's streets, departments, accounts and registry, entered before anything happened to them.
@@ -129,15 +131,32 @@ def load_demo(*, today: date | None = None, log: Any = print, inspections: bool 
         stories += [("cases", story) for story in case_stories(today=today)]
         stories += [("transfers", story) for story in transfer_stories(today=today)]
         stories.append(("plans", plan_story(today=today)))
+        stories.append(("sector", sector_story(today=today)))
     stories.append(("articles", articles_story(today=today)))
     stories.append(("meetings", meeting_story(today=today)))
     counts = replay(stories, since=founded, until=min(now, moment(today, 23, 59)))
-    for kind in ("inspections", "ledger", "complaints", "articles", "cases", "meetings", "transfers", "plans"):
+    for kind in (
+        "inspections",
+        "ledger",
+        "complaints",
+        "articles",
+        "cases",
+        "meetings",
+        "transfers",
+        "plans",
+        "sector",
+    ):
         created[kind] += counts.get(kind, 0)
     if inspections:
         log(
             f"  专项行动：{created['inspections']} 家检查对象已检查；整改台账：{created['ledger']} 条事项已整改、复查、移交或指导"
         )
-    # Every institution rated as of `today` (derived data, not counted as created records).
+    # The day's rule check over the staff, classes and charges, then every institution rated as of `today` (derived
+    # data, not counted as created records).
+    from jianguan.rules.models import RuleRun
+
+    if created["sector"] or not RuleRun.objects.filter(checked_on=today).exists():
+        with clock_at(min(now, moment(today, 5))):
+            run_checks(today=today)
     risk_refresh_all(today=today)
     return created

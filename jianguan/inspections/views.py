@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.checklists.choices import Remedy
@@ -47,6 +48,7 @@ from jianguan.lib.http import login_required_or_401, wants_json
 from jianguan.lib.params import choice_param, id_param, ids_param
 from jianguan.registry import services as registry_services
 from jianguan.registry.models import Institution
+from jianguan.rules.selectors import site_facts
 
 # ---------------------------------------------------------------------------------------------------- campaigns
 
@@ -283,6 +285,12 @@ def _detail_page(
         "evidence_form": EvidenceForm(),
         "complete_form": complete_form or _complete_form(inspection, request.user),
         "cancel_form": CancelForm(),
+        # The institution's staff, classes and fees with the rule checks' open violations, for the team to confirm
+        # or correct on site (not once the inspection is over: the record is what was seen then).
+        "site_facts": site_facts(request.user, inspection.institution)
+        if inspection.status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
+        and request.user.role != Role.INSTITUTION
+        else None,
     }
     return render(request, "inspections/inspection_detail.html", context, status=status)
 

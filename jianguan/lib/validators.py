@@ -18,6 +18,21 @@ def validate_plain_text(value: str) -> None:
         raise ValidationError(_("内容包含不可见的控制字符或无效字符，请删除后重试。"), code="control_characters")
 
 
+def field_text(value: object, field: str, limit: int, *, required: bool = True) -> str:
+    """A service's text argument, trimmed and checked: required, at most `limit` characters, no control characters;
+    a ValidationError on `field` with a Chinese message otherwise (what an API caller or an import row may send)."""
+    text = str(value if value is not None else "").strip()
+    if required and not text:
+        raise ValidationError({field: _("请填写此项。")})
+    if len(text) > limit:
+        raise ValidationError({field: _("不能超过 %(n)s 个字。") % {"n": limit}})
+    try:
+        validate_plain_text(text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    return text
+
+
 # Every free-text field has a bound: forms through max_length, the API through PlainText (jianguan.lib.api). Notes,
 # reasons, opinions and descriptions hold at most TEXT_MAX_LENGTH characters unless a field states its own bound.
 TEXT_MAX_LENGTH = 2000

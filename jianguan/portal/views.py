@@ -27,6 +27,7 @@ from jianguan.portal.models import PublicMark
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
 from jianguan.registry.search import by_name, similar
+from jianguan.staff.selectors import public_teachers
 
 
 def too_many(
@@ -88,6 +89,8 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=pk)
     today = timezone.localdate()
     context = {"p": selectors.profile(inst, today), "penalties": selectors.penalties(inst, today)}
+    # 双减: each current 学科类 teacher's name and 教师资格证 number, nothing else of the staff.
+    context["teachers"] = public_teachers(inst, today)
     return render(request, "portal/institution.html", context)
 
 

@@ -10,30 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jianguan.audit.services import audit_batch
+from jianguan.lib import sheetimport
 from jianguan.lib.creditcode import CreditCodeError
 from jianguan.lib.creditcode import validate as validate_credit_code
-from jianguan.lib.excel import (
-    HEADER_SCAN_COLUMNS,
-    SpreadsheetRefused,
-    check_xlsx_package,
-    sheet_rows,
-    temp_xlsx_path,
-)
+from jianguan.lib.excel import temp_xlsx_path
+from jianguan.lib.sheetimport import RowError, iter_cells, read_sheet, service_errors, write_rows
 from jianguan.lib.textnorm import clean_text, normalize_name, parse_decimal, parse_int
 from jianguan.org.selectors import streets
 from jianguan.registry import services
@@ -74,7 +67,6 @@ ALIASES = {
     "经营状态": "status", "状态": "status",
     "备注": "notes",
 }  # fmt: skip
-HEADER_SCAN_ROWS = 10
 SHEET = "机构名录"
 REQUIRED = ("name", "kind", "street")
 KIND_ALIASES = {
@@ -84,70 +76,19 @@ KIND_ALIASES = {
 }
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
+class ImportReport(sheetimport.ImportReport):
+    """The generic report (lib/sheetimport), counting institutions in 家."""
 
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    # Rows imported with something left as it was, worth telling the user.
-    notes: list[RowError] = field(default_factory=list)
-    fatal: str = ""
-    committed: bool = False
-    dry_run: bool = False
-
-    @property
-    def summary(self) -> str:
-        if self.fatal:
-            return self.fatal
-        text = _("新增 %(imported)s 家，更新 %(updated)s 家，未变化 %(unchanged)s 家，拒绝 %(rejected)s 行") % {
+    def counts_text(self) -> str:
+        return _("新增 %(imported)s 家，更新 %(updated)s 家，未变化 %(unchanged)s 家，拒绝 %(rejected)s 行") % {
             "imported": self.imported,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
         }
-        if self.errors and not self.committed and not self.dry_run:
-            text += _("（有错误的行，未写入任何数据）")
-        return text
-
-    @property
-    def last_line(self) -> str:
-        return f"imported {self.imported}, updated {self.updated}, rejected {self.rejected}"
 
 
-def _header_key(value: Any) -> str:
-    text = clean_text(value).replace("*", "").replace("＊", "")
-    return "".join(ch for ch in text if ch not in " /（）()、:：")
-
-
-def _find_header(rows: list[tuple]) -> tuple[int, dict[int, str]] | None:
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapping = {}
-        for col, value in enumerate(row):
-            key = ALIASES.get(_header_key(value))
-            if key and key not in mapping.values():
-                mapping[col] = key
-        if "name" in mapping.values():
-            return index, mapping
-    return None
-
-
-def _choice(value: str, choices: Any, aliases: dict[str, str] | None = None) -> str | None:
-    text = clean_text(value)
-    for code, label in choices:
-        if text in (code, str(label)):
-            return code
-    return (aliases or {}).get(text)
+_choice = sheetimport.choice
 
 
 class _RowParser:
@@ -221,107 +162,22 @@ class _RowParser:
         return data, errors
 
 
-def _service_errors(
-    excel_row: int, exc: ValidationError, header_labels: dict[str, str], cells: dict[str, Any]
-) -> list[RowError]:
-    if hasattr(exc, "error_dict"):
-        return [
-            RowError(
-                excel_row,
-                header_labels.get(name, "" if name == "__all__" else name),
-                clean_text(cells.get(name)),
-                strip_tags(message),
-            )
-            for name, messages in exc.message_dict.items()
-            for message in messages
-        ]
-    return [RowError(excel_row, "", "", strip_tags(m)) for m in exc.messages]
-
-
-class _Rollback(Exception):
-    pass
-
-
-# A cell longer than this is no registry value (the longest field, the notes, is far shorter): refused per row.
-MAX_CELL_CHARS = 2000
-
-
-def _limits() -> tuple[int, int, int]:
-    from django.conf import settings
-
-    return (
-        settings.JIANGUAN_UPLOAD_MAX_MB * 1048576,
-        settings.JIANGUAN_IMPORT_MAX_UNZIPPED_MB * 1048576,
-        settings.JIANGUAN_IMPORT_MAX_ROWS,
-    )
-
-
-def _read(path: str | Path, report: ImportReport) -> tuple[int, dict[int, str], list[tuple[int, tuple]]] | None:
-    """The header row's index, its column mapping and the data rows (Excel row number, values up to the last mapped
-    column), or None with report.fatal set. Memory and time are bounded by the file's real content."""
-    max_bytes, max_unzipped, max_rows = _limits()
-    try:
-        check_xlsx_package(path, max_bytes=max_bytes, max_unzipped_bytes=max_unzipped)
-        head = list(islice(sheet_rows(path, prefer=SHEET, max_col=HEADER_SCAN_COLUMNS), HEADER_SCAN_ROWS))
-        found = _find_header(head)
-        if found is None:
-            report.fatal = "没有找到表头：前 10 行中应有一行包含“机构名称”等列名。请使用导入模板。"
-            return None
-        header_index, mapping = found
-        rows: list[tuple[int, tuple]] = []
-        blank = 0
-        width = max(mapping) + 1
-        data = sheet_rows(path, prefer=SHEET, min_row=header_index + 2, max_col=width)
-        for excel_row, row in enumerate(data, start=header_index + 2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                blank += 1
-                if blank > max_rows * 5:  # a sheet formatted far down, or made to be slow
-                    break
-                continue
-            if len(rows) >= max_rows:
-                report.fatal = f"表格超过 {max_rows} 行，请分成多个文件导入（每个不超过 {max_rows} 行）。"
-                return None
-            rows.append((excel_row, row))
-    except SpreadsheetRefused as exc:
-        report.fatal = str(exc)
-        return None
-    except Exception:  # noqa: BLE001 — any damage to the file (zip, XML, compression) is the same answer to the user
-        report.fatal = "文件不是有效的 Excel（.xlsx）文件，请用模板另存为 .xlsx 后再导入。"
-        return None
-    return header_index, mapping, rows
-
-
 def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_only: bool = False) -> ImportReport:
     """Import institutions from an .xlsx file; see the module docstring for the rules."""
     report = ImportReport(dry_run=dry_run)
-    read = _read(path, report)
-    if read is None:
+    required = [(name, label) for name, label in COLUMNS if name in REQUIRED]
+    sheet = read_sheet(
+        path, report, sheet=SHEET, aliases=ALIASES, anchor="name", anchor_label="机构名称", required=required
+    )
+    if sheet is None:
         return report
-    header_index, mapping, rows = read
-    missing = [label for name, label in COLUMNS if name in REQUIRED and name not in mapping.values()]
-    if missing:
-        report.fatal = "缺少必需的列：" + "、".join(missing)
-        return report
-    head = next(islice(sheet_rows(path, prefer=SHEET, min_row=header_index + 1, max_col=max(mapping) + 1), 1))
-    header_labels = {name: clean_text(head[col]) for col, name in mapping.items()}
+    header_labels = sheet.labels
     parser = _RowParser(header_labels)
 
     parsed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     seen_keys: dict[tuple, int] = {}
     bad_rows: set[int] = set()
-    for offset, row in rows:
-        cells = {name: row[col] if col < len(row) else None for col, name in mapping.items()}
-        if not any(clean_text(v) for v in cells.values()):
-            continue  # blank row
-        report.rows += 1
-        too_long = [name for name, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
-        if too_long:
-            report.errors += [
-                RowError(offset, header_labels.get(n, n), cells[n][:20] + "…", f"内容过长（超过 {MAX_CELL_CHARS} 字）")
-                for n in too_long
-            ]
-            bad_rows.add(offset)
-            continue
+    for offset, cells in iter_cells(sheet, report, bad_rows):
         data, errors = parser.parse(offset, cells)
         if not errors:
             key = (
@@ -346,20 +202,14 @@ def import_file(path: str | Path, *, actor: Any, dry_run: bool = False, valid_on
         else:
             parsed.append((offset, data, cells))
 
-    if bad_rows and not valid_only:
-        report.rejected = len(bad_rows)
-        return report
-
-    try:
-        with transaction.atomic(), audit_batch():
-            _write(parsed, actor, report, header_labels, bad_rows)
-            report.rejected = len(bad_rows)
-            if dry_run or (report.errors and not valid_only):
-                raise _Rollback
-    except _Rollback:
-        return report
-    report.committed = True
-    return report
+    return write_rows(
+        report,
+        bad_rows,
+        lambda: _write(parsed, actor, report, header_labels, bad_rows),
+        dry_run=dry_run,
+        valid_only=valid_only,
+        context=audit_batch,
+    )
 
 
 def _write(
@@ -484,7 +334,7 @@ def _row_errors(
     try:
         yield
     except ValidationError as exc:
-        report.errors.extend(_service_errors(excel_row, exc, labels, cells))
+        report.errors.extend(service_errors(excel_row, exc, labels, cells))
         bad.add(excel_row)
     except PermissionDenied as exc:
         # Registry scope is the street: name the street cell.

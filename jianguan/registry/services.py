@@ -29,6 +29,16 @@ from jianguan.registry.models import Institution, InstitutionStatusChange, Licen
 from jianguan.registry.selectors import licence_cover, licence_requirements, same_name_in_street
 from jianguan.registry.signals import institution_moved, institutions_bulk_changed
 
+
+def kept_institution(actor: Any, institution: Institution, permission: str, refusal: str) -> Institution:
+    """The institution, if the actor may keep this part of its records (its staff, courses, fees: self-service for
+    the institution's own users, corrections by the district): the permission, then the scope, else `refusal`."""
+    require(actor, permission)
+    if not Institution.objects.visible_to(actor).filter(pk=institution.pk).exists():
+        raise PermissionDenied(refusal)
+    return institution
+
+
 INSTITUTION_FIELDS = {
     "name", "credit_code", "kind", "sub_kind", "street", "address", "legal_representative", "contact_person",
     "contact_phone", "capacity", "floor_area", "floors", "notes", "latitude", "longitude", "street_id",

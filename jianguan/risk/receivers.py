@@ -1,5 +1,5 @@
 """The rating follows the records it is computed from. A change to an institution, its licences, ledger items,
-rechecks, referrals or complaints queues the institution; when the transaction commits, the institutions queued in it
+rechecks, referrals, complaints or rule violations (check_rules) queues the institution; when the transaction commits, the institutions queued in it
 are refreshed together, once — an import that touches 10,000 institutions is one refresh in batches, not 10,000.
 What time changes (a licence runs out, a deadline passes) is picked up daily by `manage.py risk_refresh` or the task.
 
@@ -24,6 +24,7 @@ from jianguan.complaints.models import Complaint
 from jianguan.ledger.models import LedgerItem, Recheck, Referral
 from jianguan.registry.models import Institution, Licence
 from jianguan.registry.signals import institutions_bulk_changed
+from jianguan.rules.signals import violations_changed
 
 _local = threading.local()
 
@@ -73,6 +74,11 @@ def _institution_saved(sender: Any, instance: Institution, raw: bool = False, **
 
 @receiver(institutions_bulk_changed, dispatch_uid="risk.institutions_bulk_changed")
 def _institutions_bulk_changed(sender: Any, ids: Iterable[int], **kwargs: Any) -> None:
+    schedule(ids)
+
+
+@receiver(violations_changed, dispatch_uid="risk.violations_changed")
+def _violations_changed(sender: Any, ids: Iterable[int], **kwargs: Any) -> None:
     schedule(ids)
 
 

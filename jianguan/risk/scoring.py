@@ -9,6 +9,8 @@ why: "证照过期 1 项 +20". The defaults, in settings.py and the README:
     open_minor / open_major / open_severe 2 / 5 / 10 per open ledger item by the severity of its finding
     overdue_minor / overdue_major / overdue_severe 5 / 10 / 20 more per open item past its deadline
     recheck_failed 8 per failed recheck              referral 30 per escalation to penalty (移交处罚)
+    rule_staff / rule_classes / rule_fees 5 / 3 / 5 per open violation of the sector's rules (rules/catalogue.py)
+    rule_high 40 per open high-severity one (a barred person or a criminal record in post, closing with prepaid money)
     complaint 3 / complaint_partly 6 / complaint_substantiated 10 per complaint (not refused, not found untrue)
       — rechecks, referrals and complaints of the last JIANGUAN_RISK_WINDOW_DAYS (365) days
     status_stop_enrolling / status_suspended / status_licence_revoked / status_unregistered 60 (each alone is D)
@@ -70,6 +72,10 @@ FACTOR_KINDS: list[FactorKind] = [
     FactorKind("complaint_partly", gettext_lazy("投诉举报（部分属实）"), _COMPLAINTS),
     FactorKind("complaint_substantiated", gettext_lazy("投诉举报（属实）"), _COMPLAINTS),
     FactorKind("referral", gettext_lazy("移交处罚"), _TIMES),
+    FactorKind("rule_staff", gettext_lazy("从业人员违规"), _ITEMS),
+    FactorKind("rule_classes", gettext_lazy("培训时间违规"), _ITEMS),
+    FactorKind("rule_fees", gettext_lazy("预收费违规"), _ITEMS),
+    FactorKind("rule_high", gettext_lazy("严重违规（限制从业、有犯罪记录在岗、预收费机构停业迹象）"), _ITEMS),
     *[_status_kind(s) for s in OperatingStatus if s != OperatingStatus.NORMAL],
 ]
 FACTOR_KINDS_BY_CODE = {k.code: k for k in FACTOR_KINDS}
@@ -91,6 +97,7 @@ class Facts:
     complaints_partly: int = 0  # in the window, found partly true (部分属实)
     complaints_substantiated: int = 0  # in the window, found true (属实)
     referrals: int = 0  # escalations to penalty (移交处罚) in the window
+    rule_violations: Mapping[str, int] = field(default_factory=dict)  # open ones by area (and "high"): check_rules
 
     def counts(self) -> dict[str, int]:
         """factor code → how many times it applies (1 for the operating status)."""
@@ -104,6 +111,7 @@ class Facts:
             "complaint_partly": self.complaints_partly,
             "complaint_substantiated": self.complaints_substantiated,
             "referral": self.referrals,
+            **{f"rule_{area}": n for area, n in self.rule_violations.items()},
         }
         if self.status != OperatingStatus.NORMAL:
             counts[f"status_{self.status}"] = 1

@@ -21,6 +21,8 @@ from jianguan.registry.selectors import licence_requirements
 from jianguan.risk.choices import RiskLevel
 from jianguan.risk.models import RiskRating
 from jianguan.risk.scoring import CLOSED_STATUSES, Facts
+from jianguan.rules.catalogue import RULES_BY_CODE
+from jianguan.rules.models import RuleViolation
 
 
 def window_start(today: date) -> date:
@@ -31,7 +33,7 @@ def window_start(today: date) -> date:
 def facts_for(
     institution_ids: Iterable[int], today: date, required: dict[str, list[str]] | None = None
 ) -> dict[int, Facts]:
-    """institution id → its Facts on `today`, for the ids that exist: six queries whatever their number
+    """institution id → its Facts on `today`, for the ids that exist: seven queries whatever their number
     (keep the batch to a few thousand ids). Licences follow the registry's rules (registry.selectors.licence_cover):
     a required kind is missing with no licence of that kind, expired when every licence of that kind has run out."""
     ids = list(institution_ids)
@@ -113,6 +115,20 @@ def facts_for(
     for row in referrals:
         if row["item__institution_id"] in facts:
             facts[row["item__institution_id"]]["referrals"] = row["n"]
+
+    violations = (
+        RuleViolation.objects.filter(institution_id__in=ids, resolved_on__isnull=True)
+        .values("institution_id", "rule")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in violations:
+        if row["institution_id"] in facts:
+            rule = RULES_BY_CODE.get(row["rule"])
+            if rule is not None:
+                area = "high" if rule.high else rule.area
+                by_area = facts[row["institution_id"]].setdefault("rule_violations", {})
+                by_area[area] = by_area.get(area, 0) + row["n"]
     return {pk: Facts(**values) for pk, values in facts.items()}
 
 

@@ -180,6 +180,18 @@ class Case:
     not_found: list[str] = field(default_factory=list)
 
 
+def _rule_violation(d: object) -> int:
+    """An open violation at institution a (a class ending late), stored as the daily check would."""
+    from jianguan.rules.models import RuleViolation
+
+    inst = d.institutions["a"]  # type: ignore[attr-defined]
+    v, _ = RuleViolation.objects.get_or_create(
+        rule="CLASS_OFFLINE_LATE", object_type="courses.classgroup", object_id=999999, resolved_on=None,
+        defaults={"institution": inst, "record": "矩阵 一班", "detail": "线下培训 20:45 结束", "first_seen": inst.created_at.date()},
+    )  # fmt: skip
+    return v.pk
+
+
 def _year_plan(d: object) -> int:
     """A draft year plan (drawn up by the lead coordinator the first time it is asked for)."""
     from jianguan.planning.models import YearPlan
@@ -258,6 +270,91 @@ def _subscription(d: object) -> int:
         actor=d.users["fire_officer"], name="矩阵测试订阅", events=["finding_recorded"],  # type: ignore[attr-defined]
     )  # fmt: skip
     return found.pk
+
+
+def _course(d: object, name: str = "矩阵测试课程") -> int:
+    """A course of institution a (added by the admin the first time it is asked for)."""
+    from jianguan.courses.models import Course
+    from jianguan.courses.services import course_create
+
+    found = Course.objects.filter(name=name).first() or course_create(
+        actor=d.users["admin"], institution=d.institutions["a"], name=name, subject="美术",  # type: ignore[attr-defined]
+    )  # fmt: skip
+    return found.pk
+
+
+def _class_group(d: object) -> int:
+    """A class of that course, running now (added the first time)."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from jianguan.courses.models import ClassGroup, Course
+    from jianguan.courses.services import class_create
+
+    today = timezone.localdate()
+    found = ClassGroup.objects.filter(name="矩阵测试班").first() or class_create(
+        actor=d.users["admin"], institution=d.institutions["a"], course=Course.objects.get(pk=_course(d)),  # type: ignore[attr-defined]
+        name="矩阵测试班", capacity=20, start_date=today - timedelta(days=30), end_date=today + timedelta(days=60),
+        weekdays="135", start_time=time(18, 0), end_time=time(19, 30),
+    )  # fmt: skip
+    return found.pk
+
+
+def _fee_record(d: object) -> int:
+    """A prepaid charge at institution a (entered the first time)."""
+    from datetime import date
+
+    from jianguan.fees.models import FeeRecord
+    from jianguan.fees.services import fee_record_create
+
+    found = FeeRecord.objects.filter(contract_number="矩阵-001").first() or fee_record_create(
+        actor=d.users["admin"], institution=d.institutions["a"], student_name="张小明", course_name="美术",  # type: ignore[attr-defined]
+        contract_number="矩阵-001", hours=20, amount=2000, period_start=date(2026, 1, 5),
+        period_end=date(2026, 3, 31), paid_on=date(2026, 1, 5),
+    )  # fmt: skip
+    return found.pk
+
+
+FEE_RECORD_POST = {
+    "student_name": "李小红", "course_name": "书法", "hours": "10", "amount": "800", "period_start": "2026-01-05",
+    "period_end": "2026-02-28", "paid_on": "2026-01-05", "into_supervised_account": "on",
+}  # fmt: skip
+COURSE_KEEPERS = ["admin", "lead", "institution"]  # the institution itself (a) and the district's coordinators
+
+
+def _staff_member(d: object) -> int:
+    """A teacher at institution a (registered the first time it is asked for)."""
+    from datetime import date
+
+    from jianguan.staff.models import StaffMember
+    from jianguan.staff.services import staff_create
+
+    found = StaffMember.objects.filter(name="矩阵教师").first() or staff_create(
+        actor=d.users["admin"], institution=d.institutions["a"], name="矩阵教师", id_number="11010519491231002X",  # type: ignore[attr-defined]
+        role="teacher", start_date=date(2025, 9, 1),
+    )  # fmt: skip
+    return found.pk
+
+
+def _barred(d: object) -> int:
+    """An entry on the 限制从业 list from a court's decision (entered the first time it is asked for)."""
+    from datetime import date
+
+    from jianguan.staff.models import BarredPerson
+    from jianguan.staff.services import barred_add
+
+    found = BarredPerson.objects.filter(name="矩阵限制").first() or barred_add(
+        actor=d.users["lead"], name="矩阵限制", id_number="11010519491231002X", reason="判决禁止从事相关职业",  # type: ignore[attr-defined]
+        basis_authority="测试区人民法院", basis_number="（2026）测刑初1号", basis_date=date(2026, 1, 5),
+    )  # fmt: skip
+    return found.pk
+
+
+STAFF_OF_A = ["admin", "lead", "edu_officer", "fire_officer", "street_a", "legal", "leader", "institution"]
+STAFF_MANAGERS_OF_A = ["admin", "lead", "institution"]
+BARRED_VIEWERS = ["admin", "lead", "edu_officer", "fire_officer", "legal", "leader"]
+BARRED_MANAGERS = ["lead", "edu_officer", "fire_officer"]
 
 
 def _u(name: str, **kwargs: object) -> Callable[[object], str]:
@@ -623,6 +720,15 @@ CASES: dict[str, Case] = {
     ),
     # Risk ratings: staff within their scope; institutions are never shown a rating, not even their own.
     "risk:rating_list": Case(_u("risk:rating_list"), [p for p in SIGNED_IN if p != "institution"]),
+    # The rule checks' violations (issue 18): everyone within their scope (street b does not see institution a's); the
+    # check is run by hand by the administrator and the lead coordinator.
+    "rules:violation_list": Case(_u("rules:violation_list"), SIGNED_IN),
+    "rules:violation_detail": Case(
+        _u("rules:violation_detail", pk=_rule_violation),
+        [p for p in SIGNED_IN if p != "street_b"],
+        not_found=["street_b"],
+    ),
+    "rules:run": Case(_u("rules:run"), ["admin", "lead"], method="post", ok=302),
     "portal:mark_list": Case(_u("portal:mark_list"), ["admin", "lead"]),
     "portal:mark_withdraw": Case(_u("portal:mark_withdraw", pk=999999), ["admin", "lead"], ok=404, method="post"),
     # A proposed blacklisting of institution a: the list's managers and the institution itself (its notice).
@@ -646,6 +752,66 @@ CASES: dict[str, Case] = {
     # Everyone is sent back to the list; a warning outside one's scope is refused there with a message and nothing is
     # written (alerts/tests/test_pages.py).
     "alerts:acknowledge": Case(_u("alerts:acknowledge"), SIGNED_IN, method="post", ok=302, data={"key": _alert_key}),
+    # 课程与班级 and 预收费 (issue 18): everyone reads them within their scope (street b does not see institution a);
+    # the institution keeps its own, the administrator and the lead coordinator correct any; other roles 403.
+    "courses:class_list": Case(_u("courses:class_list"), SIGNED_IN),
+    "courses:institution": Case(
+        _u("courses:institution", pk=lambda d: d.institutions["a"].pk),
+        [p for p in SIGNED_IN if p != "street_b"],
+        denied=404,
+    ),  # fmt: skip
+    "courses:course_new": Case(_u("courses:course_new", pk=lambda d: d.institutions["a"].pk), COURSE_KEEPERS),
+    "courses:class_new": Case(_u("courses:class_new", pk=lambda d: d.institutions["a"].pk), COURSE_KEEPERS),
+    "courses:course_edit": Case(_u("courses:course_edit", pk=_course), COURSE_KEEPERS),
+    "courses:course_delete": Case(
+        _u("courses:course_delete", pk=lambda d: _course(d, "矩阵待删课程")), COURSE_KEEPERS, method="post", ok=302
+    ),
+    "courses:class_edit": Case(_u("courses:class_edit", pk=_class_group), COURSE_KEEPERS),
+    "courses:class_end": Case(_u("courses:class_end", pk=_class_group), COURSE_KEEPERS, method="post", ok=302),
+    "courses:class_delete": Case(_u("courses:class_delete", pk=_class_group), COURSE_KEEPERS, method="post", ok=302),
+    "fees:record_list": Case(_u("fees:record_list"), SIGNED_IN),
+    "fees:institution": Case(
+        _u("fees:institution", pk=lambda d: d.institutions["a"].pk),
+        [p for p in SIGNED_IN if p != "street_b"],
+        denied=404,
+    ),  # fmt: skip
+    "fees:account_edit": Case(_u("fees:account_edit", pk=lambda d: d.institutions["a"].pk), COURSE_KEEPERS),
+    "fees:record_new": Case(
+        _u("fees:record_new", pk=lambda d: d.institutions["a"].pk),
+        COURSE_KEEPERS,
+        method="post",
+        ok=302,
+        data=FEE_RECORD_POST,
+    ),  # fmt: skip
+    "fees:record_edit": Case(_u("fees:record_edit", pk=_fee_record), COURSE_KEEPERS),
+    "fees:record_delete": Case(_u("fees:record_delete", pk=_fee_record), COURSE_KEEPERS, method="post", ok=302),
+    # 从业人员: the district list and export for staff roles; an institution's page for whoever sees the institution,
+    # its forms for the institution itself and the coordinators; the 限制从业 list for the supervisors
+    # (staff/tests/test_views.py).
+    "staff:mine": Case(_u("staff:mine"), SIGNED_IN, ok=302),
+    "staff:staff_list": Case(_u("staff:staff_list"), CHECKLIST_VIEWERS),
+    "staff:staff_export_xlsx": Case(_u("staff:staff_export_xlsx"), CHECKLIST_VIEWERS),
+    "staff:staff_export_csv": Case(_u("staff:staff_export_csv"), CHECKLIST_VIEWERS),
+    "staff:institution_staff": Case(
+        _u("staff:institution_staff", pk=lambda d: d.institutions["a"].pk), STAFF_OF_A, not_found=["street_b"]
+    ),
+    "staff:staff_create": Case(
+        _u("staff:staff_create", pk=lambda d: d.institutions["a"].pk), STAFF_MANAGERS_OF_A, not_found=["street_b"]
+    ),
+    "staff:staff_edit": Case(_u("staff:staff_edit", pk=_staff_member), STAFF_MANAGERS_OF_A, not_found=["street_b"]),
+    "staff:staff_check": Case(_u("staff:staff_check", pk=_staff_member), STAFF_MANAGERS_OF_A, not_found=["street_b"]),
+    "staff:staff_health": Case(_u("staff:staff_health", pk=_staff_member), STAFF_MANAGERS_OF_A, not_found=["street_b"]),
+    "staff:staff_leave": Case(
+        _u("staff:staff_leave", pk=_staff_member),
+        STAFF_MANAGERS_OF_A,
+        method="post",
+        ok=302,
+        data={"end_date": "2026-01-31"},
+        not_found=["street_b"],
+    ),
+    "staff:barred_list": Case(_u("staff:barred_list"), BARRED_VIEWERS),
+    "staff:barred_create": Case(_u("staff:barred_create"), BARRED_MANAGERS),
+    "staff:barred_lift": Case(_u("staff:barred_lift", pk=_barred), BARRED_MANAGERS),
 }
 # Pages that answer everyone the same way, or that need an object the persona owns; tested on their own below.
 SEPARATELY_TESTED = {

@@ -68,6 +68,18 @@ def _grow(district, n: int) -> None:
             )
         _meeting_task_overdue(district, stamp)
         _transfer_overdue(district, stamp)
+        _rule_violations(inst)
+
+
+def _rule_violations(inst) -> None:  # type: ignore[no-untyped-def]
+    """An open violation of each severity, as the daily rule check stores them."""
+    from jianguan.rules.models import RuleViolation
+
+    for rule, otype in (("CLASS_OFFLINE_LATE", "courses.classgroup"), ("FEE_CLOSING", "registry.institution")):
+        RuleViolation.objects.create(
+            rule=rule, institution=inst, object_type=otype, object_id=inst.pk, record=inst.name, detail="情况",
+            first_seen=timezone.localdate(),
+        )  # fmt: skip
 
 
 def _meeting_task_overdue(district, stamp: str) -> None:  # type: ignore[no-untyped-def]

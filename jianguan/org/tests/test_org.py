@@ -110,6 +110,23 @@ def test_region_codes_are_unique(personas, district):
         services.region_save(actor=personas["admin"], code="990100001", name="重复", level="street", parent=None)
 
 
+def _the_sector_rules_are_checked_on_the_records() -> None:
+    """Staff, classes and charges of the speech's six institutions and thirty more, with a handful of violations of
+    every rule, found by the day's check (rules.demo)."""
+    from jianguan.rules.catalogue import RULES
+    from jianguan.rules.models import RuleRun, RuleViolation
+    from jianguan.staff.models import BarredPerson
+
+    run = RuleRun.objects.get()
+    assert set(run.by_rule) == {r.code for r in RULES}, run.by_rule
+    assert all(1 <= n <= 5 for n in run.by_rule.values()), run.by_rule
+    barred = BarredPerson.objects.get()
+    [match] = RuleViolation.objects.filter(rule="STAFF_BARRED")
+    assert barred.basis_number in match.detail
+    closing = set(RuleViolation.objects.filter(rule="FEE_CLOSING").values_list("institution__name", flat=True))
+    assert "南湖佳苑家庭托管点" in closing
+
+
 def test_load_demo_is_idempotent_and_complete(db):
     first = load_demo_district(today=date(2026, 11, 26), log=lambda *a: None)
     counts = (Region.objects.count(), Department.objects.count(), User.objects.count(), Institution.objects.count())
@@ -139,6 +156,7 @@ def test_load_demo_is_idempotent_and_complete(db):
     assert [p.party_name for p in Publication.objects.shown_on(date(2026, 11, 26))] == ["城东小创客编程工作室"]
     _the_year_plan_and_its_draw_are_in_the_records()
     _the_transfers_and_subscriptions_are_in_the_records()
+    _the_sector_rules_are_checked_on_the_records()
     assert sum(second.values()) == 0
     assert counts == (
         Region.objects.count(),

@@ -1,0 +1,29 @@
+"""The daily rule check as a background task (django-tasks; `manage.py db_worker`), queuing its next run for tomorrow
+at JIANGUAN_RULES_HOUR on a backend that can defer; the cron route is `manage.py check_rules` daily."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django_tasks import task
+
+from jianguan.lib.tasks import next_daily_run, schedule_daily
+from jianguan.rules.services import run_checks
+
+
+def next_run(now: datetime | None = None) -> datetime:
+    return next_daily_run(settings.JIANGUAN_RULES_HOUR, now)
+
+
+@task()
+def check_rules_daily(reschedule: bool = True) -> int:
+    found = run_checks().found
+    if reschedule:
+        schedule()
+    return found
+
+
+def schedule() -> bool:
+    """Queue the next run; False when the backend cannot defer (then cron runs `check_rules`)."""
+    return schedule_daily(check_rules_daily, settings.JIANGUAN_RULES_HOUR)
