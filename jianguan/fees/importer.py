@@ -9,16 +9,12 @@ checked here: the charge is recorded as it was taken and the rule checker flags 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jianguan.audit.services import audit_batch
@@ -28,7 +24,15 @@ from jianguan.fees.choices import FeeSource
 from jianguan.fees.models import FeeRecord
 from jianguan.lib import sheetimport
 from jianguan.lib.protected import mask_person_name
-from jianguan.lib.sheetimport import ImportReport, RowError, iter_cells, read_sheet, service_errors, write_rows
+from jianguan.lib.sheetimport import (
+    ImportReport,
+    RowError,
+    iter_cells,
+    read_sheet,
+    row_errors,
+    template_workbook,
+    write_rows,
+)
 from jianguan.lib.textnorm import clean_text, parse_date, parse_decimal
 from jianguan.registry.models import Institution
 
@@ -250,7 +254,7 @@ def _write(
     for excel_row, institution, data, cells in rows:
         data["course"] = courses.get((institution.pk, data["course_name"]))
         record = existing.get((institution.pk, data["contract_number"])) if data["contract_number"] else None
-        with _row_errors(report, bad, excel_row, labels, cells), transaction.atomic():
+        with row_errors(report, bad, excel_row, labels, cells), transaction.atomic():
             if record is None:
                 services.fee_record_create(actor=actor, institution=institution, source=FeeSource.IMPORTED, **data)
                 report.imported += 1
@@ -277,35 +281,11 @@ def _same(record: FeeRecord, data: dict[str, Any]) -> bool:
     )
 
 
-@contextmanager
-def _row_errors(
-    report: ImportReport, bad: set[int], excel_row: int, labels: dict[str, str], cells: dict[str, Any]
-) -> Iterator[None]:
-    """A service's refusal becomes the row's errors in the report (the row's own writes rolled back)."""
-    try:
-        yield
-    except ValidationError as exc:
-        report.errors.extend(service_errors(excel_row, exc, labels, cells))
-        bad.add(excel_row)
-    except PermissionDenied as exc:
-        report.errors.append(RowError(excel_row, "", "", str(exc)))
-        bad.add(excel_row)
-
-
 def write_template(path: str | Path) -> None:
     """The import template: Chinese headers, an instructions sheet first, yes/no drop-downs."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append([label for _name, label in COLUMNS])
-    widths = [22, 28, 12, 18, 14, 18, 8, 12, 13, 13, 13, 18]
-    for i, width in enumerate(widths, start=1):
-        cell = ws.cell(row=1, column=i)
-        ws.column_dimensions[cell.column_letter].width = width
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F3")
-        cell.alignment = Alignment(vertical="center")
-    ws.freeze_panes = "A2"
+    wb, ws = template_workbook(
+        SHEET, [label for _name, label in COLUMNS], [22, 28, 12, 18, 14, 18, 8, 12, 13, 13, 13, 18]
+    )
     for column in ("E", "L"):
         dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
         dv.error = "请填“是”或“否”。"

@@ -34,11 +34,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jianguan.lib.excel import HEADER_SCAN_COLUMNS, SpreadsheetRefused, check_xlsx_package, sheet_rows
 from jianguan.lib.textnorm import clean_text
@@ -304,6 +307,46 @@ def choice(value: Any, choices: Sequence[tuple[str, Any]], aliases: Mapping[str,
         if text in (code, str(label)):
             return code
     return (aliases or {}).get(text)
+
+
+@contextlib.contextmanager
+def row_errors(
+    report: ImportReport, bad: set[int], excel_row: int, labels: dict[str, str], cells: dict[str, Any], *,
+    refused_column: str = "", hidden_columns: Sequence[str] = (),
+) -> Iterator[None]:  # fmt: skip
+    """A service's refusal becomes the row's errors in the report (the caller's savepoint rolls the row back): a
+    ValidationError per field; a PermissionDenied on `refused_column` (the registry's street: its scope). The value
+    of a column in `hidden_columns` (an ID number) is never repeated in a message."""
+    try:
+        yield
+    except ValidationError as exc:
+        errors = service_errors(excel_row, exc, labels, cells)
+        hidden = {labels.get(name) for name in hidden_columns}
+        for error in errors:
+            if error.column in hidden:
+                error.value = ""
+        report.errors.extend(errors)
+        bad.add(excel_row)
+    except PermissionDenied as exc:
+        value = clean_text(cells.get(refused_column)) if refused_column else ""
+        report.errors.append(RowError(excel_row, labels.get(refused_column, ""), value, str(exc)))
+        bad.add(excel_row)
+
+
+def template_workbook(title: str, headers: Sequence[str], widths: Sequence[int]) -> tuple[Workbook, Worksheet]:
+    """An import template's workbook: the data sheet first, its bold shaded header row frozen, columns sized."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(list(headers))
+    for i, width in enumerate(widths, start=1):
+        cell = ws.cell(row=1, column=i)
+        ws.column_dimensions[cell.column_letter].width = width
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F3")
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "A2"
+    return wb, ws
 
 
 class _Rollback(Exception):

@@ -8,17 +8,14 @@ one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jianguan.audit.services import audit_batch
@@ -26,7 +23,14 @@ from jianguan.lib import sheetimport
 from jianguan.lib.creditcode import CreditCodeError
 from jianguan.lib.creditcode import validate as validate_credit_code
 from jianguan.lib.excel import temp_xlsx_path
-from jianguan.lib.sheetimport import RowError, iter_cells, read_sheet, service_errors, write_rows
+from jianguan.lib.sheetimport import (
+    RowError,
+    iter_cells,
+    read_sheet,
+    row_errors,
+    template_workbook,
+    write_rows,
+)
 from jianguan.lib.textnorm import clean_text, normalize_name, parse_decimal, parse_int
 from jianguan.org.selectors import streets
 from jianguan.registry import services
@@ -279,7 +283,7 @@ def _write(
 
     instances = Institution.objects.in_bulk([pk for _r, pk, _d, _c, _s in updates])
     for excel_row, pk, data, cells, status in updates:
-        with _row_errors(report, bad, excel_row, labels, cells), transaction.atomic():
+        with row_errors(report, bad, excel_row, labels, cells, refused_column="street"), transaction.atomic():
             existing = instances[pk]
             before = existing.updated_at
             services.institution_update(actor=actor, institution=existing, **data)
@@ -306,7 +310,7 @@ def _write(
     except PermissionDenied as exc:  # the actor may not register institutions at all: every new row says so
         results = [exc] * len(rows)
     for (excel_row, _data, cells, status), result in zip(creates, results, strict=True):
-        with _row_errors(report, bad, excel_row, labels, cells):
+        with row_errors(report, bad, excel_row, labels, cells, refused_column="street"):
             if isinstance(result, Exception):
                 raise result
             report.imported += 1
@@ -326,36 +330,11 @@ def _write(
 CODE_NOT_YOURS = "不能以该统一社会信用代码登记或修改机构：请核对代码；如确属您辖区的机构，请联系区牵头部门处理"
 
 
-@contextmanager
-def _row_errors(
-    report: ImportReport, bad: set[int], excel_row: int, labels: dict[str, str], cells: dict[str, Any]
-) -> Iterator[None]:
-    """A service's refusal becomes the row's errors in the report."""
-    try:
-        yield
-    except ValidationError as exc:
-        report.errors.extend(service_errors(excel_row, exc, labels, cells))
-        bad.add(excel_row)
-    except PermissionDenied as exc:
-        # Registry scope is the street: name the street cell.
-        report.errors.append(RowError(excel_row, labels.get("street", ""), clean_text(cells.get("street")), str(exc)))
-        bad.add(excel_row)
-
-
 def write_template(path: str | Path) -> None:
     """The import template: Chinese headers, an instructions sheet, drop-downs for kind, sub-kind and street."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "机构名录"
-    ws.append([label for _name, label in COLUMNS])
-    widths = [30, 22, 14, 10, 12, 36, 10, 10, 15, 9, 13, 10, 12, 30]
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F3")
-        cell.alignment = Alignment(vertical="center")
-    ws.freeze_panes = "A2"
+    wb, ws = template_workbook(
+        "机构名录", [label for _name, label in COLUMNS], [30, 22, 14, 10, 12, 36, 10, 10, 15, 9, 13, 10, 12, 30]
+    )
     lists = wb.create_sheet("选项")
     kinds = [str(label) for _c, label in InstitutionKind.choices]
     subs = [str(label) for _c, label in InstitutionSubKind.choices]

@@ -58,7 +58,7 @@ def _current_staff(today: date) -> Q:
 
 
 def _staff_label(name: str, role: str) -> str:
-    return f"{name}（{StaffRole(role).label}）" if role in StaffRole.values else name
+    return f"{name} · {StaffRole(role).label}" if role in StaffRole.values else name
 
 
 def staff_findings(today: date) -> Iterator[Finding]:
@@ -166,7 +166,7 @@ def fee_findings(today: date) -> Iterator[Finding]:
                              "last": limits.period_last_day(start).isoformat()})  # fmt: skip
         if not limits.hours_ok(hours):
             yield Finding("FEE_HOURS", inst, FEE, pk, label,
-                          _("一次收取 %(hours)s 课时，超过 %(max)s 课时") % {"hours": hours, "max": max_hours})  # fmt: skip
+                          _("一次收取 %(hours)s 课时，超过 %(max)s 课时") % {"hours": _plain(hours), "max": max_hours})  # fmt: skip
         if not limits.amount_ok(amount, academic):
             yield Finding("FEE_AMOUNT", inst, FEE, pk, label,
                           _("非学科类一次收费 %(amount)s 元，超过 %(max)s 元") % {"amount": amount, "max": max_amount})  # fmt: skip
@@ -183,6 +183,11 @@ def fee_findings(today: date) -> Iterator[Finding]:
                       _("近期收取预收费 %(count)s 笔，未登记资金监管账户或风险保证金") % {"count": charges})  # fmt: skip
 
     yield from closing_findings(today)
+
+
+def _plain(number: Decimal) -> str:
+    """96.0 → 96, 60.5 → 60.5."""
+    return f"{number.normalize():f}"
 
 
 def prepaid_balance(amount: Decimal, start: date, end: date, today: date) -> Decimal:

@@ -8,16 +8,13 @@ any other row registers a new person. Every row is parsed first; nothing is writ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jianguan.audit.services import audit_batch
@@ -25,7 +22,14 @@ from jianguan.lib import sheetimport
 from jianguan.lib.creditcode import CreditCodeError
 from jianguan.lib.creditcode import validate as validate_credit_code
 from jianguan.lib.protected import fingerprint
-from jianguan.lib.sheetimport import RowError, iter_cells, read_sheet, service_errors, write_rows
+from jianguan.lib.sheetimport import (
+    RowError,
+    iter_cells,
+    read_sheet,
+    row_errors,
+    template_workbook,
+    write_rows,
+)
 from jianguan.lib.textnorm import clean_text, parse_date
 from jianguan.registry.models import Institution
 from jianguan.staff import services
@@ -279,7 +283,7 @@ def _write(
         ):
             existing[(member.institution_id, member.id_number_hash)] = member
     for excel_row, institution_id, data, cells in rows:
-        with _row_errors(report, bad, excel_row, labels, cells), transaction.atomic():
+        with row_errors(report, bad, excel_row, labels, cells, hidden_columns=("id_number",)), transaction.atomic():
             member = existing.get((institution_id, fingerprint(data["id_number"])))
             if member is None:
                 services.staff_create(actor=actor, institution=instances[institution_id], **data)
@@ -294,39 +298,11 @@ def _write(
                     report.unchanged += 1
 
 
-@contextmanager
-def _row_errors(
-    report: ImportReport, bad: set[int], excel_row: int, labels: dict[str, str], cells: dict[str, Any]
-) -> Iterator[None]:
-    """A service's refusal becomes the row's errors in the report (never the ID number in full)."""
-    try:
-        yield
-    except ValidationError as exc:
-        errors = service_errors(excel_row, exc, labels, cells)
-        for error in errors:
-            if error.column == labels.get("id_number"):
-                error.value = ""
-        report.errors.extend(errors)
-        bad.add(excel_row)
-    except PermissionDenied as exc:
-        report.errors.append(RowError(excel_row, "", "", str(exc)))
-        bad.add(excel_row)
-
-
 def write_template(path: str | Path) -> None:
     """The import template: Chinese headers, an instructions sheet, drop-downs for role, yes/no and the result."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append([label for _name, label in COLUMNS])
-    widths = [22, 28, 10, 21, 16, 12, 12, 10, 22, 10, 10, 20, 14, 14, 16]
-    for i, width in enumerate(widths, start=1):
-        cell = ws.cell(row=1, column=i)
-        ws.column_dimensions[cell.column_letter].width = width
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F3")
-        cell.alignment = Alignment(vertical="center")
-    ws.freeze_panes = "A2"
+    wb, ws = template_workbook(
+        SHEET, [label for _name, label in COLUMNS], [22, 28, 10, 21, 16, 12, 12, 10, 22, 10, 10, 20, 14, 14, 16]
+    )
     # ID numbers and certificate numbers are text: a number format would turn 18 digits into 1.1E+17.
     for letter in ("A", "D", "I", "L"):
         for row in range(2, 1002):
