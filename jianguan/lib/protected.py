@@ -112,3 +112,26 @@ def mask_person_name(name: str) -> str:
     if len(name) <= 1:
         return "*" * len(name)
     return name[0] + "*" * (len(name) - 1)
+
+
+def check_field_key(app_configs: object = None, **kwargs: object) -> list:
+    """`manage.py check --deploy`: in production the sealing key is set on its own (a SECRET_KEY rotated later would
+    otherwise lose every sealed number), and any key given is 64 hex digits."""
+    from django.core import checks
+
+    key = getattr(settings, "JIANGUAN_FIELD_KEY", "") or ""
+    if key:
+        try:
+            if len(bytes.fromhex(key)) != 32:
+                raise ValueError
+        except ValueError:
+            return [checks.Error("JIANGUAN_FIELD_KEY must be 64 hex digits (32 bytes)", id="protected.E001")]
+        return []
+    return [
+        checks.Warning(
+            "JIANGUAN_FIELD_KEY is not set: ID and account numbers are sealed with a key derived from the secret key, "
+            "so rotating JIANGUAN_SECRET_KEY would make them unreadable. Set it (python -c 'import secrets; "
+            "print(secrets.token_hex(32))') and keep it with the backups.",
+            id="protected.W001",
+        )
+    ]

@@ -63,3 +63,12 @@ def test_full_width_and_lower_case_are_normalised():
 def test_any_text_is_refused_or_accepted_never_crashes(text):
     with contextlib.suppress(ValueError):
         protected.clean_id_number(text)
+
+
+def test_the_deploy_check_asks_for_a_field_key_of_its_own(settings):
+    settings.JIANGUAN_FIELD_KEY = ""
+    assert [m.id for m in protected.check_field_key()] == ["protected.W001"]
+    settings.JIANGUAN_FIELD_KEY = "not hex"
+    assert [m.id for m in protected.check_field_key()] == ["protected.E001"]
+    settings.JIANGUAN_FIELD_KEY = "ab" * 32
+    assert protected.check_field_key() == []
