@@ -60,6 +60,25 @@ def fee(inst, **fields):  # type: ignore[no-untyped-def]
     return FeeRecord.objects.create(institution=inst, **values)
 
 
+def running_now() -> dict[str, date]:
+    """Dates for a class running on the real day (tests of the command, the pages and the task, which check today)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {"start": today - timedelta(days=7), "until": today + timedelta(days=60)}
+
+
+def paid_now() -> dict[str, date]:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "period_start": today - timedelta(days=5),
+        "period_end": today + timedelta(days=50),
+        "paid_on": today - timedelta(days=5),
+    }
+
+
 def found(rule: str, today: date = TODAY) -> set[int]:
     run_checks(today=today)
     return set(RuleViolation.objects.filter(rule=rule, resolved_on__isnull=True).values_list("object_id", flat=True))
@@ -282,7 +301,7 @@ def test_warnings_follow_the_scope(district):
 
 def test_check_rules_prints_each_violation_with_its_source(district):
     inst = district.institutions["a"]
-    group = klass(inst, course(inst, academic=False), end=time(20, 31))
+    group = klass(inst, course(inst, academic=False), end=time(20, 31), **running_now())
     out = StringIO()
     call_command("check_rules", stdout=out, stderr=StringIO())
     lines = out.getvalue().splitlines()
@@ -316,8 +335,8 @@ def test_the_on_site_form_shows_staff_classes_and_fees_with_their_violations(dis
 
     inst = district.institutions["b"]
     cook = staff(inst, name="厨师乙", role=StaffRole.COOK, serial=8, health_cert_valid_until=None)
-    group = klass(inst, course(inst, academic=False), end=time(20, 50))
-    fee(inst, hours=Decimal("90"), academic=False)
+    group = klass(inst, course(inst, academic=False), end=time(20, 50), **running_now())
+    fee(inst, hours=Decimal("90"), academic=False, **paid_now())
     run_checks()
     url = reverse("inspections:inspection_detail", args=[district.inspections["on_site"].pk])
     page = client_for("edu_officer").get(url).content.decode()
@@ -335,8 +354,8 @@ def test_the_on_site_form_shows_staff_classes_and_fees_with_their_violations(dis
     before = queries()
     for n in range(3):
         staff(inst, name=f"保育{n}", role=StaffRole.CARE, serial=20 + n, record_check_date=None, record_check_result="")
-        klass(inst, group.course, end=time(21, 0))
-        fee(inst, hours=Decimal("70"))
+        klass(inst, group.course, end=time(21, 0), **running_now())
+        fee(inst, hours=Decimal("70"), **paid_now())
     run_checks()
     assert queries() == before
 
@@ -354,7 +373,7 @@ def test_a_violation_links_to_its_record(district, client_for):
     from django.urls import reverse
 
     inst = district.institutions["a"]
-    group = klass(inst, course(inst, academic=False), end=time(20, 31))
+    group = klass(inst, course(inst, academic=False), end=time(20, 31), **running_now())
     run_checks()
     v = RuleViolation.objects.get(rule="CLASS_OFFLINE_LATE", object_id=group.pk)
     for persona in ("lead", "street_a", "institution"):
@@ -369,7 +388,7 @@ def test_running_the_check_by_hand(district, client_for):
     from django.urls import reverse
 
     inst = district.institutions["a"]
-    klass(inst, course(inst, academic=False), end=time(21, 0))
+    klass(inst, course(inst, academic=False), end=time(21, 0), **running_now())
     response = client_for("lead").post(reverse("rules:run"), follow=True)
     assert "检查完成" in response.content.decode()
     assert RuleViolation.objects.filter(rule="CLASS_OFFLINE_LATE", resolved_on__isnull=True).exists()
