@@ -52,6 +52,7 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(institution=institution).order_by("name", "pk")
         if editing:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
             self.fields["student_name"].required = False
             self.fields["student_name"].help_text = _("留空则保留原记录（已隐去名字）。")
 

@@ -79,6 +79,7 @@ class FeeRecord(models.Model):
     paid_on = models.DateField(_("缴费日期"))
     into_supervised_account = models.BooleanField(_("缴入监管账户"), default=True)
     source = models.CharField(_("来源"), max_length=10, choices=FeeSource.choices, default=FeeSource.ENTERED)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = InstitutionScopedQuerySet.as_manager()

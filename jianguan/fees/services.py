@@ -36,6 +36,10 @@ class AccountConflict(Conflict):
     """The account was changed by someone else since the page was shown."""
 
 
+class RecordConflict(Conflict):
+    """The charge was corrected by someone else since the page was shown."""
+
+
 def managed_institution(actor: Any, institution: Institution) -> Institution:
     return kept_institution(actor, institution, "fees.manage", _("只能维护本机构的预收费信息。"))
 
@@ -187,13 +191,16 @@ def fee_record_create(
 
 
 @transaction.atomic
-def fee_record_update(*, actor: Any, record: FeeRecord, **fields: Any) -> FeeRecord:
-    """Correct a charge. A student name given is masked again; without one the stored masked name stays."""
+def fee_record_update(*, actor: Any, record: FeeRecord, version: int | None = None, **fields: Any) -> FeeRecord:
+    """Correct a charge. A student name given is masked again; without one the stored masked name stays. `version`
+    is what the page showed; an older one is refused (RecordConflict), nothing saved."""
     unknown = set(fields) - set(RECORD_FIELDS) - {"source"}
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     managed_institution(actor, record.institution)
     record = FeeRecord.objects.select_for_update(of=("self",)).select_related("institution", "course").get(pk=record.pk)
+    if version is not None and version != record.version:
+        raise RecordConflict(_("这笔预收费记录已被他人修改，请刷新页面后重试。"))
     before = snapshot(record)
     merged = {f: getattr(record, f) for f in RECORD_FIELDS if f not in ("student_name", "course")}
     merged["course"] = record.course
@@ -204,6 +211,7 @@ def fee_record_update(*, actor: Any, record: FeeRecord, **fields: Any) -> FeeRec
         record.source = fields["source"]
     _record_fields(record, merged)
     record.full_clean(exclude=["institution", "course"])
+    record.version += 1
     record.save()
     audit_record(
         actor=actor, action="fee_record.update", obj=record, before=before, after=snapshot(record),

@@ -131,12 +131,16 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "course": record.course_id, "course_name": record.course_name, "academic": record.academic,
         "contract_number": record.contract_number, "hours": record.hours, "amount": record.amount,
         "period_start": record.period_start, "period_end": record.period_end, "paid_on": record.paid_on,
-        "into_supervised_account": record.into_supervised_account,
+        "into_supervised_account": record.into_supervised_account, "version": record.version,
     }  # fmt: skip
     form = RecordForm(request.POST or None, institution=record.institution, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
         try:
-            services.fee_record_update(actor=request.user, record=record, **form.cleaned_data)
+            services.fee_record_update(actor=request.user, record=record, version=version, **data)
+        except services.RecordConflict as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

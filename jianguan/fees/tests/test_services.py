@@ -239,3 +239,17 @@ def test_removing_a_charge_is_audited(district, record):
     services.fee_record_delete(actor=district.users["institution"], record=record)
     assert not FeeRecord.objects.exists()
     assert _last("fee_record.delete").before["student_masked"] == "张**"
+
+
+def test_a_correction_from_a_stale_page_is_refused_and_changes_nothing(district):
+    record = services.fee_record_create(
+        actor=district.users["lead"], institution=district.institutions["a"], student_name="张小明",
+        course_name="美术", hours="20", amount="2000", period_start=date(2026, 9, 1), period_end=date(2026, 11, 30),
+        paid_on=date(2026, 9, 1),
+    )  # fmt: skip
+    seen = record.version
+    services.fee_record_update(actor=district.users["lead"], record=record, version=seen, amount="2100")
+    with pytest.raises(services.RecordConflict):
+        services.fee_record_update(actor=district.users["institution"], record=record, version=seen, amount="1")
+    record.refresh_from_db()
+    assert record.amount == Decimal("2100") and record.version == seen + 1

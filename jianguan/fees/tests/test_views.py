@@ -131,6 +131,19 @@ def test_correct_and_remove_a_charge(district, client_for, record):
     assert not FeeRecord.objects.exists()
 
 
+def test_a_correction_from_a_stale_page_says_so_and_saves_nothing(district, client_for, record):
+    form = {
+        "student_name": "", "course_name": "少儿美术", "hours": "30", "amount": "2700", "period_start": "2026-03-01",
+        "period_end": "2026-05-31", "paid_on": "2026-02-25", "contract_number": "HT-2026-001",
+        "into_supervised_account": "on", "version": str(record.version),
+    }  # fmt: skip
+    assert client_for("lead").post(reverse("fees:record_edit", args=[record.pk]), form).status_code == 302
+    stale = client_for("institution").post(reverse("fees:record_edit", args=[record.pk]), {**form, "amount": "1"})
+    assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
+    record.refresh_from_db()
+    assert record.amount == 2700
+
+
 def test_institution_cannot_open_another_institutions_charge(district, client_for):
     from jianguan.fees.services import fee_record_create
 
