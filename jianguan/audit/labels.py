@@ -120,6 +120,7 @@ ACTION_LABELS = {
     "staff.leave": _("登记从业人员离职"),
     "staff.record_check": _("登记违法犯罪记录查询"),
     "staff.health_cert": _("登记健康证明"),
+    "staff.export_ids": _("导出含完整身份证号码的从业人员名单"),
     "barred.add": _("列入限制从业人员名单"),
     "barred.lift": _("撤销限制从业"),
     "risk.refresh": _("更新风险评级"),

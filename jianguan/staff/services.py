@@ -298,3 +298,14 @@ def barred_lift(*, actor: Any, person: BarredPerson, reason: str) -> BarredPerso
         after={"lifted_at": locked.lifted_at.isoformat(), "lifted_reason": locked.lifted_reason},
     )  # fmt: skip
     return locked
+
+
+@transaction.atomic
+def id_numbers_exported(*, actor: Any, rows: int, filters: str, fmt: str) -> None:
+    """An export that holds full ID numbers is recorded — who, when, how many rows, with which filter — so that a
+    leaked file can be traced to its download. Exports with masked numbers are not."""
+    require(actor, "staff.id_numbers")
+    audit_record(
+        actor=actor, action="staff.export_ids", object_type="staff.staffmember", object_label=_("从业人员名单（含完整身份证号码）"),
+        after={"rows": rows, "filters": filters[:500], "format": fmt},
+    )  # fmt: skip

@@ -80,6 +80,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def staff_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, qs = _filtered(request)
     full = may_see_id_numbers_in_lists(request.user)
+    if full:
+        services.id_numbers_exported(actor=request.user, rows=qs.count(), filters=request.GET.urlencode(), fmt=fmt)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = StreamingHttpResponse(exports.staff_csv(qs, full_ids=full), content_type="text/csv; charset=utf-8")

@@ -107,6 +107,17 @@ def test_exports_hold_full_numbers_for_roles_with_the_permission(client_for, tea
     assert _csv_ids(client.get(reverse("staff:staff_export_csv"))) == [id_number(11)]
 
 
+def test_an_export_with_full_numbers_is_recorded_in_the_audit_log(client_for, teacher, district):
+    from jianguan.audit.models import AuditEvent
+
+    client_for("edu_officer").get(reverse("staff:staff_export_csv"), {"role": "teacher"})
+    event = AuditEvent.objects.filter(action="staff.export_ids").order_by("-pk").first()
+    assert event is not None and event.after == {"rows": 1, "filters": "role=teacher", "format": "csv"}
+    assert event.actor_id == district.users["edu_officer"].pk
+    client_for("leader").get(reverse("staff:staff_export_xlsx"))  # masked: not recorded
+    assert AuditEvent.objects.filter(action="staff.export_ids").count() == 1
+
+
 @pytest.mark.parametrize("persona", ["admin", "street_a", "leader", "legal"])
 def test_exports_are_masked_for_roles_without_the_permission(client_for, teacher, persona):
     client = client_for(persona)
