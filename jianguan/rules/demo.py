@@ -77,14 +77,26 @@ def _institutions() -> list[Institution]:
 class _Maker:
     """Makes one institution's records; `flaws` says which violations this institution is given."""
 
-    def __init__(self, actor: Any, today: date) -> None:
+    def __init__(self, actor: Any, today: date, reserved: set[str]) -> None:
         self.actor, self.today, self.n = actor, today, 0
+        self.reserved = reserved
+
+    def name(self, seed: int) -> str:
+        """A made-up name that holds none of the district's other people's names (contacts, legal representatives,
+        accounts, complainants): a 学科类 teacher's name is public and must not look like someone else's leaked."""
+        name = _name(seed)
+        for _attempt in range(100):
+            if not any(person in name for person in self.reserved):
+                break
+            seed += 7919
+            name = _name(seed)
+        return name
 
     def person(self, inst: Institution, role: str, **fields: Any) -> StaffMember:
         self.n += 1
         seed = zlib.crc32(f"{inst.pk}-{self.n}".encode()) % 100000
         defaults = {
-            "name": _name(seed), "role": role, "start_date": self.today - timedelta(days=200 + seed % 900),
+            "name": self.name(seed), "role": role, "start_date": self.today - timedelta(days=200 + seed % 900),
             "record_check_date": self.today - timedelta(days=20 + seed % 300),
             "record_check_result": RecordCheckResult.CLEAR,
         }  # fmt: skip
@@ -118,7 +130,7 @@ class _Maker:
         paid = self.today - timedelta(days=paid_days_ago)
         end = add_months(paid, months) - timedelta(days=1)
         return fees.fee_record_create(
-            actor=self.actor, institution=inst, student_name=_name(self.n * 7), course=course,
+            actor=self.actor, institution=inst, student_name=self.name(self.n * 7), course=course,
             course_name=course.name, academic=course.academic, contract_number=f"HT{inst.pk:04d}{self.n:04d}",
             hours=Decimal(hours), amount=Decimal(amount), period_start=paid, period_end=end, paid_on=paid,
             into_supervised_account=into,
@@ -195,12 +207,20 @@ def sector_story(*, today: date) -> Story:
     """A week before the demo's day the institutions enter their staff, courses, classes and charges; the district's
     list of barred persons holds a court's 从业禁止 of a care worker still at work in a 托管班."""
     from jianguan.accounts.models import User
+    from jianguan.complaints.models import Complaint
 
     if StaffMember.objects.exists():
         return 0
     yield moment(today - timedelta(days=7), 10)
     actor = User.objects.get(username="admin")
-    maker = _Maker(actor, today - timedelta(days=7))
+    reserved = {
+        value
+        for row in Institution.objects.values_list("contact_person", "legal_representative")
+        for value in row
+        if value and len(value) >= 2
+    } | {n for n in User.objects.values_list("name", flat=True) if n and len(n) >= 2}
+    reserved |= {n for n in Complaint.objects.values_list("reporter_name", flat=True) if n and len(n) >= 2}
+    maker = _Maker(actor, today - timedelta(days=7), reserved)
     maker.today = today
     created = academic = 0
     for n, inst in enumerate(_institutions()):
