@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -93,16 +91,3 @@ class ClassGroup(models.Model):
     @property
     def weekdays_display(self) -> str:
         return "、".join(str(WEEKDAY_LABELS[d]) for d in self.weekday_numbers)
-
-    def meeting_days(self, start: date | None = None, end: date | None = None) -> list[date]:
-        """Every day the class meets between start and end (its own dates by default)."""
-        first = max(self.start_date, start or self.start_date)
-        last = min(self.end_date, end or self.end_date)
-        days = set(self.weekday_numbers)
-        out = []
-        day = first
-        while day <= last:
-            if day.isoweekday() in days:
-                out.append(day)
-            day += timedelta(days=1)
-        return out

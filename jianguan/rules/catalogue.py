@@ -47,10 +47,6 @@ class Rule:
     setting: str = ""  # the setting that holds its limit, if any
     high: bool = False  # a high-severity warning (限制从业, closing with prepaid money)
 
-    @property
-    def area_label(self) -> str:
-        return str(AREA_LABELS[self.area])
-
 
 RULES: list[Rule] = [
     Rule("STAFF_BARRED", Area.STAFF, _("在岗人员在限制从业名单中"), MINORS_ACT_62, high=True),

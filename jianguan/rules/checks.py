@@ -25,7 +25,7 @@ from jianguan.registry.choices import OperatingStatus
 from jianguan.registry.models import Institution
 from jianguan.rules import limits
 from jianguan.staff.choices import RecordCheckResult, StaffRole
-from jianguan.staff.models import BarredPerson, StaffMember, barred_in_force_q
+from jianguan.staff.models import BarredPerson, StaffMember, barred_in_force_q, current_q
 
 CLOSED = (OperatingStatus.LICENCE_REVOKED, OperatingStatus.BANNED, OperatingStatus.DEREGISTERED)
 CHUNK = 5000
@@ -54,7 +54,7 @@ def _operating() -> Q:
 
 
 def _current_staff(today: date) -> Q:
-    return _operating() & Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return _operating() & current_q(today)
 
 
 def _staff_label(name: str, role: str) -> str:

@@ -115,15 +115,14 @@ def site_facts(user: Any, institution: Any, today: date | None = None) -> SiteFa
 
     from jianguan.courses.models import ClassGroup
     from jianguan.fees.models import FeeAccount, FeeRecord
-    from jianguan.staff.models import StaffMember
+    from jianguan.staff.models import StaffMember, current_q
 
     today = today or timezone.localdate()
     violations = for_institution(user, institution.pk)
     marks = by_object(violations)
     staff = list(
         StaffMember.objects.visible_to(user)
-        .filter(institution=institution, start_date__lte=today)
-        .exclude(end_date__lt=today)
+        .filter(current_q(today), institution=institution)
         .order_by("role", "name")[:SITE_ROWS]
     )
     classes = list(

@@ -12,14 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from jianguan.lib.textnorm import clean_text
 from jianguan.org.selectors import streets
 from jianguan.staff.choices import StaffRole
+from jianguan.staff.models import current_q
 
 CURRENT, LEFT, ALL = "current", "left", "all"
 STATE_CHOICES = [(CURRENT, _("在职")), (LEFT, _("已离职")), (ALL, _("全部"))]
-
-
-def current_q(day: Any) -> Q:
-    """At work on `day`: started, not yet left."""
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 class StaffFilter(forms.Form):

@@ -101,9 +101,6 @@ class StaffMember(ProtectedIdNumber):
     def __str__(self) -> str:
         return f"{self.name}（{self.get_role_display()}）"
 
-    def is_current(self, day) -> bool:  # type: ignore[no-untyped-def]
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
-
 
 class BarredPersonQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q | None:
@@ -145,6 +142,11 @@ class BarredPerson(ProtectedIdNumber):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.basis_number}）"
+
+
+def current_q(day) -> Q:  # type: ignore[no-untyped-def]
+    """At work on `day`: started, not yet left (the staff lists, the public teacher list, the rule checks)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 def barred_in_force_q(day) -> Q:  # type: ignore[no-untyped-def]

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from jianguan.accounts.permissions import allowed
 from jianguan.registry.models import Institution
-from jianguan.staff.filters import current_q
-from jianguan.staff.models import BarredPerson, StaffMember, barred_in_force_q
+from jianguan.staff.models import BarredPerson, StaffMember, barred_in_force_q, current_q
 
 
 def staff_visible(user: Any) -> QuerySet[StaffMember]:
