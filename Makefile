@@ -32,6 +32,10 @@ db: setup messages
 	@$(MANAGE) migrate --noinput -v0
 	@$(MAKE) -s var/static/staticfiles.json
 
+# The background worker: the database queue's, or RQ's (with its scheduler, for tomorrow's runs and retries) when
+# JIANGUAN_REDIS_URL is set (or JIANGUAN_TASKS_BACKEND=rq; settings.py chooses the same way).
+WORKER := $(if $(filter rq,$(JIANGUAN_TASKS_BACKEND))$(if $(JIANGUAN_TASKS_BACKEND),,$(JIANGUAN_REDIS_URL)),rqworker --with-scheduler,db_worker --interval 2 --no-startup-delay --no-reload)
+
 ## make run: set up, migrate, load the demo district and serve on http://127.0.0.1:$(PORT)
 run: db
 	@echo "run: loading the demo district (its history is replayed event by event: about half a minute the first time)"
@@ -42,7 +46,7 @@ run: db
 	@$(MANAGE) check_rules --schedule | tail -1 | sed 's/^/run: rule checks /'
 	@echo ""
 	@echo "监管平台已启动：http://127.0.0.1:$(PORT)/   (Ctrl+C 停止；后台任务进程同时运行，日志见 var/worker.log)"
-	@JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) db_worker --interval 2 --no-startup-delay --no-reload >var/worker.log 2>&1 & \
+	@JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) $(WORKER) >var/worker.log 2>&1 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	JIANGUAN_LOG_FORMAT=$${JIANGUAN_LOG_FORMAT:-text} $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 

@@ -36,6 +36,9 @@ def pytest_configure(config):
 
     # PBKDF2's real cost protects production passwords; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests never commit, so the portal's cache (invalidated on commit) could hand one test another's page: off,
+    # except in portal/tests/test_cache.py, which turns it on itself.
+    settings.JIANGUAN_PORTAL_CACHE_SECONDS = 0
     # The manifest storage needs `collectstatic` first; a fresh clone (CI) has not run it.
     # Uploaded and generated files (licence scans, documents) go to a directory of this run, never to var/media.
     import tempfile

@@ -16,6 +16,7 @@ from benchmarks import (
     draw_cases,
     hardening_cases,
     ledger_cases,
+    load_cases,
     meeting_cases,
     portal_cases,
     registry_cases,
@@ -121,6 +122,8 @@ ALL = [
     # The portal runs at 100k institutions: after the registry's reads, before its import adds 10,000 more.
     *[case for case in registry_cases.ALL if case is not registry_cases.registry_import_xlsx],
     *portal_cases.ALL,
+    # On the same 100k: two servers, staff and the public at once (locust; PostgreSQL only).
+    *load_cases.ALL,
     registry_cases.registry_import_xlsx,
     *ledger_cases.ALL,
     # After the ledger's cases: the dashboard's data adds ~30,000 ledger items (its campaigns' findings).

@@ -1,5 +1,5 @@
 """Prometheus metrics at /metrics: requests and latencies by view, and what operators watch — the task queue, overdue
-ledger items, cases waiting (referrals to penalty not yet filed), overdue complaints.
+ledger items, cases waiting (referrals to penalty not yet filed), overdue complaints, the read replica's lag.
 
 Readable from JIANGUAN_METRICS_ALLOW (addresses/CIDRs, default the machine itself) or with
 ``Authorization: Bearer $JIANGUAN_METRICS_TOKEN``; anyone else gets 404. With several gunicorn workers set
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 from collections.abc import Iterator
 
@@ -21,6 +22,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from jianguan.lib.clientip import client_ip
+
+logger = logging.getLogger("jianguan.metrics")
 
 REQUESTS = Counter(
     "jianguan_requests", "HTTP requests served, by view, method and status class", ["view", "method", "status"]
@@ -43,17 +46,13 @@ class PlatformCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from django.utils import timezone
-        from django_tasks_db.models import DBTaskResult
 
         from jianguan.complaints.models import Complaint
         from jianguan.ledger.models import LedgerItem, Referral
         from jianguan.ledger.selectors import overdue_q
 
         today = timezone.localdate()
-        queue = GaugeMetricFamily("jianguan_task_queue", "Background tasks by status", labels=["status"])
-        for status in ("READY", "RUNNING", "FAILED"):
-            queue.add_metric([status.lower()], DBTaskResult.objects.filter(status=status).count())
-        yield queue
+        yield from _task_queue()
         yield GaugeMetricFamily(
             "jianguan_ledger_overdue_items",
             "Open ledger items past their deadline",
@@ -69,6 +68,49 @@ class PlatformCollector(Collector):
             "Complaints in hand past their deadline",
             value=Complaint.objects.filter(status="assigned", deadline__lt=today).count(),
         )
+        yield from _replica_metrics()
+
+
+def _replica_metrics() -> Iterator[GaugeMetricFamily]:
+    """The streaming replica's lag, measured at the scrape (none without DATABASE_REPLICA_URL)."""
+    from django.db import DatabaseError
+
+    from jianguan.lib.dbrouter import replica_configured, replica_lag
+
+    if not replica_configured():
+        return
+    try:
+        lag = replica_lag()
+    except DatabaseError:
+        yield GaugeMetricFamily("jianguan_replica_up", "Whether the read replica answers and replays WAL", value=0)
+        return
+    yield GaugeMetricFamily("jianguan_replica_up", "Whether the read replica answers and replays WAL",
+                            value=int(lag.in_recovery))  # fmt: skip
+    yield GaugeMetricFamily(
+        "jianguan_replica_lag_seconds", "How long the read replica has been behind the primary", value=lag.lag_seconds
+    )
+    yield GaugeMetricFamily(
+        "jianguan_replica_lag_bytes", "Bytes of WAL the read replica has not replayed yet", value=lag.lag_bytes
+    )
+
+
+def _task_queue() -> Iterator[GaugeMetricFamily]:
+    """Background tasks by status (ready, running, failed) on the configured backend: the database queue, or RQ's
+    queue and its scheduled, started and failed registries on Redis. When Redis does not answer the gauge is left out
+    and jianguan_task_queue_up is 0 (an alert on it is the way to notice)."""
+    from jianguan.lib.tasks import queue_counts
+
+    try:
+        counts = queue_counts()
+    except Exception:  # Redis down: the other gauges still answer
+        logger.warning("task queue not readable", exc_info=True)
+        yield GaugeMetricFamily("jianguan_task_queue_up", "Whether the task queue could be read", value=0)
+        return
+    queue = GaugeMetricFamily("jianguan_task_queue", "Background tasks by status", labels=["status"])
+    for status, count in counts.items():
+        queue.add_metric([status], count)
+    yield queue
+    yield GaugeMetricFamily("jianguan_task_queue_up", "Whether the task queue could be read", value=1)
 
 
 def _registry() -> CollectorRegistry:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 
 from jianguan.lib import requestlog
@@ -110,4 +111,49 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+API_ROOT = "/api/v1/"
+
+
+class ApiPathMiddleware:
+    """The API answers alike however it is asked: a trailing slash names the same operation (`/api/v1/institutions/`
+    is `/api/v1/institutions`), HEAD answers as GET without the body (same status, headers and Content-Length), and
+    a refusal the router makes before any handler (405) is JSON with a code like every other API error, and every
+    successful read carries an ETag: If-None-Match with it answers 304 Not Modified."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not path.startswith(API_ROOT):
+            return self.get_response(request)
+        if path.endswith("/") and path != API_ROOT:
+            request.path_info = path.rstrip("/")
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = self.get_response(request)
+        if head:
+            request.method = "HEAD"
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            refused = error_response(request, 405, _("不支持该请求方法"), _("不支持该请求方法。"))
+            if allow := response.get("Allow"):
+                refused["Allow"] = allow + (", HEAD" if "GET" in allow and "HEAD" not in allow else "")
+            response = refused
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
+            # A strong validator over the answer's bytes: a client that sends it back in If-None-Match gets 304 and
+            # no body while nothing it may see has changed (answers differ by caller: private, vary by credentials).
+            set_response_etag(response)
+            patch_vary_headers(response, ("Authorization", "Cookie"))
+            response.setdefault("Cache-Control", "private, no-cache")
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
+        if head:
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
         return response

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jianguan.inspections",
     "jianguan.ledger",
     "jianguan.notifications",
+    "jianguan.webhooks",
     "jianguan.portal",
     "jianguan.complaints",
     "jianguan.enforcement",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "jianguan.middleware.RequestLogMiddleware",
+    "jianguan.middleware.ApiPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "jianguan.middleware.PermissionsPolicyMiddleware",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a user's reads go to the primary for a few seconds after their write.
+    "jianguan.lib.dbrouter.ReplicaStickyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -138,6 +142,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # database in a file (WAL, busy timeout, as in production) instead of Django's in-memory one, whose shared
         # cache answers concurrent writers with "database table is locked".
         DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_file)}
+# A streaming replica of the PostgreSQL primary for the heavy reads (dashboard, statistics, exports, open data, API
+# lists); writes, transactions and a user's requests just after their own write stay on the primary. Where each read
+# goes: jianguan/lib/dbrouter.py.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(replica_url, conn_max_age=env_int("JIANGUAN_DB_CONN_MAX_AGE", 60))
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that went away is left out after a few seconds, not waited for (?connect_timeout= to change).
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Tests never create a database on the read-only standby: the alias mirrors the default test database (reads
+    # inside a test's transaction go to the primary anyway). The real-replica tests (JIANGUAN_TEST_REPLICA_URL) point
+    # it at the standby's copy of the test database, which streaming replication made.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["jianguan.lib.dbrouter.ReplicaRouter"]
+# After a user's write, their next requests read from the primary for this long (the replica may not have it yet).
+JIANGUAN_REPLICA_STICKY_SECONDS = env_int("JIANGUAN_REPLICA_STICKY_SECONDS", 5)
+# /readyz fails when the replica is further behind than this.
+JIANGUAN_REPLICA_MAX_LAG_SECONDS = env_int("JIANGUAN_REPLICA_MAX_LAG_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -257,6 +278,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions stay in the database (Django's default engine), not in Redis: every app server reads the same rows, a
+# sign-out anywhere ends the session everywhere at once, and a Redis restart or eviction signs nobody out. With
+# SESSION_SAVE_EVERY_REQUEST each request writes its row anyway, so `cached_db` would only save one primary-key read.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Production hardening, switched on by JIANGUAN_HTTPS=1 behind TLS.
 if env_bool("JIANGUAN_HTTPS", False):
@@ -278,9 +303,42 @@ X_FRAME_OPTIONS = "DENY"
 
 # Working-day deadlines: how many working days ahead count as "due soon".
 JIANGUAN_DUE_SOON_WORKING_DAYS = env_int("JIANGUAN_DUE_SOON_WORKING_DAYS", 3)
-# Background tasks (the daily reminders): stored in the database, run by `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background tasks (reminders, risk refresh, rule checks, open data, backups, notifications; lib/tasks.py): on Redis
+# through RQ when JIANGUAN_REDIS_URL is set, run by `manage.py rqworker --with-scheduler` (the scheduler moves a
+# deferred run, such as tomorrow's reminders or a retry, onto the queue when it falls due); otherwise stored in the
+# database and run by `manage.py db_worker`. JIANGUAN_TASKS_BACKEND=db|rq forces one; JIANGUAN_RQ_URL puts the queue
+# on another Redis (or database number) than the cache: the queue's Redis must not evict keys (maxmemory-policy
+# noeviction), a cache's may.
+TASKS_BACKEND = os.environ.get("JIANGUAN_TASKS_BACKEND", "").strip().lower() or ("rq" if REDIS_URL else "db")
+if TASKS_BACKEND == "rq":
+    RQ_URL = os.environ.get("JIANGUAN_RQ_URL", "").strip() or REDIS_URL
+    if not RQ_URL:
+        raise ImproperlyConfigured(
+            "JIANGUAN_TASKS_BACKEND=rq 需要 Redis：请设置 JIANGUAN_REDIS_URL 或 JIANGUAN_RQ_URL。"
+        )
+    # django_rq for its worker command (`rqworker`) and RQ_QUEUES; its admin pages and URLs are not mounted.
+    INSTALLED_APPS.append("django_rq")
+    # A job runs at most this long (a backup of a large district takes minutes). RQ keeps a failed job a year, a
+    # finished one's result some minutes. The worker runs django-tasks' job class (`rqworker` needs no --job-class).
+    RQ_QUEUES = {"default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": env_int("JIANGUAN_TASK_TIMEOUT_SECONDS", 3600)}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("JIANGUAN_TASKS_BACKEND 只能是 db 或 rq。")
+# A task that raises is run again after 1, 4, 16 … times JIANGUAN_TASK_RETRY_SECONDS, JIANGUAN_TASK_MAX_ATTEMPTS
+# times in all; the last failure stays on the failed list (后台任务 page, metric jianguan_task_queue{status="failed"}).
+JIANGUAN_TASK_MAX_ATTEMPTS = env_int("JIANGUAN_TASK_MAX_ATTEMPTS", 4)
+JIANGUAN_TASK_RETRY_SECONDS = env_int("JIANGUAN_TASK_RETRY_SECONDS", 60)
 JIANGUAN_REMIND_HOUR = env_int("JIANGUAN_REMIND_HOUR", 8)
+# The day's open-data file (reports/opendata.py) is built ahead at this hour, so the first download waits for nothing.
+JIANGUAN_OPENDATA_HOUR = env_int("JIANGUAN_OPENDATA_HOUR", 1)
+# Daily backups (`backup --schedule`): into a new directory under JIANGUAN_BACKUP_DIR at JIANGUAN_BACKUP_HOUR, the
+# newest JIANGUAN_BACKUP_KEEP kept. Empty: no scheduled backups (run `manage.py backup DIR` from cron instead).
+JIANGUAN_BACKUP_DIR = os.environ.get("JIANGUAN_BACKUP_DIR", "").strip()
+JIANGUAN_BACKUP_HOUR = env_int("JIANGUAN_BACKUP_HOUR", 2)
+JIANGUAN_BACKUP_KEEP = env_int("JIANGUAN_BACKUP_KEEP", 7)
 # Whether an institution's users may hold personal API tokens (for their own software to read their orders and
 # answer them); off by default: staff integrate, institutions use the pages.
 JIANGUAN_INSTITUTION_API_TOKENS = env_bool("JIANGUAN_INSTITUTION_API_TOKENS", False)
@@ -305,9 +363,21 @@ JIANGUAN_SMS_TIMEOUT = env_int("JIANGUAN_SMS_TIMEOUT", 10)
 JIANGUAN_SITE_URL = os.environ.get("JIANGUAN_SITE_URL", "http://127.0.0.1:8000")
 JIANGUAN_NOTIFY_MAX_ATTEMPTS = env_int("JIANGUAN_NOTIFY_MAX_ATTEMPTS", 5)
 JIANGUAN_NOTIFY_RETRY_SECONDS = env_int("JIANGUAN_NOTIFY_RETRY_SECONDS", 60)
+# Webhooks (事件推送) to other systems: each POST waits at most the timeout (connecting, then reading); a failed one is
+# retried after 1, 2, 4 … times the retry pause (at most 6 hours) until the attempts run out. Receivers may be limited
+# to the hosts listed (names, addresses, or ".example.gov.cn" for a domain and its subdomains; empty = any host the
+# administrator enters).
+JIANGUAN_WEBHOOK_TIMEOUT_SECONDS = env_int("JIANGUAN_WEBHOOK_TIMEOUT_SECONDS", 5)
+JIANGUAN_WEBHOOK_MAX_ATTEMPTS = env_int("JIANGUAN_WEBHOOK_MAX_ATTEMPTS", 8)
+JIANGUAN_WEBHOOK_RETRY_SECONDS = env_int("JIANGUAN_WEBHOOK_RETRY_SECONDS", 60)
+JIANGUAN_WEBHOOK_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("JIANGUAN_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
 # The public portal: requests per client per minute, and whether the legal representative's name is shown.
 JIANGUAN_PUBLIC_RATE_LIMIT = env_int("JIANGUAN_PUBLIC_RATE_LIMIT", 60)
 JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("JIANGUAN_PUBLIC_LEGAL_REPRESENTATIVE", False)
+# Seconds the portal keeps search results and institution pages in the cache (0: off); a change clears them at once.
+JIANGUAN_PORTAL_CACHE_SECONDS = env_int("JIANGUAN_PORTAL_CACHE_SECONDS", 60)
 # The address parents reach the portal at, for the QR codes on door plates (empty: the address of the request).
 JIANGUAN_PUBLIC_BASE_URL = os.environ.get("JIANGUAN_PUBLIC_BASE_URL", "")
 # Complaints: submissions per client an hour, working days a handler has by default, and the bot trap's shortest

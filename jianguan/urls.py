@@ -25,6 +25,7 @@ urlpatterns = [
     path("fees/", include("jianguan.fees.urls")),
     path("rules/", include("jianguan.rules.urls")),
     path("notifications/", include("jianguan.notifications.urls")),
+    path("webhooks/", include("jianguan.webhooks.urls")),
     path("alerts/", include("jianguan.alerts.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("articles/", include("jianguan.articles.urls")),

@@ -28,7 +28,10 @@ def error_response(request: HttpRequest, status: int, title: str, message: str) 
     """A refusal before any view ran: JSON with the Chinese message on the API (its clients cannot read a page),
     the error page in the platform's layout elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"message": message}, status=status, json_dumps_params={"ensure_ascii": False})
+        from jianguan.lib.api import STATUS_CODES
+
+        body = {"code": STATUS_CODES.get(status, "error"), "message": message}
+        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     return _error(request, status, title, message)
 
 
@@ -46,7 +49,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, _("页面不存在"), _("您要找的内容不存在，或不在您的权限范围内。"))
+    return error_response(request, 404, _("页面不存在"), _("您要找的内容不存在，或不在您的权限范围内。"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -105,6 +108,24 @@ def _check_calendar() -> str:
     }
 
 
+def _check_replica() -> tuple[str, dict]:
+    """Reachable, replaying the primary's WAL, and not further behind than JIANGUAN_REPLICA_MAX_LAG_SECONDS."""
+    from django.conf import settings
+
+    from jianguan.lib.dbrouter import replica_lag
+
+    lag = replica_lag()
+    figures = {"lag_seconds": round(lag.lag_seconds, 3), "lag_bytes": lag.lag_bytes}
+    if not lag.in_recovery:
+        return _("只读副本不在复制状态（它不是主库的备库，或已被提升为主库）。"), figures
+    if lag.lag_seconds > settings.JIANGUAN_REPLICA_MAX_LAG_SECONDS:
+        return _("只读副本落后主库 %(seconds)s 秒，超过上限 %(limit)s 秒。") % {
+            "seconds": round(lag.lag_seconds),
+            "limit": settings.JIANGUAN_REPLICA_MAX_LAG_SECONDS,
+        }, figures
+    return "", figures
+
+
 READY_CHECKS = {
     "database": _check_database,
     "migrations": _check_migrations,
@@ -116,13 +137,20 @@ READY_CHECKS = {
 
 def readyz(request: HttpRequest) -> JsonResponse:
     """Each check as {"ok": bool, "detail": why not}; 200 when all pass, 503 otherwise."""
+    from jianguan.lib.dbrouter import replica_configured
+
     checks = {}
-    for name, check in READY_CHECKS.items():
+    # The replica's check also reports its lag (seconds and bytes of WAL behind).
+    extra_checks = {"replica": _check_replica} if replica_configured() else {}
+    for name, check in {**READY_CHECKS, **extra_checks}.items():
+        figures: dict = {}
         try:
             problem = check()
+            if isinstance(problem, tuple):
+                problem, figures = problem
         except Exception as exc:  # a failing dependency is the answer here, not an error page
             problem = f"{type(exc).__name__}: {exc}"[:200]
-        checks[name] = {"ok": not problem, **({"detail": problem} if problem else {})}
+        checks[name] = {"ok": not problem, **({"detail": problem} if problem else {}), **figures}
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
 

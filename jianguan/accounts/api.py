@@ -4,15 +4,15 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from jianguan.accounts import services
 from jianguan.accounts.models import ApiToken, OfficerProfile
 from jianguan.accounts.scoping import get_visible_or_404
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, PlainText, changed_since, responses
 
-router = Router(tags=["账户"])
+router = Router(tags=["account"])
 
 
 class ScopeOut(Schema):
@@ -82,6 +82,7 @@ class TokenOut(Schema):
     read_only: bool
     revoked_at: datetime | None
     revoked_reason: str
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class TokenIn(Schema):
@@ -107,8 +108,10 @@ class TokenCreatedOut(TokenOut):
 
 
 @router.get("/tokens", response=responses(list[TokenOut]), summary="我的 API 令牌")
-def token_list(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.visible_to(request.user))
+def token_list(
+    request: HttpRequest, updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP)
+) -> list[ApiToken]:
+    return list(changed_since(ApiToken.objects.visible_to(request.user), updated_since))
 
 
 @router.post("/tokens", response=responses(TokenCreatedOut, 201), summary="创建 API 令牌（令牌只返回这一次）")

@@ -43,6 +43,8 @@ NAVIGATION: list[tuple[Any, str, str | None]] = [
     (_("证照要求"), "registry:requirement_list", "registry.configure"),
     (_("审计"), "audit:event_list", "audit.view"),
     (_("邮件和短信"), "notifications:delivery_list", "notifications.deliveries"),
+    (_("事件推送"), "webhooks:subscription_list", "webhooks.view"),
+    (_("后台任务"), "audit:task_list", "tasks.view"),
 ]
 MAIN = 9
 

@@ -142,6 +142,7 @@ class ApiToken(models.Model):
     read_only = models.BooleanField(_("只读"), default=False, help_text=_("只读令牌只能查询，不能提交或修改。"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     revoked_reason = models.CharField(_("吊销原因"), max_length=20, choices=TokenRevocation.choices, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -96,6 +96,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "alerts.view": frozenset(set(Role)),
     # Notifications by e-mail and SMS: the administrator sees every delivery that failed and sends it again.
     "notifications.deliveries": frozenset({Role.ADMIN}),
+    # Webhooks (事件推送) to other systems: the administrator sets up the subscriptions (secrets, addresses) and reads
+    # the delivery log; nobody else learns where events go.
+    "webhooks.view": frozenset({Role.ADMIN}),
+    "webhooks.manage": frozenset({Role.ADMIN}),
+    # Background tasks (后台任务): the administrator sees the queue's counts, the tasks that failed after their
+    # retries (with the error) and the retries waiting.
+    "tasks.view": frozenset({Role.ADMIN}),
 }
 
 

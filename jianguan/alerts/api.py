@@ -11,9 +11,9 @@ from jianguan.accounts.permissions import require
 from jianguan.alerts import services
 from jianguan.alerts.choices import AlertKind
 from jianguan.alerts.selectors import Alert, alerts_for, count_by_kind
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import PageOut, PlainText, page, responses
 
-router = Router(tags=["预警"])
+router = Router(tags=["alerts"])
 
 
 class AlertOut(Schema):
@@ -34,8 +34,7 @@ class AlertOut(Schema):
     acknowledged_at: datetime | None
 
 
-class AlertPageOut(Schema):
-    count: int
+class AlertPageOut(PageOut):
     counts: dict[str, int] = Field(..., description="按类型的数量（不受 kind 筛选影响）")
     items: list[AlertOut]
 
@@ -75,7 +74,11 @@ def alert_list(
     counts = count_by_kind(alerts)
     if filters.kind is not None:
         alerts = [a for a in alerts if a.kind == filters.kind]
-    return {"count": len(alerts), "counts": counts, "items": [_out(a) for a in alerts[offset : offset + limit]]}
+    return {
+        **page(request, len(alerts), offset, limit),
+        "counts": counts,
+        "items": [_out(a) for a in alerts[offset : offset + limit]],
+    }
 
 
 @router.post("/acknowledge", response=responses(AlertAckOut), summary="确认预警（仅对本人隐藏；事实变化后会再次出现）")

@@ -8,7 +8,7 @@ from jianguan.articles.choices import ArticleCategory, ArticleStatus
 from jianguan.articles.models import Article
 
 # What the public sees of an article: never its author, its drafts' dates or its state.
-PUBLIC_FIELDS = ("id", "category", "title", "summary", "published_at")
+PUBLIC_FIELDS = ("id", "category", "title", "summary", "published_at", "updated_at")
 
 
 def staff_articles(category: str = "", status: str = "") -> QuerySet[Article]:

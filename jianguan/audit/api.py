@@ -8,9 +8,9 @@ from ninja import Query, Router, Schema
 
 from jianguan.accounts.permissions import require
 from jianguan.audit.selectors import audit_events_filter
-from jianguan.lib.api import responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, PageOut, changed_since, page, responses
 
-router = Router(tags=["审计"])
+router = Router(tags=["audit"])
 
 
 class AuditEventOut(Schema):
@@ -28,8 +28,7 @@ class AuditEventOut(Schema):
     ip: str | None
 
 
-class AuditPage(Schema):
-    count: int
+class AuditPage(PageOut):
     items: list[AuditEventOut]
 
 
@@ -42,6 +41,7 @@ def event_list(
     object_id: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000, description="跳过的条数"),
     limit: int = Query(50, ge=1, le=200, description="每页条数（1–200）"),
 ) -> dict:
@@ -55,4 +55,5 @@ def event_list(
         date_from=date_from,
         date_to=date_to,
     )
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    qs = changed_since(qs, updated_since, "at")
+    return {**page(request, qs.count(), offset, limit), "items": list(qs[offset : offset + limit])}

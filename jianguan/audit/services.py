@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from jianguan.audit import hooks
 from jianguan.audit.context import current
 from jianguan.audit.models import AuditChainHead, AuditEvent
 
@@ -42,12 +43,13 @@ def jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A JSON-safe picture of a model instance's concrete fields (foreign keys as ids, many-to-many as id lists)."""
+    """A JSON-safe picture of a model instance's concrete fields (foreign keys as ids, many-to-many as id lists).
+    `updated_at` is bookkeeping (audit.freshness sets it from the event itself), never part of the picture."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in exclude:
+        if field.name in exclude or field.name == "updated_at":
             continue
         data[field.name] = jsonable(getattr(obj, field.attname))
     if obj.pk is not None:
@@ -176,6 +178,8 @@ def audit_record_many(*, actor: Any, entries: list[Entry]) -> list[AuditEvent]:
             obj = entry.obj
             object_type, object_id, object_label = entry.object_type, entry.object_id, entry.object_label
             if obj is not None:
+                if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+                    obj.updated_at = now  # what audit.freshness writes to its row: the caller's copy says the same
                 object_type = object_type or obj._meta.label_lower
                 object_id = object_id or obj.pk
                 object_label = object_label or str(obj)[:200]
@@ -205,6 +209,7 @@ def audit_record_many(*, actor: Any, entries: list[Entry]) -> list[AuditEvent]:
         if batch is None:
             head.last_seq, head.last_hash = last_seq, last_hash
             head.save(update_fields=["last_seq", "last_hash"])
+        hooks.notify(events)
     return events
 
 

@@ -18,13 +18,13 @@ from jianguan.complaints import selectors, services
 from jianguan.complaints.choices import ComplaintCategory, ComplaintKind, ComplaintStatus
 from jianguan.complaints.forms import clean_phone
 from jianguan.complaints.models import Complaint
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, PageOut, PlainText, changed_since, choice_filter, page, responses
 from jianguan.lib.ratelimit import api_within_limit
 from jianguan.org.models import Region
 from jianguan.registry.models import Institution
 
-public_router = Router(tags=["投诉举报（公众）"], auth=None)
-router = Router(tags=["投诉举报"])
+public_router = Router(tags=["public"], auth=None)
+router = Router(tags=["complaints"])
 
 
 class ComplaintSubmitIn(Schema):
@@ -77,10 +77,10 @@ class ComplaintRowOut(Schema):
     deadline: date | None
     accept_due: date | None = Field(description="待受理时：决定是否受理的期限（工作日）")
     overdue: bool
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
-class ComplaintPageOut(Schema):
-    count: int
+class ComplaintPageOut(PageOut):
     items: list[ComplaintRowOut]
 
 
@@ -132,25 +132,32 @@ def _row(c: Complaint, today: date) -> dict:
         "id": c.pk, "number": c.number or "", "received_at": c.received_at, "institution_id": c.institution_id,
         "subject": c.subject_name, "kind": c.kind, "category": c.category, "status": c.status, "unit": c.unit_name,
         "deadline": c.deadline, "accept_due": c.accept_due if c.status == ComplaintStatus.RECEIVED else None,
-        "overdue": c.is_overdue(today) or c.acceptance_overdue(today),
+        "overdue": c.is_overdue(today) or c.acceptance_overdue(today), "updated_at": c.updated_at,
     }  # fmt: skip
+
+
+COMPLAINT_STATUS_FILTER = choice_filter([*ComplaintStatus.choices, ("open", ""), ("overdue", "")])
 
 
 @router.get("", response=responses(ComplaintPageOut), summary="投诉举报列表（按权限范围）")
 def complaint_list(
     request: HttpRequest,
-    status: str = Query("", max_length=20),
-    category: str = Query("", max_length=20),
+    status: COMPLAINT_STATUS_FILTER | None = Query(  # type: ignore[valid-type]
+        None, description="投诉状态，或 open 未办结、overdue 办理超期"
+    ),
+    category: choice_filter(ComplaintCategory.choices) | None = None,  # type: ignore[valid-type]
     q: str = Query("", max_length=50),
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict:
     require(request.user, "complaints.view")
     today = timezone.localdate()
     qs = selectors.filtered(
-        selectors.complaints_for(request.user), {"status": status, "category": category, "q": q}, today
+        selectors.complaints_for(request.user), {"status": status or "", "category": category or "", "q": q}, today
     )
-    return {"count": qs.count(), "items": [_row(c, today) for c in qs[offset : offset + limit]]}
+    qs = changed_since(qs, updated_since)
+    return {**page(request, qs.count(), offset, limit), "items": [_row(c, today) for c in qs[offset : offset + limit]]}
 
 
 @router.get("/{complaint_id}", response=responses(ComplaintDetailOut), summary="投诉举报详情")

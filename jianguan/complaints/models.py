@@ -98,6 +98,7 @@ class Complaint(models.Model):
     # tracking page (told at once: the rule allows five working days).
     case_filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ComplaintQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jianguan.audit.services import audit_record, snapshot
 from jianguan.courses.choices import Mode
 from jianguan.courses.models import ClassGroup, Course
-from jianguan.lib.conflict import Conflict
+from jianguan.lib.conflict import STALE_VERSION, Conflict
 from jianguan.lib.validators import field_text
 from jianguan.registry.models import Institution
 from jianguan.registry.services import kept_institution
@@ -119,7 +119,7 @@ def course_delete(*, actor: Any, course: Course) -> None:
 def _locked(class_group: ClassGroup, version: int | None) -> ClassGroup:
     locked = ClassGroup.objects.select_for_update().select_related("institution", "course").get(pk=class_group.pk)
     if version is not None and version != locked.version:
-        raise ClassConflict(_("该班级已被他人修改，请刷新页面后再操作；您的修改未保存。"))
+        raise ClassConflict(_("该班级已被他人修改，请刷新页面后再操作；您的修改未保存。"), code=STALE_VERSION)
     return locked
 
 

@@ -94,6 +94,7 @@ class Document(models.Model):
         "accounts.User", verbose_name=_("制发人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     regenerated_at = models.DateTimeField(_("最近重新生成"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -21,12 +21,21 @@ from jianguan.enforcement import clocks, selectors, services, workflow
 from jianguan.enforcement.choices import CaseAction, CaseStatus
 from jianguan.enforcement.forms import FORMS
 from jianguan.enforcement.models import Case, CaseStep, Publication
-from jianguan.lib.api import responses
+from jianguan.lib.api import (
+    UPDATED_SINCE_HELP,
+    PageOut,
+    TransitionOut,
+    changed_since,
+    endpoint_names,
+    page,
+    responses,
+    transitions,
+)
 from jianguan.lib.ratelimit import api_within_limit
 from jianguan.lib.workdays import UnknownCalendarYear
 
-router = Router(tags=["行政处罚案件"])
-public_router = Router(tags=["公众查询"], auth=None)
+router = Router(tags=["cases"])
+public_router = Router(tags=["public"], auth=None)
 
 
 class ClockOut(Schema):
@@ -71,18 +80,19 @@ class CaseOut(Schema):
     paid_on: date | None
     closed_on: date | None
     version: int
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class CaseDetailOut(CaseOut):
     facts: str
     clocks: list[ClockOut]
-    actions: list[str]
+    actions: list[str] = Field(..., description="本人现在可以调用的接口（operationId），如 case_decide")
+    transitions: list[TransitionOut] = Field(..., description="本人现在可以进行的案件操作（代码与名称）")
     documents: list[DocumentOut]  # the documents API's own shape (GET /api/v1/documents/{id} downloads)
     steps: list[StepOut]
 
 
-class CasePage(Schema):
-    count: int
+class CasePage(PageOut):
     items: list[CaseOut]
 
 
@@ -107,11 +117,13 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     today = timezone.localdate()
     case = Case.objects.prefetch_related("officers").get(pk=case.pk)
     steps = list(CaseStep.objects.visible_to(request.user).filter(case=case))
+    available = workflow.available(request.user, case, today)
     return {
         **_out(case),
         "facts": case.facts,
         "clocks": [{**c.__dict__, "state": c.state} for c in clocks.clocks(case, today)],
-        "actions": workflow.available(request.user, case, today),
+        "actions": endpoint_names(available, {action: f"case_{action}" for action in FORMS}),
+        "transitions": transitions(available, CaseAction),
         "documents": [document_out(d) for d in selectors.case_documents(request.user, steps)],
         "steps": [
             {
@@ -136,6 +148,7 @@ class CaseQuery(Schema):
 def case_list(
     request: HttpRequest,
     filters: Query[CaseQuery],
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict:
@@ -143,7 +156,8 @@ def case_list(
     qs = selectors.cases_for(request.user)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return {"count": qs.count(), "items": [_out(c) for c in qs[offset : offset + limit]]}
+    qs = changed_since(qs, updated_since)
+    return {**page(request, qs.count(), offset, limit), "items": [_out(c) for c in qs[offset : offset + limit]]}
 
 
 @router.get("/{case_id}", response=responses(CaseDetailOut), summary="案件详情（期限、可进行的操作、文书和办案过程）")
@@ -259,8 +273,7 @@ class PublicPenaltyOut(Schema):
     display_until: date
 
 
-class PublicPenaltyPage(Schema):
-    count: int
+class PublicPenaltyPage(PageOut):
     items: list[PublicPenaltyOut]
 
 
@@ -275,4 +288,4 @@ def public_penalties(
     shown = Publication.objects.shown_on(timezone.localdate())
     if q.strip():
         shown = shown.filter(party_name__icontains=q.strip())
-    return {"count": shown.count(), "items": list(shown[offset : offset + limit])}
+    return {**page(request, shown.count(), offset, limit), "items": list(shown[offset : offset + limit])}

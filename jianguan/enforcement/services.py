@@ -38,6 +38,7 @@ from jianguan.enforcement.provisions import PROVISIONS
 from jianguan.enforcement.workflow import Conflict
 from jianguan.inspections.selectors import certified_officers
 from jianguan.ledger.choices import ReferralStatus
+from jianguan.lib.conflict import STALE_VERSION
 from jianguan.lib.validators import validate_plain_text
 from jianguan.lib.workdays import UnknownCalendarYear
 from jianguan.registry.choices import OperatingStatus
@@ -49,7 +50,7 @@ from jianguan.registry.services import SANCTION_RANK, status_by_decision
 def _locked(case: Case, version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if version is not None and locked.version != version:
-        raise Conflict(_("该案件已被他人更新，请刷新页面后再操作。"))
+        raise Conflict(_("该案件已被他人更新，请刷新页面后再操作。"), code=STALE_VERSION)
     return locked
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jianguan.audit.services import audit_record, snapshot
 from jianguan.fees.choices import AccountKind, FeeSource
 from jianguan.fees.models import FeeAccount, FeeRecord
-from jianguan.lib.conflict import Conflict
+from jianguan.lib.conflict import STALE_VERSION, Conflict
 from jianguan.lib.protected import mask_person_name
 from jianguan.lib.validators import field_text
 from jianguan.registry.models import Institution
@@ -105,7 +105,7 @@ def fee_account_set(
     account = FeeAccount.objects.select_for_update().filter(institution=institution).first()
     current = account.version if account is not None else 0
     if version is not None and version != current:
-        raise AccountConflict(_("监管账户信息已被他人修改，请刷新页面后再操作；您的修改未保存。"))
+        raise AccountConflict(_("监管账户信息已被他人修改，请刷新页面后再操作；您的修改未保存。"), code=STALE_VERSION)
     if kind not in AccountKind.values:
         raise ValidationError({"kind": _("请选择资金监管账户或风险保证金。")})
     before = snapshot(account, fields=ACCOUNT_AUDIT_FIELDS) if account is not None else None
@@ -200,7 +200,7 @@ def fee_record_update(*, actor: Any, record: FeeRecord, version: int | None = No
     managed_institution(actor, record.institution)
     record = FeeRecord.objects.select_for_update(of=("self",)).select_related("institution", "course").get(pk=record.pk)
     if version is not None and version != record.version:
-        raise RecordConflict(_("这笔预收费记录已被他人修改，请刷新页面后重试。"))
+        raise RecordConflict(_("这笔预收费记录已被他人修改，请刷新页面后重试。"), code=STALE_VERSION)
     before = snapshot(record)
     merged = {f: getattr(record, f) for f in RECORD_FIELDS if f not in ("student_name", "course")}
     merged["course"] = record.course

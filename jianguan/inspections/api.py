@@ -23,11 +23,20 @@ from jianguan.inspections.selectors import (
     inspection_list,
     problems_by_category,
 )
-from jianguan.lib.api import ChoiceCode, PlainText, responses
+from jianguan.lib.api import (
+    UPDATED_SINCE_HELP,
+    ChoiceCode,
+    PageOut,
+    PlainText,
+    changed_since,
+    choice_filter,
+    page,
+    responses,
+)
 from jianguan.org.models import Department
 from jianguan.registry.models import Institution
 
-router = Router(tags=["专项行动与检查"])
+router = Router(tags=["inspections"])
 
 
 class CategoryCountOut(Schema):
@@ -47,6 +56,7 @@ class CampaignOut(Schema):
     lead_department_id: int
     institution_kinds: list[str]
     joint_notice: bool
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class CampaignDetailOut(CampaignOut):
@@ -108,6 +118,7 @@ class InspectionOut(Schema):
     completed_at: datetime | None
     lead_department_id: int
     checklist_version_id: int
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class InspectionDetailOut(InspectionOut):
@@ -124,8 +135,7 @@ class InspectionDetailOut(InspectionOut):
     documents: list[DocumentRef]
 
 
-class InspectionPage(Schema):
-    count: int
+class InspectionPage(PageOut):
     items: list[InspectionOut]
 
 
@@ -251,9 +261,11 @@ def _visible_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
 
 
 @router.get("/campaigns", response=responses(list[CampaignOut]), summary="专项行动列表（权限范围内）")
-def campaign_list(request: HttpRequest) -> list[Campaign]:
+def campaign_list(
+    request: HttpRequest, updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP)
+) -> list[Campaign]:
     require(request.user, "campaigns.view")
-    return list(Campaign.objects.visible_to(request.user))
+    return list(changed_since(Campaign.objects.visible_to(request.user), updated_since))
 
 
 @router.get("/campaigns/{campaign_id}", response=responses(CampaignDetailOut), summary="专项行动详情与进度")
@@ -265,19 +277,21 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict:
 @router.get("/inspections", response=responses(InspectionPage), summary="检查列表（权限范围内）")
 def inspections(
     request: HttpRequest,
-    status: str = "",
+    status: choice_filter(InspectionStatus.choices) | None = None,  # type: ignore[valid-type]
     campaign_id: int | None = Query(None, ge=1, le=2_147_483_647),
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict:
     require(request.user, "inspections.view")
     qs = Inspection.objects.visible_to(request.user)
-    if status in InspectionStatus.values:
+    if status:
         qs = qs.filter(status=status)
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)
     qs = inspection_list(qs)
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    qs = changed_since(qs, updated_since)
+    return {**page(request, qs.count(), offset, limit), "items": list(qs[offset : offset + limit])}
 
 
 @router.get("/inspections/{inspection_id}", response=responses(InspectionDetailOut), summary="检查详情")

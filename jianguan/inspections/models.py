@@ -80,6 +80,7 @@ class Campaign(models.Model):
         "accounts.User", verbose_name=_("创建人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -197,6 +198,7 @@ class Inspection(models.Model):
         "accounts.User", verbose_name=_("创建人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -306,6 +308,9 @@ class SyncKey(models.Model):
 class Finding(OrderTerms):
     """A problem found: from a failed checklist item (when the inspection is completed) or entered ad hoc. Its order
     terms (remedy, 依据, 改正要求, consequence) are the item's on the day; its department is the competent one."""
+
+    # A finding is part of its inspection's record: its changes move the inspection's updated_at (audit.freshness).
+    CHANGES_PARENT = "inspection"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
     item = models.ForeignKey(

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.ledger import services, workflow
+from jianguan.ledger.choices import Action
 from jianguan.ledger.filters import LedgerFilter
 from jianguan.ledger.models import LedgerItem
 from jianguan.ledger.selectors import ledger_rows
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import (
+    ERROR_CODES,
+    UPDATED_SINCE_HELP,
+    ErrorOut,
+    PageOut,
+    PlainText,
+    TransitionOut,
+    changed_since,
+    choice_filter,
+    endpoint_names,
+    page,
+    responses,
+    transitions,
+)
+from jianguan.lib.bulk import export_response, export_responses
 from jianguan.lib.validators import validate_plain_text
 
-router = Router(tags=["整改台账"])
+router = Router(tags=["ledger"])
 
 
 class EventOut(Schema):
@@ -48,25 +64,29 @@ class ItemOut(Schema):
     submitted_on: date | None
     closed_on: date | None
     version: int
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class ItemDetailOut(ItemOut):
-    actions: list[str]
+    actions: list[str] = Field(..., description="本人现在可以调用的接口（operationId），如 ledger_item_recheck")
+    transitions: list[TransitionOut] = Field(..., description="本人现在可以进行的台账操作（代码与名称），与台账页相同")
     events: list[EventOut]
 
 
-class ItemPage(Schema):
-    count: int
+class ItemPage(PageOut):
     items: list[ItemOut]
 
 
 class ItemQuery(Schema):
-    q: str = ""
-    campaign: int | None = None
-    street: int | None = None
-    department: int | None = None
-    category: str = ""
-    status: str = ""
+    q: str = Field("", max_length=50)
+    campaign: int | None = Field(None, ge=1, le=2_147_483_647)
+    street: int | None = Field(None, ge=1, le=2_147_483_647)
+    department: int | None = Field(None, ge=1, le=2_147_483_647)
+    category: choice_filter(LedgerFilter.base_fields["category"].choices) | None = None  # type: ignore[valid-type]
+    status: choice_filter(LedgerFilter.base_fields["status"].choices) | None = Field(  # type: ignore[valid-type]
+        None,
+        description="事项状态，或 open 未销号、overdue 逾期、due_soon 即将到期、recheck_due 待复查、extension_pending 延期待批",
+    )
 
 
 class VersionIn(Schema):
@@ -108,10 +128,25 @@ def _out(item: LedgerItem) -> dict:
     return data
 
 
+# The ledger's actions and the endpoints that take them (整改指导 has no endpoint yet: the page records it).
+ENDPOINTS = {
+    Action.ACKNOWLEDGE: "ledger_item_acknowledge",
+    Action.SUBMIT: "ledger_item_submit",
+    Action.REQUEST_EXTENSION: "ledger_item_request_extension",
+    Action.RECHECK_PASS: "ledger_item_recheck",
+    Action.RECHECK_FAIL: "ledger_item_recheck",
+    Action.APPROVE_EXTENSION: "ledger_item_decide_extension",
+    Action.REFUSE_EXTENSION: "ledger_item_decide_extension",
+    Action.ESCALATE: "ledger_item_escalate",
+}
+
+
 def _detail(request: HttpRequest, item: LedgerItem) -> dict:
+    available = workflow.available(request.user, item, timezone.localdate())
     return {
         **_out(item),
-        "actions": workflow.available(request.user, item, timezone.localdate()),
+        "actions": endpoint_names(available, ENDPOINTS),
+        "transitions": transitions(available, Action),
         "events": [EventOut.from_orm(e).model_dump() for e in item.events.all()],
     }
 
@@ -125,13 +160,40 @@ def _visible(request: HttpRequest, item_id: int) -> LedgerItem:
 def item_list(
     request: HttpRequest,
     filters: Query[ItemQuery],
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict:
     require(request.user, "ledger.view")
     form = LedgerFilter({k: v for k, v in filters.model_dump().items() if v not in ("", None)}, user=request.user)
     qs = ledger_rows(form.apply(LedgerItem.objects.visible_to(request.user)))
-    return {"count": qs.count(), "items": [_out(i) for i in qs[offset : offset + limit]]}
+    qs = changed_since(qs, updated_since)
+    return {**page(request, qs.count(), offset, limit), "items": [_out(i) for i in qs[offset : offset + limit]]}
+
+
+EXPORT_FIELDS = [
+    "id", "institution_id", "inspection_id", "campaign_id", "category", "description", "measure", "responsible_person",
+    "department_id", "officer_id", "street_id", "found_on", "deadline", "status", "submitted_on", "closed_on",
+    "version", "created_at", "updated_at",
+]  # fmt: skip
+
+
+@router.get(
+    "/items/export",
+    response={ERROR_CODES: ErrorOut},
+    openapi_extra={"responses": export_responses()},
+    summary="批量导出整改台账（权限范围内，与列表同一筛选；CSV 或 NDJSON，流式）",
+)
+def item_export(
+    request: HttpRequest,
+    filters: Query[ItemQuery],
+    format: Literal["csv", "ndjson"] = Query("ndjson", description="csv 或 ndjson（每行一个 JSON 对象）"),
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
+) -> StreamingHttpResponse:
+    require(request.user, "ledger.view")
+    form = LedgerFilter({k: v for k, v in filters.model_dump().items() if v not in ("", None)}, user=request.user)
+    qs = changed_since(form.apply(LedgerItem.objects.visible_to(request.user)), updated_since)
+    return export_response(qs, EXPORT_FIELDS, format, "ledger-items")
 
 
 @router.get("/items/{item_id}", response=responses(ItemDetailOut), summary="台账事项详情（含可进行的操作和记录）")

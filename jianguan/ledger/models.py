@@ -73,6 +73,7 @@ class LedgerItem(models.Model):
     # Bumped by every transition: a form or API call that acted on an older version gets a conflict, not a silent
     # overwrite.
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = LedgerItemQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ from jianguan.ledger.models import (
 )
 from jianguan.ledger.signals import item_referred
 from jianguan.ledger.workflow import Conflict
+from jianguan.lib.conflict import STALE_VERSION
 from jianguan.lib.images import read_photo_or_pdf
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days, working_days_between
 
@@ -175,7 +176,8 @@ def _locked(item: LedgerItem, version: int | None) -> LedgerItem:
     if version is not None and version != item.version:
         raise Conflict(
             _("该事项已被他人更新（当前为“%(status)s”），请刷新后再操作；您的内容未保存。")
-            % {"status": item.get_status_display()}
+            % {"status": item.get_status_display()},
+            code=STALE_VERSION,
         )
     return item
 

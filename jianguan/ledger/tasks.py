@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from jianguan.lib.tasks import next_daily_run, schedule_daily
+from jianguan.lib.tasks import next_daily_run, retried, schedule_daily
 from jianguan.notifications.reminders import send_all
 
 
@@ -21,11 +21,13 @@ def next_run(now: datetime | None = None) -> datetime:
 
 
 @task()
+@retried
 def send_ledger_reminders(reschedule: bool = True) -> int:
-    sent = send_all(timezone.localdate())
-    if reschedule:
-        schedule()
-    return sent
+    try:
+        return send_all(timezone.localdate())
+    finally:  # tomorrow's run is queued even when today's fails (its retries then find it waiting)
+        if reschedule:
+            schedule()
 
 
 def schedule() -> bool:

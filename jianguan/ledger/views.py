@@ -30,6 +30,7 @@ from jianguan.ledger.forms import (
 )
 from jianguan.ledger.models import Attachment, LedgerItem
 from jianguan.ledger.selectors import ledger_rows, overdue_q, recheck_due_by
+from jianguan.lib.dbrouter import replica_reads
 from jianguan.lib.forms import add_service_errors, paginate
 
 
@@ -56,6 +57,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def item_export(request: HttpRequest) -> FileResponse:
     _form, qs = _filtered(request)
     path = exports.ledger_xlsx(ledger_rows(qs))

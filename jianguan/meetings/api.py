@@ -17,12 +17,22 @@ from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.api import DocumentOut, document_out
 from jianguan.documents.models import Document
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import (
+    UPDATED_SINCE_HELP,
+    PageOut,
+    PlainText,
+    TransitionOut,
+    changed_since,
+    endpoint_names,
+    page,
+    responses,
+    transitions,
+)
 from jianguan.meetings import selectors, services, workflow
-from jianguan.meetings.choices import SessionStatus, TaskStatus
+from jianguan.meetings.choices import SessionAction, SessionStatus, TaskAction, TaskStatus
 from jianguan.meetings.models import Attendance, MeetingSession, MeetingTask, TaskProgress, overdue_q
 
-router = Router(tags=["联席会议"])
+router = Router(tags=["meetings"])
 
 
 class MeetingAttendanceOut(Schema):
@@ -57,7 +67,12 @@ class MeetingTaskOut(Schema):
     close_note: str
     version: int
     progress: list[MeetingProgressOut]
-    actions: list[str] = Field(..., description="本人现在可以进行的操作：progress（报告进展）、close（办结销号）")
+    actions: list[str] = Field(
+        ...,
+        description="本人现在可以调用的接口（operationId）：meeting_task_progress（报告进展）、meeting_task_close（办结销号）",
+    )
+    transitions: list[TransitionOut] = Field(..., description="本人现在可以进行的操作（代码与名称）：progress、close")
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class MeetingSessionOut(Schema):
@@ -79,21 +94,23 @@ class MeetingSessionOut(Schema):
     attendees: list[MeetingAttendanceOut]
     documents: list[DocumentOut]
     tasks: list[MeetingTaskOut]
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class MeetingSessionDetailOut(MeetingSessionOut):
     carried: list[MeetingTaskOut] = Field(..., description="议程中的前次会议督办事项（未召开时为当前仍未办结的）")
     materials: dict[str, Any] | None = Field(None, description="会议材料的数据（与驾驶舱同口径，生成时固定）")
-    actions: list[str]
+    actions: list[str] = Field(
+        ..., description="本人现在可以调用的接口（operationId）；会议的操作在页面上进行，暂无接口"
+    )
+    transitions: list[TransitionOut] = Field(..., description="本人现在可以在页面上进行的会议操作（代码与名称）")
 
 
-class MeetingSessionPage(Schema):
-    count: int
+class MeetingSessionPage(PageOut):
     items: list[MeetingSessionOut]
 
 
-class MeetingTaskPage(Schema):
-    count: int
+class MeetingTaskPage(PageOut):
     items: list[MeetingTaskOut]
 
 
@@ -117,18 +134,26 @@ class MeetingTaskCloseIn(Schema):
     version: int | None = Field(None, ge=1, le=2_147_483_647)
 
 
+TASK_ENDPOINTS = {TaskAction.PROGRESS: "meeting_task_progress", TaskAction.CLOSE: "meeting_task_close"}
+
+
+def _actions(available: list[str], endpoints: dict[str, str], choices: Any) -> dict[str, Any]:
+    return {"actions": endpoint_names(available, endpoints), "transitions": transitions(available, choices)}
+
+
 def _task_out(request: HttpRequest, task: MeetingTask, today: date) -> dict[str, Any]:
     return {
         "id": task.pk, "session_id": task.session_id, "session_number": task.session.number, "number": task.number,
         "decision": task.decision, "department_id": task.department_id, "street_id": task.street_id,
         "unit": task.unit_name, "deadline": task.deadline, "status": task.status, "overdue": task.is_overdue(today),
         "closed_on": task.closed_on, "close_note": task.close_note, "version": task.version,
+        "updated_at": task.updated_at,
         "progress": [
             {"author_id": p.author_id, "author_name": p.author.name, "text": p.text, "done": p.done,
              "reported_at": p.reported_at}
             for p in task.progress.all()
         ],
-        "actions": workflow.task_actions(request.user, task),
+        **_actions(workflow.task_actions(request.user, task), TASK_ENDPOINTS, TaskAction),
     }  # fmt: skip
 
 
@@ -137,7 +162,7 @@ def _session_out(request: HttpRequest, session: MeetingSession, documents: list[
     url = "meetings:session_materials_download"
     return {
         **{f: getattr(session, f) for f in ("id", "meeting_id", "number", "kind", "held_on", "place", "agenda",
-                                            "status", "minutes", "materials_from", "materials_to", "version")},
+                                            "status", "minutes", "materials_from", "materials_to", "version", "updated_at")},
         "meeting": session.meeting.name,
         "materials_pdf_url": reverse(url, args=[session.pk, "pdf"]) if materials else "",
         "materials_docx_url": reverse(url, args=[session.pk, "docx"]) if materials else "",
@@ -172,6 +197,7 @@ PROGRESS = Prefetch("progress", queryset=TaskProgress.objects.select_related("au
 def meeting_list(
     request: HttpRequest,
     filters: Query[MeetingSessionQuery],
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict:
@@ -179,6 +205,7 @@ def meeting_list(
     qs = selectors.sessions_for(request.user)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    qs = changed_since(qs, updated_since)
     sessions = list(
         qs.prefetch_related(
             Prefetch("attendance", queryset=Attendance.objects.select_related("department", "street")),
@@ -190,7 +217,7 @@ def meeting_list(
     documents = _documents(request.user, sessions)
     today = timezone.localdate()
     return {
-        "count": qs.count(),
+        **page(request, qs.count(), offset, limit),
         "items": [_session_out(request, s, documents.get(str(s.pk), []), today) for s in sessions],
     }
 
@@ -219,7 +246,7 @@ def meeting_detail(request: HttpRequest, session_id: int) -> dict:
         **_session_out(request, session, _documents(request.user, [session]).get(str(session.pk), []), today),
         "carried": [_task_out(request, t, today) for t in page.carried],
         "materials": session.materials,
-        "actions": workflow.session_actions(request.user, session, today),
+        **_actions(workflow.session_actions(request.user, session, today), {}, SessionAction),
     }
 
 
@@ -227,6 +254,7 @@ def meeting_detail(request: HttpRequest, session_id: int) -> dict:
 def meeting_task_list(
     request: HttpRequest,
     filters: Query[MeetingTaskQuery],
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict:
@@ -239,7 +267,11 @@ def meeting_task_list(
         qs = qs.filter(overdue_q(today))
     elif filters.overdue is False:
         qs = qs.exclude(overdue_q(today))
-    return {"count": qs.count(), "items": [_task_out(request, t, today) for t in qs[offset : offset + limit]]}
+    qs = changed_since(qs, updated_since)
+    return {
+        **page(request, qs.count(), offset, limit),
+        "items": [_task_out(request, t, today) for t in qs[offset : offset + limit]],
+    }
 
 
 def _task(request: HttpRequest, task_id: int) -> MeetingTask:

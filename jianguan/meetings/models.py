@@ -103,6 +103,7 @@ class MeetingSession(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -187,6 +188,7 @@ class MeetingTask(models.Model):
     )
     close_note = models.CharField(_("办结意见"), max_length=300, blank=True, validators=[validate_plain_text])
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = TaskQuerySet.as_manager()
 

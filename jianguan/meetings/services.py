@@ -22,6 +22,7 @@ from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record
 from jianguan.documents.choices import DocumentKind
 from jianguan.documents.services import document_issue
+from jianguan.lib.conflict import STALE_VERSION
 from jianguan.lib.validators import validate_plain_text
 from jianguan.meetings import workflow
 from jianguan.meetings.choices import AttendanceStatus, SessionAction, SessionKind, TaskAction, TaskStatus
@@ -47,7 +48,7 @@ def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
 
 def _stale(row: Any, version: int | None, what: str) -> None:
     if version is not None and row.version != version:
-        raise Conflict(_("该%(what)s已被他人更新，请刷新页面后再操作。") % {"what": what})
+        raise Conflict(_("该%(what)s已被他人更新，请刷新页面后再操作。") % {"what": what}, code=STALE_VERSION)
 
 
 def unit_users(*, department_ids: Iterable[int] = (), street_ids: Iterable[int] = ()) -> list[int]:

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jianguan.accounts.permissions import require
-from jianguan.lib.api import responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, changed_since, responses
 from jianguan.org.models import Department, Region
 from jianguan.org.selectors import responsibility_matrix
 
-router = Router(tags=["组织与职责"])
+router = Router(tags=["org"])
 
 
 class RegionOut(Schema):
@@ -17,6 +19,7 @@ class RegionOut(Schema):
     name: str
     level: str
     parent_id: int | None
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class DepartmentOut(Schema):
@@ -24,6 +27,7 @@ class DepartmentOut(Schema):
     name: str
     short_name: str
     kind: str
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class MatrixCellOut(Schema):
@@ -45,13 +49,17 @@ class MatrixRowOut(Schema):
 
 
 @router.get("/regions", response=responses(list[RegionOut]), summary="区和街道/乡镇")
-def region_list(request: HttpRequest) -> list[Region]:
-    return list(Region.objects.filter(is_active=True))
+def region_list(
+    request: HttpRequest, updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP)
+) -> list[Region]:
+    return list(changed_since(Region.objects.filter(is_active=True), updated_since))
 
 
 @router.get("/departments", response=responses(list[DepartmentOut]), summary="部门")
-def department_list(request: HttpRequest) -> list[Department]:
-    return list(Department.objects.filter(is_active=True))
+def department_list(
+    request: HttpRequest, updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP)
+) -> list[Department]:
+    return list(changed_since(Department.objects.filter(is_active=True), updated_since))
 
 
 @router.get(

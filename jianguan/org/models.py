@@ -18,6 +18,7 @@ class Region(models.Model):
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["code"]
@@ -41,6 +42,7 @@ class Department(models.Model):
         help_text=_("对本部门行政行为不服时受理行政复议的机关；留空为本区人民政府。"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["id"]

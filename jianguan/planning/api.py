@@ -10,12 +10,12 @@ from ninja import Field, Query, Router, Schema
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.inspections.models import Campaign
-from jianguan.lib.api import responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, PageOut, changed_since, page, responses
 from jianguan.planning import selectors, services
 from jianguan.planning.choices import PlanStatus
 from jianguan.planning.models import YearPlan
 
-router = Router(tags=["年度方案与双随机抽查"])
+router = Router(tags=["plans"])
 
 
 class PlanCampaignOut(Schema):
@@ -51,10 +51,10 @@ class PlanOut(Schema):
     department_ids: list[int]
     campaigns: list[PlanCampaignOut]
     coverage: list[CoverageOut]
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
-class PlanPageOut(Schema):
-    count: int
+class PlanPageOut(PageOut):
     items: list[PlanOut]
 
 
@@ -90,7 +90,7 @@ def _plan(plan: YearPlan) -> dict:
     return {
         "id": plan.pk, "year": plan.year, "title": plan.title, "objectives": plan.objectives,
         "check_items": plan.check_items, "status": plan.status, "status_label": plan.get_status_display(),
-        "published_at": plan.published_at, "version": plan.version,
+        "published_at": plan.published_at, "version": plan.version, "updated_at": plan.updated_at,
         "department_ids": sorted(d.pk for d in plan.departments.all()),
         "campaigns": [
             {"campaign_id": c.entry.campaign_id, "name": c.entry.campaign.name, "quarter": c.entry.quarter,
@@ -109,6 +109,7 @@ def _plan(plan: YearPlan) -> dict:
 def plan_list(
     request: HttpRequest,
     status: PlanStatus | None = Query(None, description="draft 草拟、published 已公开"),
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict:
@@ -116,7 +117,8 @@ def plan_list(
     plans = YearPlan.objects.visible_to(request.user).prefetch_related("departments")
     if status:
         plans = plans.filter(status=status.value)
-    return {"count": plans.count(), "items": [_plan(p) for p in plans[offset : offset + limit]]}
+    plans = changed_since(plans, updated_since)
+    return {**page(request, plans.count(), offset, limit), "items": [_plan(p) for p in plans[offset : offset + limit]]}
 
 
 @router.get("/plans/{plan_id}", response=responses(PlanOut), summary="一个年度方案（计划与完成）")

@@ -17,6 +17,7 @@ from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record, snapshot
 from jianguan.inspections.choices import CampaignMethod, CampaignStatus
 from jianguan.inspections.models import Campaign, CampaignTarget
+from jianguan.lib.conflict import STALE_VERSION
 from jianguan.lib.conflict import Conflict as BaseConflict
 from jianguan.org.models import Department, Region
 from jianguan.planning import draw as lots
@@ -39,7 +40,7 @@ class Conflict(BaseConflict, ValidationError):
 def _locked_plan(plan: YearPlan, version: int | None) -> YearPlan:
     plan = YearPlan.objects.select_for_update().get(pk=plan.pk)
     if version is not None and version != plan.version:
-        raise Conflict(_("方案已被他人修改，请刷新页面后重试。"))
+        raise Conflict(_("方案已被他人修改，请刷新页面后重试。"), code=STALE_VERSION)
     return plan
 
 

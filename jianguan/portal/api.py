@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jianguan.enforcement.api import PublicPenaltyOut
-from jianguan.lib.api import responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, PageOut, changed_since, choice_filter, page, responses
 from jianguan.lib.ratelimit import api_within_limit
 from jianguan.portal import selectors
 from jianguan.registry.choices import InstitutionKind
 from jianguan.registry.models import Institution
-from jianguan.registry.search import by_name
 
-router = Router(tags=["公众查询"], auth=None)
+router = Router(tags=["public"], auth=None)
 
 
 class PublicBadgeOut(Schema):
@@ -29,14 +27,16 @@ class PublicItem(Schema):
     id: int
     name: str
     credit_code: str | None
-    kind: str
-    street: str
+    kind: InstitutionKind = Field(..., description="机构类型代码（与工作人员接口相同）")
+    kind_label: str
+    street_id: int
+    street: str = Field(..., description="街道/乡镇名称")
     address: str
     badges: list[PublicBadgeOut]
+    updated_at: datetime = Field(..., description="机构登记信息（含证照）的最后变动时间；updated_since 按它筛选")
 
 
-class PublicPage(Schema):
-    count: int
+class PublicPage(PageOut):
     items: list[PublicItem]
 
 
@@ -66,44 +66,31 @@ class PublicDetail(PublicItem):
     penalties: list[PublicPenaltyOut]  # 行政处罚信息公示 in its display period
 
 
-def _item(row: selectors.PublicRow) -> dict:
-    return {
-        "id": row.pk, "name": row.name, "credit_code": row.credit_code, "kind": row.kind, "street": row.street,
-        "address": row.address, "badges": [b.__dict__ for b in row.badges],
-    }  # fmt: skip
-
-
 @router.get("/institutions", response=responses(PublicPage), summary="公众查询机构（名称、拼音首字母、信用代码）")
 def public_search(
     request: HttpRequest,
     q: str = Query("", max_length=50),
     street: int | None = Query(None, ge=1, le=2_147_483_647),
-    kind: str = Query("", max_length=20),
+    kind: choice_filter(InstitutionKind.choices) | None = None,  # type: ignore[valid-type]
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=10_000),
     limit: int = Query(20, ge=1, le=50),
 ) -> dict:
     api_within_limit(request)
-    kind = kind if kind in InstitutionKind.values else ""
-    qs = selectors.search(q, street, kind).order_by(*by_name(q))
-    page = list(qs.values_list("pk", flat=True)[offset : offset + limit])
-    rows = selectors.rows(Institution.objects.filter(pk__in=page).order_by("name", "pk"), timezone.localdate())
-    return {"count": qs.count(), "items": [_item(r) for r in rows]}
+    if updated_since is None:  # the portal's cached search (made fresh by any change, portal/cache.py)
+        data = selectors.public_search_data(q, street, kind or "", offset, limit)
+        return {**page(request, data["count"], offset, limit), "items": data["items"]}
+    qs = changed_since(selectors.search(q, street, kind or ""), updated_since)
+    shown = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    found = {r.pk: r for r in selectors.rows(Institution.objects.filter(pk__in=shown), timezone.localdate())}
+    items = [selectors.public_item(found[pk]) for pk in shown if pk in found]
+    return {**page(request, qs.count(), offset, limit), "items": items}
 
 
 @router.get("/institutions/{institution_id}", response=responses(PublicDetail), summary="机构公开信息")
 def public_detail(request: HttpRequest, institution_id: int) -> dict:
     api_within_limit(request)
-    inst = get_object_or_404(Institution.objects.select_related("street"), pk=institution_id)
-    p = selectors.profile(inst, timezone.localdate())
-    [row] = selectors.rows(Institution.objects.filter(pk=inst.pk), timezone.localdate())
-    return {
-        **_item(row),
-        "phone": p.phone,
-        "legal_representative": p.legal_representative,
-        "status_since": p.status_since,
-        "status_reason": p.status_reason,
-        "status_basis": p.status_basis,
-        "licences": [{"kind": k, "number": n, "valid_until": u, "state": s} for k, n, u, s in p.licences],
-        "inspections": [i.__dict__ for i in p.inspections],
-        "penalties": selectors.penalties(inst, timezone.localdate()),
-    }
+    data = selectors.public_detail_data(institution_id)
+    if data is None:
+        raise Http404
+    return data

@@ -4,7 +4,7 @@ inspection results of the last three years. Nothing here reads contact persons, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +18,9 @@ from jianguan.registry.models import Institution
 from jianguan.registry.search import text_q
 from jianguan.registry.selectors import annotate_licence_state
 
-PUBLIC_FIELDS = ["pk", "name", "credit_code", "kind", "sub_kind", "street__name", "address", "status"]
+PUBLIC_FIELDS = [
+    "pk", "name", "credit_code", "kind", "sub_kind", "street_id", "street__name", "address", "status", "updated_at"
+]  # fmt: skip
 STATUS_BADGES = {
     OperatingStatus.STOP_ENROLLING: ("danger", _("责令停止招生")),
     OperatingStatus.SUSPENDED: ("danger", _("停业整顿")),
@@ -82,10 +84,13 @@ class PublicRow:
     pk: int
     name: str
     credit_code: str | None
-    kind: str
+    kind: str  # the label, as the pages show it
     street: str
     address: str
     badges: list[Badge]
+    kind_code: str = ""  # the code, as the API gives it (the staff API's codes)
+    street_id: int | None = None
+    updated_at: datetime | None = None
 
 
 def rows(queryset: QuerySet[Institution], today: date) -> list[PublicRow]:
@@ -108,6 +113,9 @@ def rows(queryset: QuerySet[Institution], today: date) -> list[PublicRow]:
             kind=str(kinds.get(i["kind"], "")),
             street=i["street__name"],
             address=i["address"],
+            kind_code=i["kind"],
+            street_id=i["street_id"],
+            updated_at=i["updated_at"],
             badges=badges(
                 i["status"], i["licence_state"], i["pk"] in open_items, tuple(m.kind for m in marks.get(i["pk"], []))
             ),
@@ -206,3 +214,60 @@ def penalties(institution: Institution, today: date) -> list[Any]:
     from jianguan.enforcement.models import Publication
 
     return list(Publication.objects.shown_on(today).filter(case__institution=institution))
+
+
+# --- the public API's answers, through the portal's cache (portal/cache.py) -------------------------------------------
+
+
+def public_item(row: PublicRow) -> dict:
+    """An institution as the public API lists it (PublicItem)."""
+    return {
+        "id": row.pk, "name": row.name, "credit_code": row.credit_code, "kind": row.kind_code, "kind_label": row.kind,
+        "street_id": row.street_id, "street": row.street, "address": row.address,
+        "badges": [b.__dict__ for b in row.badges], "updated_at": row.updated_at,
+    }  # fmt: skip
+
+
+def public_search_data(q: str, street: int | None, kind: str, offset: int, limit: int) -> dict:
+    """The public API's search: {"count", "items"} (items as PublicItem), cached like the portal's search page and
+    made fresh by the same changes. `kind` must already be one of InstitutionKind's values or ""."""
+    from jianguan.portal import cache as portal_cache
+    from jianguan.registry.search import by_name
+
+    q = (q or "").strip()[:50]
+
+    def compute() -> dict:
+        qs = search(q, street, kind).order_by(*by_name(q))
+        page = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+        found = rows(Institution.objects.filter(pk__in=page).order_by("name", "pk"), timezone.localdate())
+        return {"count": qs.count(), "items": [public_item(r) for r in found]}
+
+    key = portal_cache.entry_key("api-search", q, street, kind, offset, limit)
+    return portal_cache.cached(key, portal_cache.search_keys(), compute)
+
+
+def public_detail_data(institution_id: int) -> dict | None:
+    """The public API's institution (PublicDetail), cached like the institution's page; None when there is none."""
+    from jianguan.portal import cache as portal_cache
+
+    def compute() -> dict | None:
+        inst = Institution.objects.select_related("street").filter(pk=institution_id).first()
+        if inst is None:
+            return None
+        today = timezone.localdate()
+        p = profile(inst, today)
+        [row] = rows(Institution.objects.filter(pk=inst.pk), today)
+        return {
+            **public_item(row),
+            "phone": p.phone,
+            "legal_representative": p.legal_representative,
+            "status_since": p.status_since,
+            "status_reason": p.status_reason,
+            "status_basis": p.status_basis,
+            "licences": [{"kind": k, "number": n, "valid_until": u, "state": s} for k, n, u, s in p.licences],
+            "inspections": [i.__dict__ for i in p.inspections],
+            "penalties": penalties(inst, today),
+        }
+
+    key = portal_cache.entry_key("api-institution", int(institution_id))
+    return portal_cache.cached(key, portal_cache.page_keys(institution_id), compute)

@@ -9,7 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +24,7 @@ from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.params import choice_param, id_param, text_param
 from jianguan.lib.ratelimit import retry_after
 from jianguan.org.selectors import streets
+from jianguan.portal import cache as portal_cache
 from jianguan.portal import plate, selectors, services
 from jianguan.portal.forms import AnswerForm, MarkForm, ObjectionForm
 from jianguan.portal.models import PublicMark
@@ -45,15 +49,52 @@ def too_many(
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    """The search page: its body (form, results, suggestions, latest articles) comes from the portal's cache, keyed by
+    the normalised parameters, and goes into the language's shell (`_page`)."""
     if (refused := too_many(request)) is not None:
         return refused
     q = text_param(request.GET, "q", max_length=50)
     street_id = id_param(request.GET, "street")
     kind = choice_param(request.GET, "kind", InstitutionKind.values)
+    number = _page_number(request.GET.get("page", ""))
+    key = portal_cache.entry_key("search", q, street_id, kind, number)
+    body = portal_cache.cached(key, portal_cache.search_keys(), lambda: _search_body(q, street_id, kind, number))
+    return _page("portal/search.html", body)
+
+
+# The shell around a page's body (portal/base.html: head, header, footer) depends on the language alone. It is
+# rendered without the request — no context processors: nothing of the request (a nonce, a token) or of a signed-in
+# user can be in it — once per process, template and language, and split where the title and the body go.
+_SHELLS: dict[tuple[str, str], tuple[list[str], str]] = {}
+_TITLE, _BODY = "jg-portal-shell-title-9d41c7", "jg-portal-shell-body-9d41c7"
+
+
+def _page(template: str, body: str, title: str = "") -> HttpResponse:
+    """The page: `template` (which extends portal/base.html and puts {{ title }} and {{ body }} in its blocks) with
+    the title escaped and the body — HTML rendered from public data — as it is."""
+    shell_key = (template, translation.get_language() or "")
+    shell = _SHELLS.get(shell_key)
+    if shell is None:
+        before, after = render_to_string(template, {"title": _TITLE, "body": _BODY}).split(_BODY)
+        shell = (before.split(_TITLE), after)
+        if not settings.DEBUG:  # templates reload while developing
+            _SHELLS[shell_key] = shell
+    before_title, after = shell
+    return HttpResponse(escape(title).join(before_title) + body + after)
+
+
+def _page_number(raw: str) -> int:
+    """What Paginator.get_page makes of it: a number (out of range: the last page), anything else page 1."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 1
+
+
+def _search_body(q: str, street_id: int | None, kind: str, number: int) -> str:
+    """The body of the search page, rendered without the request: public data only (no nonce, token or user)."""
     results = None
     if q.strip() or street_id or kind:
         queryset = selectors.search(q, street_id, kind).order_by(*by_name(q))
-        page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+        page = Paginator(queryset, 20).get_page(number)
         results = {
             "page": page,
             "rows": selectors.rows(
@@ -68,8 +109,7 @@ def search(request: HttpRequest) -> HttpResponse:
             order = {i.pk: n for n, i in enumerate(close)}
             found = selectors.rows(Institution.objects.filter(pk__in=order), timezone.localdate())
             results["suggestions"] = sorted(found, key=lambda r: order[r.pk])
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = urlencode([(name, value) for name, value in (("q", q), ("street", street_id), ("kind", kind)) if value])
     context = {
         "q": q,
         "street": street_id,
@@ -77,21 +117,29 @@ def search(request: HttpRequest) -> HttpResponse:
         "streets": streets(),
         "kinds": InstitutionKind.choices,
         "results": results,
-        "query": query.urlencode(),
+        "query": query,
         "articles": latest_published(3),
     }
-    return render(request, "portal/search.html", context)
+    return render_to_string("portal/partials/search_body.html", context)
 
 
 def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    """An institution's public page: its body from the portal's cache, in the language's shell (see search)."""
     if (refused := too_many(request)) is not None:
         return refused
+    key = portal_cache.entry_key("institution", pk)
+    name, body = portal_cache.cached(key, portal_cache.page_keys(pk), lambda: _institution_body(pk))
+    return _page("portal/institution.html", body, title=name)
+
+
+def _institution_body(pk: int) -> tuple[str, str]:
+    """(name, body) of the institution's page, rendered without the request; Http404 (not cached) when missing."""
     inst = get_object_or_404(Institution.objects.select_related("street"), pk=pk)
     today = timezone.localdate()
     context = {"p": selectors.profile(inst, today), "penalties": selectors.penalties(inst, today)}
     # 双减: each current 学科类 teacher's name and 教师资格证 number, nothing else of the staff.
     context["teachers"] = public_teachers(inst, today)
-    return render(request, "portal/institution.html", context)
+    return inst.name, render_to_string("portal/partials/institution_body.html", context)
 
 
 def institution_qr(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,22 +1,34 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from jianguan.accounts.scoping import get_visible_or_404
-from jianguan.lib.api import ChoiceCode, PlainText, responses
+from jianguan.lib.api import (
+    ERROR_CODES,
+    UPDATED_SINCE_HELP,
+    ChoiceCode,
+    ErrorOut,
+    PageOut,
+    PlainText,
+    changed_since,
+    choice_filter,
+    page,
+    responses,
+)
+from jianguan.lib.bulk import export_response, export_responses
 from jianguan.registry import services
 from jianguan.registry.filters import InstitutionFilter
 from jianguan.registry.models import Institution
 from jianguan.registry.selectors import annotate_licence_state, licence_summary
 
-router = Router(tags=["机构名录"])
+router = Router(tags=["institutions"])
 
 
 class LicenceOut(Schema):
@@ -48,6 +60,7 @@ class InstitutionOut(Schema):
     pinyin_initials: str
     latitude: Decimal | None
     longitude: Decimal | None
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class InstitutionListItem(Schema):
@@ -59,6 +72,7 @@ class InstitutionListItem(Schema):
     address: str
     status: str
     licence_state: str
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class InstitutionDetailOut(InstitutionOut):
@@ -67,8 +81,7 @@ class InstitutionDetailOut(InstitutionOut):
     licences: list[LicenceOut]
 
 
-class InstitutionPage(Schema):
-    count: int
+class InstitutionPage(PageOut):
     items: list[InstitutionListItem]
 
 
@@ -123,12 +136,12 @@ class InstitutionPatch(Schema):
 
 
 class InstitutionQuery(Schema):
-    q: str = ""
-    street: int | None = None
-    kind: str = ""
-    status: str = ""
-    licence: str = ""
-    sort: str = ""
+    q: str = Field("", max_length=50)
+    street: int | None = Field(None, ge=1, le=2_147_483_647)
+    kind: choice_filter(InstitutionFilter.base_fields["kind"].choices) | None = None  # type: ignore[valid-type]
+    status: choice_filter(InstitutionFilter.base_fields["status"].choices) | None = None  # type: ignore[valid-type]
+    licence: choice_filter(InstitutionFilter.base_fields["licence"].choices) | None = None  # type: ignore[valid-type]
+    sort: choice_filter(InstitutionFilter.base_fields["sort"].choices) | None = None  # type: ignore[valid-type]
 
 
 def _detail(institution: Institution) -> dict:
@@ -151,6 +164,7 @@ def _detail(institution: Institution) -> dict:
 def institution_list(
     request: HttpRequest,
     filters: Query[InstitutionQuery],
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000, description="跳过的条数"),
     limit: int = Query(50, ge=1, le=200, description="每页条数（1–200）"),
 ) -> dict:
@@ -158,7 +172,32 @@ def institution_list(
     form.is_valid()
     qs = form.apply(Institution.objects.visible_to(request.user))
     qs = annotate_licence_state(qs, timezone.localdate())
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    qs = changed_since(qs, updated_since)
+    return {**page(request, qs.count(), offset, limit), "items": list(qs[offset : offset + limit])}
+
+
+EXPORT_FIELDS = [
+    "id", "name", "credit_code", "kind", "sub_kind", "street_id", "address", "legal_representative", "contact_person",
+    "contact_phone", "capacity", "floor_area", "floors", "status", "latitude", "longitude", "created_at", "updated_at",
+]  # fmt: skip
+
+
+@router.get(
+    "/export",
+    response={ERROR_CODES: ErrorOut},
+    openapi_extra={"responses": export_responses()},
+    summary="批量导出机构名录（权限范围内，与列表同一筛选；CSV 或 NDJSON，流式）",
+)
+def institution_export(
+    request: HttpRequest,
+    filters: Query[InstitutionQuery],
+    format: Literal["csv", "ndjson"] = Query("ndjson", description="csv 或 ndjson（每行一个 JSON 对象）"),
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
+) -> StreamingHttpResponse:
+    form = InstitutionFilter({k: v for k, v in filters.model_dump().items() if v not in ("", None)})
+    form.is_valid()
+    qs = changed_since(form.apply(Institution.objects.visible_to(request.user)), updated_since)
+    return export_response(qs, EXPORT_FIELDS, format, "institutions")
 
 
 @router.get("/{institution_id}", response=responses(InstitutionDetailOut), summary="机构详情（含证照）")

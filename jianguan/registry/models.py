@@ -103,7 +103,7 @@ class Institution(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
     # Derived from the licences and the licence requirements, kept in step by the registry services
     # (services.refresh_licence_cover), so that the licence filter and its counts read two indexed columns instead of
     # a subquery per required licence kind. Whether a licence has run out is still decided at query time, against the
@@ -197,6 +197,9 @@ def licence_upload_to(instance: Licence, filename: str) -> str:
 
 class Licence(models.Model):
     """A licence or registration an institution holds, with its validity."""
+
+    # A licence is part of its institution's record: its changes move the institution's updated_at (audit.freshness).
+    CHANGES_PARENT = "institution"
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="licences")
     kind = models.CharField(_("证照类型"), max_length=20, choices=LicenceKind.choices)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.choices import Role
 from jianguan.accounts.permissions import allowed, require
 from jianguan.accounts.scoping import get_visible_or_404
+from jianguan.lib.dbrouter import replica_reads
 from jianguan.lib.forms import add_service_errors, paginate
 from jianguan.lib.params import text_param
 from jianguan.lib.storedfiles import verified_response
@@ -69,6 +70,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def institution_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, qs = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

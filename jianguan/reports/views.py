@@ -17,6 +17,7 @@ from jianguan.accounts.scoping import get_visible_or_404
 from jianguan.documents.rendering import render_docx, render_pdf
 from jianguan.inspections.models import Campaign
 from jianguan.inspections.services import CLOSED_STATUSES
+from jianguan.lib.dbrouter import replica_reads
 from jianguan.lib.excel import temp_xlsx_path, write_table
 from jianguan.lib.params import BadParameter, date_param
 from jianguan.org.selectors import calendar_gaps
@@ -56,6 +57,7 @@ def _campaign_and_day(request: HttpRequest, pk: int) -> tuple[Campaign, date]:
 
 
 @login_required
+@replica_reads
 def campaign_statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, day = _campaign_and_day(request, pk)
     stats = campaign_statistics(campaign, day)
@@ -64,6 +66,7 @@ def campaign_statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def campaign_briefing(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The briefing as PDF or DOCX, rendered on request (it is a snapshot of the records, not a filed document)."""
     if fmt not in ("pdf", "docx"):
@@ -95,6 +98,7 @@ def _refused_filters(form: DashboardForm) -> str:
 
 
 @login_required
+@replica_reads
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     form = _dashboard_form(request)
     if _refused_filters(form):
@@ -109,6 +113,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
     """One chart's table as Excel, with the same filters (numbers only, no links)."""
     form = _dashboard_form(request)
@@ -133,6 +138,7 @@ def dashboard_export(request: HttpRequest, key: str) -> FileResponse:
     return response
 
 
+@replica_reads
 def open_data_page(request: HttpRequest) -> HttpResponse:
     """Public: what the open data holds and its layout, with the download."""
     if (refused := too_many(request)) is not None:
@@ -140,6 +146,7 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/open_data.html", {"readme": opendata.README.format(day=timezone.localdate())})
 
 
+@replica_reads
 def open_data_download(request: HttpRequest) -> FileResponse | HttpResponse:
     if (refused := too_many(request)) is not None:
         return refused

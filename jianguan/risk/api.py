@@ -11,13 +11,13 @@ from ninja import Field, Query, Router, Schema
 
 from jianguan.accounts.permissions import require
 from jianguan.accounts.scoping import get_visible_or_404
-from jianguan.lib.api import responses
+from jianguan.lib.api import UPDATED_SINCE_HELP, PageOut, changed_since, page, responses
 from jianguan.registry.models import Institution
 from jianguan.risk import selectors
 from jianguan.risk.choices import RiskLevel
 from jianguan.risk.models import RiskRating
 
-router = Router(tags=["风险评级"])
+router = Router(tags=["risk"])
 
 
 class RiskFactorOut(Schema):
@@ -37,10 +37,10 @@ class RiskRatingRowOut(Schema):
     level_label: str
     score: int
     computed_at: datetime
+    updated_at: datetime = Field(..., description="评级的计算时间（每日重新计算；updated_since 按它筛选）")
 
 
-class RiskRatingPageOut(Schema):
-    count: int
+class RiskRatingPageOut(PageOut):
     items: list[RiskRatingRowOut]
 
 
@@ -58,7 +58,7 @@ def _row(r: RiskRating) -> dict:
     return {
         "institution_id": r.institution_id, "name": r.institution.name, "street_id": r.institution.street_id,
         "status": r.institution.status, "level": r.level, "level_label": str(RiskLevel(r.level).label),
-        "score": r.score, "computed_at": r.computed_at,
+        "score": r.score, "computed_at": r.computed_at, "updated_at": r.computed_at,
     }  # fmt: skip
 
 
@@ -68,12 +68,14 @@ def _row(r: RiskRating) -> dict:
 def rating_list(
     request: HttpRequest,
     level: RiskLevel | None = Query(None, description="只看某一等级：A 低、B 中、C 较高、D 高"),
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000, description="跳过的条数"),
     limit: int = Query(50, ge=1, le=200, description="每页条数（1–200）"),
 ) -> dict:
     require(request.user, "risk.view")
     qs = selectors.ratings(request.user, level.value if level else "")
-    return {"count": qs.count(), "items": [_row(r) for r in qs[offset : offset + limit]]}
+    qs = changed_since(qs, updated_since, "computed_at")
+    return {**page(request, qs.count(), offset, limit), "items": [_row(r) for r in qs[offset : offset + limit]]}
 
 
 @router.get(

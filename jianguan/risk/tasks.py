@@ -10,7 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django_tasks import task
 
-from jianguan.lib.tasks import next_daily_run, schedule_daily
+from jianguan.lib.tasks import next_daily_run, retried, schedule_daily
 from jianguan.risk.services import risk_refresh_all
 
 
@@ -20,11 +20,13 @@ def next_run(now: datetime | None = None) -> datetime:
 
 
 @task()
+@retried
 def refresh_risk_ratings(reschedule: bool = True) -> int:
-    refreshed = risk_refresh_all().refreshed
-    if reschedule:
-        schedule()
-    return refreshed
+    try:
+        return risk_refresh_all().refreshed
+    finally:  # tomorrow's run is queued even when today's fails (its retries then find it waiting)
+        if reschedule:
+            schedule()
 
 
 def schedule() -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django_tasks import task
 
-from jianguan.lib.tasks import next_daily_run, schedule_daily
+from jianguan.lib.tasks import next_daily_run, retried, schedule_daily
 from jianguan.rules.services import run_checks
 
 
@@ -17,11 +17,13 @@ def next_run(now: datetime | None = None) -> datetime:
 
 
 @task()
+@retried
 def check_rules_daily(reschedule: bool = True) -> int:
-    found = run_checks().found
-    if reschedule:
-        schedule()
-    return found
+    try:
+        return run_checks().found
+    finally:  # tomorrow's run is queued even when today's fails (its retries then find it waiting)
+        if reschedule:
+            schedule()
 
 
 def schedule() -> bool:

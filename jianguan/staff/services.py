@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record, changed, snapshot
-from jianguan.lib.conflict import Conflict
+from jianguan.lib.conflict import STALE_VERSION, Conflict
 from jianguan.lib.protected import clean_id_number
 from jianguan.lib.validators import field_text
 from jianguan.registry.models import Institution
@@ -140,7 +140,7 @@ def _locked(actor: Any, member: StaffMember, version: int | None) -> StaffMember
     managed_institution(actor, member.institution)
     locked = StaffMember.objects.select_for_update().select_related("institution").get(pk=member.pk)
     if version is not None and locked.version != version:
-        raise StaffConflict(_("该人员信息已被他人修改，请刷新页面后再操作。"))
+        raise StaffConflict(_("该人员信息已被他人修改，请刷新页面后再操作。"), code=STALE_VERSION)
     return locked
 
 

@@ -17,7 +17,17 @@ from jianguan.complaints.models import Complaint
 from jianguan.documents.api import DocumentOut, document_out
 from jianguan.enforcement.models import Case
 from jianguan.ledger.models import LedgerItem
-from jianguan.lib.api import PlainText, responses
+from jianguan.lib.api import (
+    UPDATED_SINCE_HELP,
+    PageOut,
+    PlainText,
+    TransitionOut,
+    changed_since,
+    endpoint_names,
+    page,
+    responses,
+    transitions,
+)
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department, Region
 from jianguan.registry.models import Institution
@@ -25,7 +35,7 @@ from jianguan.transfers import selectors, services, workflow
 from jianguan.transfers.choices import Direction, TransferAction, TransferKind, TransferStatus
 from jianguan.transfers.models import Transfer
 
-router = Router(tags=["移送协查与信息共享"])
+router = Router(tags=["transfers"])
 ID = Field(None, ge=1, le=2_147_483_647)
 
 
@@ -51,6 +61,7 @@ class TransferOut(Schema):
     replied_on: date | None
     closed_on: date | None
     version: int
+    updated_at: datetime = Field(..., description="最后变动时间（该记录或其组成部分的任何变动）")
 
 
 class TransferStepOut(Schema):
@@ -71,13 +82,13 @@ class TransferDetailOut(TransferOut):
     ledger_item_id: int | None
     complaint_id: int | None
     case_id: int | None
-    actions: list[str]
+    actions: list[str] = Field(..., description="本人现在可以调用的接口（operationId），如 transfer_accept")
+    transitions: list[TransitionOut] = Field(..., description="本人现在可以进行的移送操作（代码与名称）")
     documents: list[DocumentOut]
     steps: list[TransferStepOut]
 
 
-class TransferPage(Schema):
-    count: int
+class TransferPage(PageOut):
     items: list[TransferOut]
 
 
@@ -139,13 +150,25 @@ def _out(t: Transfer, today: date) -> dict[str, Any]:
     }
 
 
+# The actions with an endpoint of their own, and the body each takes.
+STEP_BODIES: dict[str, type[Schema]] = {
+    TransferAction.ACCEPT: TransferNoteIn,
+    TransferAction.REFUSE: TransferReasonIn,
+    TransferAction.REPORT: TransferResultIn,
+    TransferAction.WITHDRAW: TransferReasonIn,
+    TransferAction.COMMENT: TransferCommentIn,
+}
+
+
 def _detail(request: HttpRequest, transfer: Transfer) -> dict[str, Any]:
     transfer = selectors.transfers_for(request.user).get(pk=transfer.pk)
     data = _out(transfer, timezone.localdate())
     for name in ("facts", "request", "suspected_crime", "refusal_reason", "result", "ledger_item_id",
                  "complaint_id", "case_id"):  # fmt: skip
         data[name] = getattr(transfer, name)
-    data["actions"] = workflow.available(request.user, transfer)
+    available = workflow.available(request.user, transfer)
+    data["actions"] = endpoint_names(available, {action: f"transfer_{action}" for action in STEP_BODIES})
+    data["transitions"] = transitions(available, TransferAction)
     data["documents"] = [document_out(d) for d in selectors.letters(request.user, transfer)]
     data["steps"] = [
         {"action": s.action, "from_status": s.from_status, "to_status": s.to_status, "at": s.at,
@@ -164,6 +187,7 @@ def _visible(request: HttpRequest, transfer_id: int) -> Transfer:
 def transfer_list(
     request: HttpRequest,
     filters: Query[TransferQuery],
+    updated_since: datetime | None = Query(None, description=UPDATED_SINCE_HELP),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict:
@@ -173,7 +197,8 @@ def transfer_list(
         selectors.transfers_for(request.user), request.user, today, kind=filters.kind or "",
         status=filters.status or "", overdue=filters.overdue, direction=filters.direction or "",
     )  # fmt: skip
-    return {"count": qs.count(), "items": [_out(t, today) for t in qs[offset : offset + limit]]}
+    qs = changed_since(qs, updated_since)
+    return {**page(request, qs.count(), offset, limit), "items": [_out(t, today) for t in qs[offset : offset + limit]]}
 
 
 @router.get(
@@ -239,11 +264,5 @@ def _step(action: str, body: type[Schema]) -> None:
     )(handler)
 
 
-for _action, _body in (
-    (TransferAction.ACCEPT, TransferNoteIn),
-    (TransferAction.REFUSE, TransferReasonIn),
-    (TransferAction.REPORT, TransferResultIn),
-    (TransferAction.WITHDRAW, TransferReasonIn),
-    (TransferAction.COMMENT, TransferCommentIn),
-):
+for _action, _body in STEP_BODIES.items():
     _step(_action, _body)

@@ -93,6 +93,7 @@ class Transfer(models.Model):
         "accounts.User", verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = TransferQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from jianguan.audit.services import audit_record
 from jianguan.complaints.choices import CHECK_CATEGORY
 from jianguan.documents.choices import DocumentKind
 from jianguan.documents.services import document_issue
+from jianguan.lib.conflict import STALE_VERSION
 from jianguan.lib.validators import validate_plain_text
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
 from jianguan.notifications.services import Message, notify_many
@@ -249,7 +250,7 @@ def _act(
     today = timezone.localdate()
     locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if version is not None and locked.version != version:
-        raise Conflict(_("该移送协查已被他人更新，请刷新页面后再操作。"))
+        raise Conflict(_("该移送协查已被他人更新，请刷新页面后再操作。"), code=STALE_VERSION)
     transition = workflow.check(actor, locked, action)
     mine = workflow.side(actor, locked)
     before = locked.status

@@ -351,6 +351,30 @@ def _barred(d: object) -> int:
     return found.pk
 
 
+def _webhook(d: object) -> int:
+    """A webhook subscription (made by the admin the first time it is asked for)."""
+    from jianguan.webhooks.models import Subscription
+    from jianguan.webhooks.services import subscription_create
+
+    found = Subscription.objects.filter(name="矩阵推送").first() or subscription_create(
+        actor=d.users["admin"], name="矩阵推送", target_url="https://hooks.example.cn/in", events=["item.closed"],  # type: ignore[attr-defined]
+    )[0]  # fmt: skip
+    return found.pk
+
+
+def _webhook_delivery(d: object) -> int:
+    """A delivery of that subscription that was given up (stored as the sending task leaves it)."""
+    import uuid
+
+    from jianguan.webhooks.models import Delivery
+
+    delivery = Delivery.objects.filter(subscription_id=_webhook(d)).first() or Delivery.objects.create(
+        subscription_id=_webhook(d), event="item.closed", event_id=uuid.uuid4(), status="given_up", attempts=8,
+        payload={"event": "item.closed", "object": {"type": "ledger_item", "id": 1, "url": "/api/v1/ledger/items/1"}},
+    )  # fmt: skip
+    return delivery.pk
+
+
 STAFF_OF_A = ["admin", "lead", "edu_officer", "fire_officer", "street_a", "legal", "leader", "institution"]
 STAFF_MANAGERS_OF_A = ["admin", "lead", "institution"]
 BARRED_VIEWERS = ["admin", "lead", "edu_officer", "fire_officer", "legal", "leader"]
@@ -401,6 +425,7 @@ CASES: dict[str, Case] = {
     "org:holiday_notice": Case(_u("org:holiday_notice"), CALENDAR_MANAGERS),
     "audit:event_list": Case(_u("audit:event_list"), ["admin"]),
     "audit:event_detail": Case(_u("audit:event_detail", seq=1), ["admin"]),
+    "audit:task_list": Case(_u("audit:task_list"), ["admin"]),
     "registry:institution_list": Case(_u("registry:institution_list"), SIGNED_IN),
     # Scoped like the list: each signed-in user is offered only the institutions it may see (test_search).
     "registry:institution_lookup": Case(_u("registry:institution_lookup"), SIGNED_IN),
@@ -748,6 +773,19 @@ CASES: dict[str, Case] = {
     "notifications:mark_read": Case(_u("notifications:mark_read"), SIGNED_IN, method="post", ok=302),
     "notifications:preferences": Case(_u("notifications:preferences"), SIGNED_IN),
     "notifications:delivery_list": Case(_u("notifications:delivery_list"), ["admin"]),
+    # Webhooks (事件推送): the administrator's alone (webhooks/tests/test_pages.py checks what each does).
+    "webhooks:subscription_list": Case(_u("webhooks:subscription_list"), ["admin"]),
+    "webhooks:subscription_create": Case(_u("webhooks:subscription_create"), ["admin"]),
+    "webhooks:subscription_edit": Case(_u("webhooks:subscription_edit", pk=_webhook), ["admin"]),
+    "webhooks:subscription_deactivate": Case(
+        _u("webhooks:subscription_deactivate", pk=_webhook), ["admin"], method="post", ok=302
+    ),
+    "webhooks:subscription_rotate": Case(_u("webhooks:subscription_rotate", pk=_webhook), ["admin"], method="post"),
+    "webhooks:delivery_list": Case(_u("webhooks:delivery_list"), ["admin"]),
+    "webhooks:delivery_detail": Case(_u("webhooks:delivery_detail", pk=_webhook_delivery), ["admin"]),
+    "webhooks:delivery_redeliver": Case(
+        _u("webhooks:delivery_redeliver", pk=_webhook_delivery), ["admin"], method="post", ok=302
+    ),
     "alerts:alert_list": Case(_u("alerts:alert_list"), SIGNED_IN),
     # Everyone is sent back to the list; a warning outside one's scope is refused there with a message and nothing is
     # written (alerts/tests/test_pages.py).

@@ -72,6 +72,7 @@ OPERATIONS = [
     ("get", "/api/v1/org/departments", SIGNED_IN, None),
     ("get", "/api/v1/org/responsibilities", ["admin", "lead", "edu_officer", "fire_officer", "leader"], 403),
     ("get", "/api/v1/institutions", SIGNED_IN, None),
+    ("get", "/api/v1/institutions/export", SIGNED_IN, None),
     (
         "get",
         "/api/v1/institutions/{inst_a}",
@@ -99,6 +100,7 @@ OPERATIONS = [
     ("post", "/api/v1/inspections/{on_site}/complete", TEAM, 403),
     ("get", "/api/v1/documents", SIGNED_IN, None),
     ("get", "/api/v1/ledger/items", SIGNED_IN, None),
+    ("get", "/api/v1/ledger/items/export", SIGNED_IN, None),
     ("get", "/api/v1/ledger/items/{ledger_a}", LEDGER_A_VIEWERS, 404),
     ("post", "/api/v1/ledger/items/{ledger_a}/acknowledge", ["institution"], 403),  # allowed: 409, it is submitted
     ("post", "/api/v1/ledger/items/{ledger_a}/submit", ["institution"], 403),
@@ -387,7 +389,8 @@ def test_api_access(method, template, allowed, denied, persona, district):
     response = getattr(client, method)(_path(template, district), **kwargs)
     if persona_name == "anonymous":
         assert response.status_code == 401
-        assert response.json() == {"message": "未登录或 API 令牌无效。"}
+        assert response.json() == {"code": "unauthenticated", "message": "未登录或 API 令牌无效。"}
+        assert response["WWW-Authenticate"] == 'Bearer realm="jianguan"'
     elif persona_name in allowed:
         expected = (
             (409,) if (method, template) in CONFLICTS else (400,) if (method, template) in REFUSED else (200, 201)
@@ -398,6 +401,10 @@ def test_api_access(method, template, allowed, denied, persona, district):
     else:
         assert response.status_code == denied
         assert response.json()["message"]
+        assert (
+            response.json()["code"]
+            in {400: ("invalid", "bad_request"), 403: ("forbidden",), 404: ("not_found",)}[denied]
+        )
 
 
 @pytest.mark.parametrize(

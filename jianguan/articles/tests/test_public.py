@@ -96,7 +96,15 @@ def test_the_public_api_lists_published_articles_with_public_fields(public, arti
     data = response.json()
     assert data["count"] == 2
     assert [i["title"] for i in data["items"]] == ["已发布的消费提示", "已发布的通知"]
-    assert set(data["items"][0]) == {"id", "category", "category_label", "title", "summary", "published_at"}
+    assert set(data["items"][0]) == {
+        "id",
+        "category",
+        "category_label",
+        "title",
+        "summary",
+        "published_at",
+        "updated_at",
+    }
     assert data["items"][0]["category_label"] == "消费提示"
     only_tips = public.get("/api/v1/public/articles", {"category": "consumer_tip"}).json()
     assert [i["title"] for i in only_tips["items"]] == ["已发布的消费提示"]

@@ -25,7 +25,9 @@ def test_the_case_carries_its_dates_documents_and_actions(district, people):
     assert data["decision_due"] == clocks.decision_due(case.filed_on).isoformat()
     assert data["hearing_request_due"] == clocks.party_reply_due(case.notice_served_on).isoformat()
     assert {d["kind"] for d in data["documents"]} >= {"filing_approval", "penalty_notice"}
-    assert set(data["actions"]) == {"statement", "answer", "waive", "request_hearing"}
+    assert set(data["actions"]) == {"case_statement", "case_answer", "case_waive", "case_request_hearing"}
+    assert {t["code"] for t in data["transitions"]} == {"statement", "answer", "waive", "request_hearing"}
+    assert all(t["label"] for t in data["transitions"])
     party = persona_client(district.users["institution"]).get(f"/api/v1/cases/{case.pk}").json()
     assert {d["kind"] for d in party["documents"]} == {"penalty_notice"}
     assert [s["action"] for s in party["steps"]] == ["notify"]

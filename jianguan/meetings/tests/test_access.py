@@ -99,9 +99,11 @@ def test_api_shows_sessions_with_attendance_documents_and_tasks(district, held, 
     assert items[second.pk]["materials_pdf_url"].endswith("materials.pdf")
     detail = client_for("lead").get(f"/api/v1/meetings/{second.pk}").json()
     assert [t["decision"] for t in detail["carried"]] == ["消防指导"]
-    assert detail["actions"] == ["materials"] and detail["materials"]["sections"]
+    assert detail["actions"] == [] and detail["materials"]["sections"]
+    assert [t["code"] for t in detail["transitions"]] == ["materials"]
     fire = client_for("fire_officer").get("/api/v1/meeting-tasks").json()["items"][0]
-    assert fire["actions"] == ["progress"]
+    assert fire["actions"] == ["meeting_task_progress"]
+    assert fire["transitions"] == [{"code": "progress", "label": "报告办理进展"}]
 
 
 @pytest.mark.parametrize("query", ["status=maybe", "overdue=perhaps", "offset=-1", "limit=0"])

@@ -140,7 +140,12 @@ def test_the_api_filters_by_level(client_for, district):
     client = client_for("lead")
     [row] = client.get("/api/v1/risk/institutions", {"level": "D"}).json()["items"]
     assert row["institution_id"] == district.institutions["a"].pk and row["level_label"] == "D 高"
-    assert client.get("/api/v1/risk/institutions", {"level": "A"}).json() == {"count": 0, "items": []}
+    assert client.get("/api/v1/risk/institutions", {"level": "A"}).json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "items": [],
+    }
     assert client.get("/api/v1/risk/institutions", {"level": "E"}).status_code == 422
 
 

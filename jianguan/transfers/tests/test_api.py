@@ -55,7 +55,7 @@ def test_send_and_answer_over_the_api(district, market_officer, client_for):
                                             "category": None}).status_code == 400  # fmt: skip
     path = f"/api/v1/transfers/{data['id']}"
     market = persona_client(market_officer)
-    assert market.get(path).json()["actions"] == ["accept", "refuse", "comment"]
+    assert market.get(path).json()["actions"] == ["transfer_accept", "transfer_refuse", "transfer_comment"]
     assert _post(edu, f"{path}/accept", {}).status_code == 403
     assert _post(market, f"{path}/refuse", {}).status_code == 422  # a reason is required
     assert _post(market, f"{path}/report", {"result": "已处理"}).status_code == 409
