@@ -19,6 +19,7 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.models import User
 from jianguan.accounts.permissions import require
 from jianguan.audit.services import audit_record
+from jianguan.lib.tasks import retry_pause
 from jianguan.notifications import channels
 from jianguan.notifications.choices import Channel, DeliveryStatus
 from jianguan.notifications.models import Delivery, Notification, Preference
@@ -175,9 +176,8 @@ def _record_failure(delivery: Delivery, error: str) -> str:
         delivery.save(update_fields=["status", "last_error"])
         _audit_outcome(None, delivery, "notification.deliver")
         return delivery.status
-    # 1, 4, 16, 64 … times the base pause: a mail server back in minutes, a gateway down for an hour.
-    pause = timedelta(seconds=settings.JIANGUAN_NOTIFY_RETRY_SECONDS * 4 ** (delivery.attempts - 1))
-    delivery.next_attempt_at = timezone.now() + pause
+    # 1, 4, 16, 64 … times the base pause: the same growth as every task's retries.
+    delivery.next_attempt_at = timezone.now() + retry_pause(delivery.attempts, settings.JIANGUAN_NOTIFY_RETRY_SECONDS)
     delivery.save(update_fields=["last_error", "next_attempt_at"])
     _queue(delivery, run_after=delivery.next_attempt_at)
     return delivery.status
