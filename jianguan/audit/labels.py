@@ -130,6 +130,7 @@ ACTION_LABELS = {
     "barred.add": _("列入限制从业人员名单"),
     "barred.lift": _("撤销限制从业"),
     "risk.refresh": _("更新风险评级"),
+    "rollups.rebuild": _("重新计算统计汇总表"),
     "rules.check": _("行业规则检查"),
     "plan.create": _("新建年度方案"),
     "plan.campaign_add": _("专项行动列入年度方案"),

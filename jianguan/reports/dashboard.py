@@ -2,9 +2,11 @@
 
 Every section is a table (rows of cells, each number with the URL of the list behind it) from which the template
 draws the chart, shows the table and offers the Excel export — so the chart, the table and the file never disagree.
-All figures are database aggregates: about fifteen queries whatever the number of institutions and items. Plain
-counts are COUNT(*), not COUNT(id), so that PostgreSQL can answer them from an index alone (kind × status, the days
-found and closed, risk levels)."""
+All figures are database aggregates: about fifteen queries whatever the number of institutions and items. The ledger
+and institution figures are sums over the rollup tables (reports.models, kept by triggers in the writing transaction),
+so their cost follows the number of cells, not of records; a scope the rollups cannot express is counted live from the
+records, and for a department officer the items assigned to them in another department are counted live and added.
+Plain counts are COUNT(*), not COUNT(id), so that PostgreSQL can answer them from an index alone."""
 
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianguan.accounts.choices import Role
+from jianguan.accounts.scoping import Scope
 from jianguan.inspections.choices import InspectionStatus
 from jianguan.inspections.models import Campaign, CampaignTarget, Inspection
 from jianguan.ledger.choices import OPEN_STATUSES
@@ -28,6 +33,7 @@ from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department, Region
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
+from jianguan.reports.models import InstitutionRollup, LedgerClosedRollup, LedgerRollup
 
 
 @dataclass
@@ -136,10 +142,87 @@ def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
     return institutions.filter(street=f.street) if f.street else institutions
 
 
+def _sum(condition: Q | None = None) -> Coalesce:
+    return Coalesce(Sum("n", filter=condition), 0, output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class RollupScope:
+    """How a user's scope reads the rollups: a filter on their street and department columns, and the records to count
+    live and add (a department officer's items assigned to them in another department), if any."""
+
+    cells: Q
+    live_items: Q | None = None
+
+
+def rollup_scope(user: Any) -> RollupScope | None:
+    """The user's scope over the rollups; None when it cannot be expressed there (then everything is counted live)."""
+    scope = Scope.for_user(user)
+    if scope.district_wide:
+        return RollupScope(Q())
+    if scope.role == Role.STREET_OFFICER:
+        return RollupScope(Q(street_id__in=scope.street_ids))
+    if scope.role == Role.DEPARTMENT_OFFICER and scope.department_id:
+        # The same scope as LedgerItem.scope_q: the department's items, and those assigned to the officer elsewhere.
+        return RollupScope(
+            Q(department_id=scope.department_id), Q(officer_id=scope.user_id) & ~Q(department_id=scope.department_id)
+        )
+    return None
+
+
+def _cells(model: Any, scope: RollupScope, f: Filters, day: str = "found_on") -> QuerySet:
+    cells = model.objects.filter(scope.cells)
+    if f.campaign:
+        cells = cells.filter(campaign_id=f.campaign.pk)
+    if f.street:
+        cells = cells.filter(street_id=f.street.pk)
+    if f.department:
+        cells = cells.filter(department_id=f.department.pk)
+    if f.date_from:
+        cells = cells.filter(**{f"{day}__gte": f.date_from})
+    if f.date_to:
+        cells = cells.filter(**{f"{day}__lte": f.date_to})
+    return cells.order_by()
+
+
+def _items(user: Any, f: Filters) -> QuerySet[LedgerItem]:
+    items = LedgerItem.objects.visible_to(user)
+    if f.campaign:
+        items = items.filter(campaign=f.campaign)
+    if f.street:
+        items = items.filter(street=f.street)  # the item's copy of its institution's street: no join
+    if f.department:
+        items = items.filter(department=f.department)
+    if f.date_from:
+        items = items.filter(found_on__gte=f.date_from)
+    if f.date_to:
+        items = items.filter(found_on__lte=f.date_to)
+    return items
+
+
+def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
+    institutions = Institution.objects.visible_to(user)
+    return institutions.filter(street=f.street) if f.street else institutions
+
+
+def institution_counts(user: Any, f: Filters) -> list[tuple[str, str, int]]:
+    """(kind, status, n) within scope and the street filter: from the rollup, or live for a scope it cannot express
+    (Institution.scope_q: district-wide and department officers see every institution, a street officer theirs)."""
+    scope = Scope.for_user(user)
+    if scope.district_wide or scope.role == Role.DEPARTMENT_OFFICER:
+        cells = InstitutionRollup.objects.all()
+    elif scope.role == Role.STREET_OFFICER:
+        cells = InstitutionRollup.objects.filter(street_id__in=scope.street_ids)
+    else:
+        return list(_institutions(user, f).values_list("kind", "status").annotate(n=Count("*")).order_by())
+    if f.street:
+        cells = cells.filter(street_id=f.street.pk)
+    return list(cells.values_list("kind", "status").annotate(n=_sum()).order_by())
+
+
 def institutions_by_kind(user: Any, f: Filters) -> Section:
-    counts = _institutions(user, f).values_list("kind", "status").annotate(n=Count("*")).order_by()
     grid: dict[str, dict[str, int]] = defaultdict(dict)
-    for kind, status, n in counts:
+    for kind, status, n in institution_counts(user, f):
         grid[kind][status] = n
     statuses = [s for s in OperatingStatus.values if any(s in row for row in grid.values())] or [OperatingStatus.NORMAL]
     labels = dict(OperatingStatus.choices)
@@ -189,9 +272,30 @@ Counts = dict[tuple[str, int, int], tuple[int, int, int, int]]
 
 def rectification_counts(user: Any, f: Filters) -> Counts:
     today = timezone.localdate()
+    scope = rollup_scope(user)
+    if scope is None:
+        return live_rectification_counts(_items(user, f), today)
     rows = (
-        _items(user, f)
-        .values_list("category", "department", "street")
+        _cells(LedgerRollup, scope, f)
+        .values_list("category", "department_id", "street_id")
+        .annotate(
+            total=_sum(),
+            closed=_sum(Q(status="closed")),
+            on_time=_sum(Q(on_time=True)),
+            overdue=_sum(Q(status__in=OPEN_STATUSES, open_deadline__lt=today)),
+        )
+    )
+    counts: Counts = {(category, department, street): tuple(numbers) for category, department, street, *numbers in rows}
+    if scope.live_items is not None:
+        for key, numbers in live_rectification_counts(_items(user, f).filter(scope.live_items), today).items():
+            counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0, 0, 0, 0)), numbers, strict=True))
+    return {key: numbers for key, numbers in counts.items() if numbers[0]}
+
+
+def live_rectification_counts(items: QuerySet[LedgerItem], today: date) -> Counts:
+    """The same counts from the records (a scope the rollups cannot express; the tests' reference)."""
+    rows = (
+        items.values_list("category", "department", "street")
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=Q(status="closed")),
@@ -259,16 +363,14 @@ def trends(user: Any, f: Filters) -> tuple[Section, Section]:
     start = min(first_week, first_month)
     if f.date_from:
         start = max(start, f.date_from)
-    items = _items(user, Filters(f.campaign, f.street, f.department))
-    found = items.filter(found_on__gte=start, found_on__lte=end).values_list("found_on").annotate(n=Count("*"))
-    closed = items.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("*"))
+    found, closed = per_day(user, Filters(f.campaign, f.street, f.department), start, end)
     weekly: dict[date, list[int]] = {first_week + timedelta(weeks=i): [0, 0] for i in range(12)}
     monthly: dict[date, list[int]] = {}
     m = first_month
     while m <= end:
         monthly[m] = [0, 0]
         m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    for column, rows in ((0, found.order_by()), (1, closed.order_by())):
+    for column, rows in ((0, found), (1, closed)):
         for day, n in rows:
             if day is None:
                 continue
@@ -292,6 +394,22 @@ def trends(user: Any, f: Filters) -> tuple[Section, Section]:
     month = Section("monthly", _("每月趋势"), "line", [_("月份"), headers[1], headers[2]], series=[1, 2])
     month.rows = [[Cell(f"{mo:%Y-%m}"), *cells(mo, _month_end(mo), a, b)] for mo, (a, b) in monthly.items()]
     return week, month
+
+
+def per_day(user: Any, f: Filters, start: date, end: date) -> tuple[list[tuple[date, int]], list[tuple[date, int]]]:
+    """Items found and items closed out per day from start to end (f's dates are not used): (day, n) lists."""
+    scope = rollup_scope(user)
+    live = _items(user, f) if scope is None else _items(user, f).filter(scope.live_items) if scope.live_items else None
+    found: list[tuple[date, int]] = []
+    closed: list[tuple[date, int]] = []
+    if scope is not None:
+        span = Filters(f.campaign, f.street, f.department, start, end)
+        found += _cells(LedgerRollup, scope, span).values_list("found_on").annotate(n=_sum())
+        closed += _cells(LedgerClosedRollup, scope, span, day="closed_on").values_list("closed_on").annotate(n=_sum())
+    if live is not None:
+        found += live.filter(found_on__gte=start, found_on__lte=end).values_list("found_on").annotate(n=Count("*"))
+        closed += live.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("*"))
+    return found, closed
 
 
 def _month_end(first: date) -> date:

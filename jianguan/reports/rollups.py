@@ -1,0 +1,233 @@
+"""The rollup tables' definitions, their triggers (SQLite and PostgreSQL), their rebuild and their live recount.
+
+A rollup is declared once (``ROLLUPS``): its table, the source table, and for each key column the SQL expression that
+computes it from a source row. From that one declaration come the triggers (insert: +1 in the new row's cell; delete:
+−1 in the old row's; update that moves a row: both), the rebuild (``INSERT … SELECT … GROUP BY``) and the live
+recount the tests compare the tables with — so the three cannot disagree about what a cell means.
+
+Cells whose count falls to 0 stay (a later change may fill them again); readers sum, and a 0 adds nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+
+from jianguan.ledger.choices import OPEN_STATUSES, ItemStatus
+
+ROLLUP_NO_DATE = date(1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    source: str
+    # key column → SQL over the source row, written with "R." for the row (NEW, OLD or the table alias).
+    keys: dict[str, str]
+    # The source columns whose change moves a row between cells (an update touching none of them is ignored).
+    watched: tuple[str, ...]
+    where: str = ""  # rows outside it are in no cell
+
+    def expressions(self, row: str, vendor: str) -> list[str]:
+        return [_dialect(sql, vendor).replace("R.", f"{row}.") for sql in self.keys.values()]
+
+    def condition(self, row: str, vendor: str) -> str:
+        return _dialect(self.where, vendor).replace("R.", f"{row}.") if self.where else "TRUE"
+
+
+def _dialect(sql: str, vendor: str) -> str:
+    """The one spelling that differs: a date literal (SQLite keeps dates as ISO text)."""
+    return sql.replace("DATE '", "'") if vendor == "sqlite" else sql
+
+
+_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+_ON_TIME = (
+    f"COALESCE(R.status = '{ItemStatus.CLOSED}' AND (R.closed_on <= R.deadline OR R.submitted_on <= R.deadline), FALSE)"
+)
+
+ROLLUPS = (
+    Rollup(
+        table="reports_ledgerrollup",
+        source="ledger_ledgeritem",
+        keys={
+            "found_on": "R.found_on",
+            "category": "R.category",
+            "department_id": "R.department_id",
+            "street_id": "R.street_id",
+            "campaign_id": "COALESCE(R.campaign_id, 0)",
+            "status": "R.status",
+            "on_time": _ON_TIME,
+            "open_deadline": f"CASE WHEN R.status IN ({_OPEN}) THEN R.deadline ELSE DATE '{ROLLUP_NO_DATE}' END",
+        },
+        watched=(
+            "found_on",
+            "category",
+            "department_id",
+            "street_id",
+            "campaign_id",
+            "status",
+            "closed_on",
+            "submitted_on",
+            "deadline",
+        ),
+    ),  # fmt: skip
+    Rollup(
+        table="reports_ledgerclosedrollup",
+        source="ledger_ledgeritem",
+        keys={
+            "closed_on": "R.closed_on",
+            "category": "R.category",
+            "department_id": "R.department_id",
+            "street_id": "R.street_id",
+            "campaign_id": "COALESCE(R.campaign_id, 0)",
+        },
+        watched=("closed_on", "category", "department_id", "street_id", "campaign_id"),
+        where="R.closed_on IS NOT NULL",
+    ),
+    Rollup(
+        table="reports_institutionrollup",
+        source="registry_institution",
+        keys={"street_id": "R.street_id", "kind": "R.kind", "status": "R.status"},
+        watched=("street_id", "kind", "status"),
+    ),
+)
+
+
+def _upsert(rollup: Rollup, row: str, sign: int, vendor: str) -> str:
+    columns = ", ".join(rollup.keys)
+    values = ", ".join(rollup.expressions(row, vendor))
+    # SQLite needs the WHERE for an INSERT … SELECT to take an ON CONFLICT clause.
+    return (
+        f"INSERT INTO {rollup.table} ({columns}, n) SELECT {values}, {sign} WHERE {rollup.condition(row, vendor)} "
+        f"ON CONFLICT ({columns}) DO UPDATE SET n = {rollup.table}.n + excluded.n;"
+    )
+
+
+def _moved(rollup: Rollup, vendor: str) -> str:
+    different = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
+    return " OR ".join(f"OLD.{c} {different} NEW.{c}" for c in rollup.watched)
+
+
+def _sources() -> dict[str, list[Rollup]]:
+    sources: dict[str, list[Rollup]] = {}
+    for rollup in ROLLUPS:
+        sources.setdefault(rollup.source, []).append(rollup)
+    return sources
+
+
+def trigger_sql(vendor: str) -> list[str]:
+    """The statements that (re)install every rollup trigger on this database."""
+    statements: list[str] = []
+    for source, rollups in _sources().items():
+        name = f"{source}_rollups"
+        moved = " OR ".join(f"({_moved(r, vendor)})" for r in rollups)
+        if vendor == "sqlite":
+            body = {
+                "insert": " ".join(_upsert(r, "NEW", 1, vendor) for r in rollups),
+                "delete": " ".join(_upsert(r, "OLD", -1, vendor) for r in rollups),
+                "update": " ".join(_upsert(r, "OLD", -1, vendor) + " " + _upsert(r, "NEW", 1, vendor) for r in rollups),
+            }
+            for event, statements_ in body.items():
+                statements.append(f"DROP TRIGGER IF EXISTS {name}_{event}")
+                when = f" WHEN {moved}" if event == "update" else ""
+                statements.append(
+                    f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {source} FOR EACH ROW{when} "
+                    f"BEGIN {statements_} END"
+                )
+            continue
+        old = " ".join(_upsert(r, "OLD", -1, vendor) for r in rollups)
+        new = " ".join(_upsert(r, "NEW", 1, vendor) for r in rollups)
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {old} END IF; "
+            f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {new} END IF; "
+            "RETURN NULL; END $$"
+        )
+        for event in ("insert", "delete", "update"):
+            statements.append(f"DROP TRIGGER IF EXISTS {name}_{event} ON {source}")
+            when = f" WHEN ({moved})" if event == "update" else ""
+            statements.append(
+                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {source} FOR EACH ROW{when} "
+                f"EXECUTE FUNCTION {name}()"
+            )
+    return statements
+
+
+def drop_trigger_sql(vendor: str) -> list[str]:
+    statements = []
+    for source in _sources():
+        for event in ("insert", "delete", "update"):
+            on = "" if vendor == "sqlite" else f" ON {source}"
+            statements.append(f"DROP TRIGGER IF EXISTS {source}_rollups_{event}{on}")
+        if vendor != "sqlite":
+            statements.append(f"DROP FUNCTION IF EXISTS {source}_rollups()")
+    return statements
+
+
+def _grouped(rollup: Rollup, vendor: str) -> str:
+    expressions = rollup.expressions("r", vendor)
+    positions = ", ".join(str(i) for i in range(1, len(expressions) + 1))
+    return (
+        f"SELECT {', '.join(expressions)}, COUNT(*) FROM {rollup.source} r "  # noqa: S608 - ROLLUPS' constants only
+        f"WHERE {rollup.condition('r', vendor)} GROUP BY {positions}"
+    )
+
+
+def install_triggers(conn: Any = None) -> None:
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        for statement in trigger_sql(conn.vendor):
+            cursor.execute(statement)
+
+
+def rebuild(conn: Any = None) -> dict[str, int]:
+    """Recompute every rollup table from its records in one transaction (the tables are locked against the triggers'
+    writers meanwhile on PostgreSQL); the cells written per table."""
+    conn = conn or connection
+    written: dict[str, int] = {}
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        for rollup in ROLLUPS:
+            if conn.vendor == "postgresql":
+                cursor.execute(f"LOCK TABLE {rollup.source} IN SHARE MODE")
+            cursor.execute(f"DELETE FROM {rollup.table}")  # noqa: S608 - ROLLUPS' constants only
+            cursor.execute(f"INSERT INTO {rollup.table} ({', '.join(rollup.keys)}, n) {_grouped(rollup, conn.vendor)}")
+            written[rollup.table] = cursor.rowcount
+    return written
+
+
+def live_cells(rollup: Rollup) -> dict[tuple, int]:
+    """What the rollup table should hold, counted from the records now."""
+    with connection.cursor() as cursor:
+        cursor.execute(_grouped(rollup, connection.vendor))
+        return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
+
+
+def stored_cells(rollup: Rollup) -> dict[tuple, int]:
+    """What the rollup table holds (cells at 0 left out)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(rollup.keys)}, n FROM {rollup.table} WHERE n <> 0")  # noqa: S608 - constants
+        return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
+
+
+def _plain(value: Any) -> Any:
+    """One spelling per value across the two databases (SQLite hands back text dates and 0/1)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def differences() -> dict[str, dict[tuple, tuple[int, int]]]:
+    """Per table, the cells whose stored count differs from the live one: (stored, live). Empty when all agree."""
+    found: dict[str, dict[tuple, tuple[int, int]]] = {}
+    for rollup in ROLLUPS:
+        stored, live = stored_cells(rollup), live_cells(rollup)
+        wrong = {
+            k: (stored.get(k, 0), live.get(k, 0)) for k in stored.keys() | live.keys() if stored.get(k) != live.get(k)
+        }
+        if wrong:
+            found[rollup.table] = wrong
+    return found
