@@ -488,13 +488,28 @@ def alert_counts(user: Any, include_acknowledged: bool = False, *, today: date |
 
 
 def _item_totals(user: Any, today: date, street_id: int | None) -> dict[str, int]:
-    qs = LedgerItem.objects.visible_to(user)
+    """Due soon and overdue from the ledger rollup's open deadlines where the scope can be read there (and the items
+    it adds counted live), else from the items."""
+    from jianguan.reports.models import LedgerRollup
+    from jianguan.reports.rollups import cell_sum, rollup_scope
+
+    wanted = {AlertKind.ITEM_DUE_SOON: due_soon_q, AlertKind.ITEM_OVERDUE: overdue_q}
+    items = LedgerItem.objects.visible_to(user)
     if street_id is not None:
-        qs = qs.filter(street_id=street_id)
-    return qs.aggregate(**{
-        AlertKind.ITEM_DUE_SOON: Count("pk", filter=due_soon_q(today)),
-        AlertKind.ITEM_OVERDUE: Count("pk", filter=overdue_q(today)),
-    })  # fmt: skip
+        items = items.filter(street_id=street_id)
+    scope = rollup_scope(user)
+    if scope is None:
+        return items.aggregate(**{kind: Count("pk", filter=q(today)) for kind, q in wanted.items()})
+    cells = LedgerRollup.objects.filter(scope.cells)
+    if street_id is not None:
+        cells = cells.filter(street_id=street_id)
+    totals = cells.aggregate(**{kind: cell_sum(q(today, "open_deadline")) for kind, q in wanted.items()})
+    if scope.live_items is not None:
+        live = items.filter(scope.live_items).aggregate(
+            **{kind: Count("pk", filter=q(today)) for kind, q in wanted.items()}
+        )
+        totals = {kind: totals[kind] + live[kind] for kind in wanted}
+    return totals
 
 
 def _rule_totals(user: Any, today: date, street_id: int | None) -> dict[str, int]:

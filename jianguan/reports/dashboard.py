@@ -17,8 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from jianguan.org.models import Department, Region
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
 from jianguan.reports.models import InstitutionRollup, LedgerClosedRollup, LedgerRollup
+from jianguan.reports.rollups import RollupScope, cell_sum, rollup_scope
 
 
 @dataclass
@@ -142,34 +142,6 @@ def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
     return institutions.filter(street=f.street) if f.street else institutions
 
 
-def _sum(condition: Q | None = None) -> Coalesce:
-    return Coalesce(Sum("n", filter=condition), 0, output_field=IntegerField())
-
-
-@dataclass(frozen=True)
-class RollupScope:
-    """How a user's scope reads the rollups: a filter on their street and department columns, and the records to count
-    live and add (a department officer's items assigned to them in another department), if any."""
-
-    cells: Q
-    live_items: Q | None = None
-
-
-def rollup_scope(user: Any) -> RollupScope | None:
-    """The user's scope over the rollups; None when it cannot be expressed there (then everything is counted live)."""
-    scope = Scope.for_user(user)
-    if scope.district_wide:
-        return RollupScope(Q())
-    if scope.role == Role.STREET_OFFICER:
-        return RollupScope(Q(street_id__in=scope.street_ids))
-    if scope.role == Role.DEPARTMENT_OFFICER and scope.department_id:
-        # The same scope as LedgerItem.scope_q: the department's items, and those assigned to the officer elsewhere.
-        return RollupScope(
-            Q(department_id=scope.department_id), Q(officer_id=scope.user_id) & ~Q(department_id=scope.department_id)
-        )
-    return None
-
-
 def _cells(model: Any, scope: RollupScope, f: Filters, day: str = "found_on") -> QuerySet:
     cells = model.objects.filter(scope.cells)
     if f.campaign:
@@ -217,7 +189,7 @@ def institution_counts(user: Any, f: Filters) -> list[tuple[str, str, int]]:
         return list(_institutions(user, f).values_list("kind", "status").annotate(n=Count("*")).order_by())
     if f.street:
         cells = cells.filter(street_id=f.street.pk)
-    return list(cells.values_list("kind", "status").annotate(n=_sum()).order_by())
+    return list(cells.values_list("kind", "status").annotate(n=cell_sum()).order_by())
 
 
 def institutions_by_kind(user: Any, f: Filters) -> Section:
@@ -279,10 +251,10 @@ def rectification_counts(user: Any, f: Filters) -> Counts:
         _cells(LedgerRollup, scope, f)
         .values_list("category", "department_id", "street_id")
         .annotate(
-            total=_sum(),
-            closed=_sum(Q(status="closed")),
-            on_time=_sum(Q(on_time=True)),
-            overdue=_sum(Q(status__in=OPEN_STATUSES, open_deadline__lt=today)),
+            total=cell_sum(),
+            closed=cell_sum(Q(status="closed")),
+            on_time=cell_sum(Q(on_time=True)),
+            overdue=cell_sum(Q(status__in=OPEN_STATUSES, open_deadline__lt=today)),
         )
     )
     counts: Counts = {(category, department, street): tuple(numbers) for category, department, street, *numbers in rows}
@@ -404,8 +376,10 @@ def per_day(user: Any, f: Filters, start: date, end: date) -> tuple[list[tuple[d
     closed: list[tuple[date, int]] = []
     if scope is not None:
         span = Filters(f.campaign, f.street, f.department, start, end)
-        found += _cells(LedgerRollup, scope, span).values_list("found_on").annotate(n=_sum())
-        closed += _cells(LedgerClosedRollup, scope, span, day="closed_on").values_list("closed_on").annotate(n=_sum())
+        found += _cells(LedgerRollup, scope, span).values_list("found_on").annotate(n=cell_sum())
+        closed += (
+            _cells(LedgerClosedRollup, scope, span, day="closed_on").values_list("closed_on").annotate(n=cell_sum())
+        )
     if live is not None:
         found += live.filter(found_on__gte=start, found_on__lte=end).values_list("found_on").annotate(n=Count("*"))
         closed += live.filter(closed_on__gte=start, closed_on__lte=end).values_list("closed_on").annotate(n=Count("*"))

@@ -14,7 +14,11 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import IntegerField, Q, Sum
+from django.db.models.functions import Coalesce
 
+from jianguan.accounts.choices import Role
+from jianguan.accounts.scoping import Scope
 from jianguan.ledger.choices import OPEN_STATUSES, ItemStatus
 
 ROLLUP_NO_DATE = date(1, 1, 1)
@@ -231,3 +235,35 @@ def differences() -> dict[str, dict[tuple, tuple[int, int]]]:
         if wrong:
             found[rollup.table] = wrong
     return found
+
+
+# Reading the rollups
+
+
+def cell_sum(condition: Q | None = None) -> Coalesce:
+    """The cells' total (of those matching the condition); 0, never NULL, when there are none."""
+    return Coalesce(Sum("n", filter=condition), 0, output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class RollupScope:
+    """How a user's scope reads the rollups: a filter on their street and department columns, and the records to count
+    live and add (a department officer's items assigned to them in another department), if any."""
+
+    cells: Q
+    live_items: Q | None = None
+
+
+def rollup_scope(user: Any) -> RollupScope | None:
+    """The user's scope over the rollups; None when it cannot be expressed there (then everything is counted live)."""
+    scope = Scope.for_user(user)
+    if scope.district_wide:
+        return RollupScope(Q())
+    if scope.role == Role.STREET_OFFICER:
+        return RollupScope(Q(street_id__in=scope.street_ids))
+    if scope.role == Role.DEPARTMENT_OFFICER and scope.department_id:
+        # The same scope as LedgerItem.scope_q: the department's items, and those assigned to the officer elsewhere.
+        return RollupScope(
+            Q(department_id=scope.department_id), Q(officer_id=scope.user_id) & ~Q(department_id=scope.department_id)
+        )
+    return None

@@ -15,10 +15,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from jianguan.alerts.choices import AlertKind
+from jianguan.alerts.selectors import alert_totals
 from jianguan.audit.models import AuditEvent
 from jianguan.inspections.models import Finding
 from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.models import LedgerItem
+from jianguan.ledger.selectors import due_soon_q, overdue_q
 from jianguan.org.choices import CheckCategory
 from jianguan.registry import services as registry
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
@@ -64,6 +67,10 @@ def assert_rollups_true(district) -> None:
         for key in live_institutions:
             expected[key] = expected.get(key, 0) + 1
         assert {(k, s): n for k, s, n in institution_counts(user, Filters()) if n} == expected, persona
+        warnings = alert_totals(user, today=today)
+        items = LedgerItem.objects.visible_to(user)
+        assert warnings[AlertKind.ITEM_OVERDUE] == items.filter(overdue_q(today)).count(), persona
+        assert warnings[AlertKind.ITEM_DUE_SOON] == items.filter(due_soon_q(today)).count(), persona
 
 
 class LedgerAndRegistry(RuleBasedStateMachine):
@@ -187,7 +194,7 @@ def test_rollups_equal_the_live_counts_after_any_sequence_of_writes(district):
     run_state_machine_as_test(
         LedgerAndRegistry,
         settings=settings(
-            max_examples=25, stateful_step_count=12, database=None, suppress_health_check=[HealthCheck.too_slow]
+            max_examples=20, stateful_step_count=12, database=None, suppress_health_check=[HealthCheck.too_slow]
         ),
     )
 
