@@ -250,6 +250,13 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
     if scope.is_anonymous or scope.role == Role.INSTITUTION:
         return 0 if count else []
     window = settings.JIANGUAN_REPEAT_WINDOW_DAYS
+    if (
+        count
+        and only is None
+        and settings.JIANGUAN_REPEAT_MIN == 2
+        and (total := _repeats_counted(user, today, street_id)) is not None
+    ):
+        return total
     items = LedgerItem.objects.visible_to(user).filter(found_on__gte=today - timedelta(days=window))
     if only is not None:
         items = items.filter(institution_id=only[0], category=only[1])
@@ -301,6 +308,23 @@ def _repeated_problem(user: Any, today: date, only: Any, street_id: int | None, 
             )
         )
     return alerts
+
+
+def _repeats_counted(user: Any, today: date, street_id: int | None) -> int | None:
+    """The repeated problems' count from the rollup of each (institution, category)'s second latest inspection day
+    (reports.rollups.Repeats: two inspections or more within the window ⇔ that day is within it), for a scope that
+    sees whole institutions (district-wide, streets); None otherwise (a department sees only its items: counted live)."""
+    from jianguan.reports.models import RepeatRollup
+
+    scope = Scope.for_user(user)
+    if not scope.district_wide and scope.role != Role.STREET_OFFICER:
+        return None
+    cells = RepeatRollup.objects.filter(second_found__gte=today - timedelta(days=settings.JIANGUAN_REPEAT_WINDOW_DAYS))
+    if scope.role == Role.STREET_OFFICER and not scope.district_wide:
+        cells = cells.filter(street_id__in=scope.street_ids)
+    if street_id is not None:
+        cells = cells.filter(street_id=street_id)
+    return cells.count()
 
 
 def _meeting_task_overdue(user: Any, today: date, only: Any, street_id: int | None, count: bool = False) -> Any:
@@ -488,9 +512,9 @@ def alert_counts(user: Any, include_acknowledged: bool = False, *, today: date |
 
 
 def _item_totals(user: Any, today: date, street_id: int | None) -> dict[str, int]:
-    """Due soon and overdue from the ledger rollup's open deadlines where the scope can be read there (and the items
+    """Due soon and overdue from the rollup of open items' deadlines where the scope can be read there (and the items
     it adds counted live), else from the items."""
-    from jianguan.reports.models import LedgerRollup
+    from jianguan.reports.models import LedgerOpenRollup
     from jianguan.reports.rollups import cell_sum, rollup_scope
 
     wanted = {AlertKind.ITEM_DUE_SOON: due_soon_q, AlertKind.ITEM_OVERDUE: overdue_q}
@@ -500,10 +524,10 @@ def _item_totals(user: Any, today: date, street_id: int | None) -> dict[str, int
     scope = rollup_scope(user)
     if scope is None:
         return items.aggregate(**{kind: Count("pk", filter=q(today)) for kind, q in wanted.items()})
-    cells = LedgerRollup.objects.filter(scope.cells)
+    cells = LedgerOpenRollup.objects.filter(scope.cells)
     if street_id is not None:
         cells = cells.filter(street_id=street_id)
-    totals = cells.aggregate(**{kind: cell_sum(q(today, "open_deadline")) for kind, q in wanted.items()})
+    totals = cells.aggregate(**{kind: cell_sum(q(today)) for kind, q in wanted.items()})
     if scope.live_items is not None:
         live = items.filter(scope.live_items).aggregate(
             **{kind: Count("pk", filter=q(today)) for kind, q in wanted.items()}

@@ -12,10 +12,9 @@ from jianguan.ledger.models import LedgerItem
 from jianguan.lib.workdays import UnknownCalendarYear, add_working_days
 
 
-def overdue_q(today: date, deadline: str = "deadline") -> Q:
-    """Open and past its deadline (逾期 is derived, never stored). `deadline` names the field holding an open item's
-    deadline (the ledger rollup's `open_deadline`)."""
-    return Q(status__in=OPEN_STATUSES, **{f"{deadline}__lt": today})
+def overdue_q(today: date) -> Q:
+    """Open and past its deadline (逾期 is derived, never stored)."""
+    return Q(status__in=OPEN_STATUSES, deadline__lt=today)
 
 
 def recheck_due_q(today: date) -> Q:
@@ -23,16 +22,13 @@ def recheck_due_q(today: date) -> Q:
     return Q(status=ItemStatus.SUBMITTED) | overdue_q(today)
 
 
-def due_soon_q(today: date, deadline: str = "deadline") -> Q:
-    """Open, not submitted, and due within JIANGUAN_DUE_SOON_WORKING_DAYS working days (`deadline`: as overdue_q)."""
+def due_soon_q(today: date) -> Q:
+    """Open, not submitted, and due within JIANGUAN_DUE_SOON_WORKING_DAYS working days."""
     try:
         until = add_working_days(today, settings.JIANGUAN_DUE_SOON_WORKING_DAYS)
     except UnknownCalendarYear:
         until = today  # next year's calendar missing: nothing is called "due soon" rather than a guessed date
-    return Q(
-        status__in=(ItemStatus.PENDING, ItemStatus.IN_PROGRESS),
-        **{f"{deadline}__gte": today, f"{deadline}__lte": until},
-    )
+    return Q(status__in=(ItemStatus.PENDING, ItemStatus.IN_PROGRESS), deadline__gte=today, deadline__lte=until)
 
 
 def recheck_due_by(item: LedgerItem) -> date | None:

@@ -32,7 +32,14 @@ from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Department, Region
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
-from jianguan.reports.models import InstitutionRollup, LedgerClosedRollup, LedgerRollup
+from jianguan.reports.models import (
+    InstitutionRollup,
+    LedgerClosedRollup,
+    LedgerFoundRollup,
+    LedgerOpenRollup,
+    LedgerRollup,
+    LedgerTotalRollup,
+)
 from jianguan.reports.rollups import RollupScope, cell_sum, rollup_scope
 
 
@@ -247,21 +254,36 @@ def rectification_counts(user: Any, f: Filters) -> Counts:
     scope = rollup_scope(user)
     if scope is None:
         return live_rectification_counts(_items(user, f), today)
-    rows = (
-        _cells(LedgerRollup, scope, f)
-        .values_list("category", "department_id", "street_id")
-        .annotate(
-            total=cell_sum(),
-            closed=cell_sum(Q(status="closed")),
-            on_time=cell_sum(Q(on_time=True)),
-            overdue=cell_sum(Q(status__in=OPEN_STATUSES, open_deadline__lt=today)),
+    group = ("category", "department_id", "street_id")
+    if f.date_from or f.date_to:  # the day found is a dimension of the finest table only
+        rows = (
+            _cells(LedgerRollup, scope, f)
+            .values_list(*group)
+            .annotate(
+                total=cell_sum(),
+                closed=cell_sum(Q(status="closed")),
+                on_time=cell_sum(Q(on_time=True)),
+                overdue=cell_sum(Q(status__in=OPEN_STATUSES, open_deadline__lt=today)),
+            )
         )
-    )
+    else:  # totals from a few thousand cells, overdue from the open items' deadlines
+        overdue = dict(_overdue_cells(scope, f, today, group))
+        rows = [
+            (*key, total, closed, on_time, overdue.get(tuple(key), 0))
+            for *key, total, closed, on_time in _cells(LedgerTotalRollup, scope, f)
+            .values_list(*group)
+            .annotate(total=cell_sum(), closed=cell_sum(Q(status="closed")), on_time=cell_sum(Q(on_time=True)))
+        ]
     counts: Counts = {(category, department, street): tuple(numbers) for category, department, street, *numbers in rows}
     if scope.live_items is not None:
         for key, numbers in live_rectification_counts(_items(user, f).filter(scope.live_items), today).items():
             counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0, 0, 0, 0)), numbers, strict=True))
     return {key: numbers for key, numbers in counts.items() if numbers[0]}
+
+
+def _overdue_cells(scope: RollupScope, f: Filters, today: date, group: tuple[str, ...]) -> list[tuple[tuple, int]]:
+    cells = _cells(LedgerOpenRollup, scope, f).filter(deadline__lt=today)
+    return [(tuple(key), n) for *key, n in cells.values_list(*group).annotate(n=cell_sum())]
 
 
 def live_rectification_counts(items: QuerySet[LedgerItem], today: date) -> Counts:
@@ -376,7 +398,7 @@ def per_day(user: Any, f: Filters, start: date, end: date) -> tuple[list[tuple[d
     closed: list[tuple[date, int]] = []
     if scope is not None:
         span = Filters(f.campaign, f.street, f.department, start, end)
-        found += _cells(LedgerRollup, scope, span).values_list("found_on").annotate(n=cell_sum())
+        found += _cells(LedgerFoundRollup, scope, span).values_list("found_on").annotate(n=cell_sum())
         closed += (
             _cells(LedgerClosedRollup, scope, span, day="closed_on").values_list("closed_on").annotate(n=cell_sum())
         )

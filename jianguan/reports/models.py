@@ -14,7 +14,9 @@ from django.db import models
 
 class LedgerRollup(models.Model):
     """Ledger items by the day found × category × department × street × campaign × status, with whether a closed item
-    was rectified on time and, for an open item, its deadline (overdue is an open item whose deadline has passed)."""
+    was rectified on time and, for an open item, its deadline (overdue is an open item whose deadline has passed): the
+    rectification tables for a span of days found. The coarser tables below answer the same without dates from far
+    fewer cells."""
 
     found_on = models.DateField()
     category = models.CharField(max_length=20)
@@ -41,11 +43,58 @@ class LedgerRollup(models.Model):
         return f"{self.found_on} {self.category} {self.status}: {self.n}"
 
 
-class LedgerClosedRollup(models.Model):
-    """Ledger items closed out (销号) by the day × category × department × street × campaign: the trends' second line."""
+class LedgerTotalRollup(models.Model):
+    """Ledger items by category × department × street × campaign × status, with whether a closed item was rectified on
+    time: the rectification tables when no dates are chosen (a few thousand cells whatever the years of records)."""
 
-    closed_on = models.DateField()
     category = models.CharField(max_length=20)
+    department_id = models.IntegerField()
+    street_id = models.IntegerField()
+    campaign_id = models.IntegerField()
+    status = models.CharField(max_length=12)
+    on_time = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "department_id", "street_id", "campaign_id", "status", "on_time"],
+                name="reports_ledgertotalrollup_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.status}: {self.n}"
+
+
+class LedgerOpenRollup(models.Model):
+    """Open ledger items by deadline × category × department × street × campaign × status: overdue and due soon as of
+    any day, when no dates are chosen, and the warnings' counts."""
+
+    deadline = models.DateField()
+    category = models.CharField(max_length=20)
+    department_id = models.IntegerField()
+    street_id = models.IntegerField()
+    campaign_id = models.IntegerField()
+    status = models.CharField(max_length=12)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "category", "department_id", "street_id", "campaign_id", "status"],
+                name="reports_ledgeropenrollup_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} {self.category} {self.status}: {self.n}"
+
+
+class LedgerFoundRollup(models.Model):
+    """Ledger items found by day × department × street × campaign: the trends' first line."""
+
+    found_on = models.DateField()
     department_id = models.IntegerField()
     street_id = models.IntegerField()
     campaign_id = models.IntegerField()
@@ -54,13 +103,50 @@ class LedgerClosedRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["closed_on", "category", "department_id", "street_id", "campaign_id"],
+                fields=["found_on", "department_id", "street_id", "campaign_id"], name="reports_ledgerfoundrollup_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.found_on}: {self.n}"
+
+
+class LedgerClosedRollup(models.Model):
+    """Ledger items closed out (销号) by day × department × street × campaign: the trends' second line."""
+
+    closed_on = models.DateField()
+    department_id = models.IntegerField()
+    street_id = models.IntegerField()
+    campaign_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["closed_on", "department_id", "street_id", "campaign_id"],
                 name="reports_ledgerclosedrollup_cell",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.closed_on} {self.category}: {self.n}"
+        return f"{self.closed_on}: {self.n}"
+
+
+class RepeatRollup(models.Model):
+    """Per institution and category with problems from two inspections or more: the day found of the second most
+    recent inspection (reports.rollups.Repeats). n is always 1 (one pair per row)."""
+
+    institution_id = models.IntegerField()
+    category = models.CharField(max_length=20)
+    street_id = models.IntegerField()
+    second_found = models.DateField(db_index=True)
+    n = models.IntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["institution_id", "category"], name="reports_repeatrollup_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.category}: {self.second_found}"
 
 
 class InstitutionRollup(models.Model):

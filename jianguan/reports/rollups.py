@@ -40,6 +40,59 @@ class Rollup:
     def condition(self, row: str, vendor: str) -> str:
         return _dialect(self.where, vendor).replace("R.", f"{row}.") if self.where else "TRUE"
 
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        """The trigger's statement: add `sign` to the cell of `row` (NEW or OLD)."""
+        columns = ", ".join(self.keys)
+        values = ", ".join(self.expressions(row, vendor))
+        # SQLite needs the WHERE for an INSERT … SELECT to take an ON CONFLICT clause.
+        return (
+            f"INSERT INTO {self.table} ({columns}, n) SELECT {values}, {sign} WHERE {self.condition(row, vendor)} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET n = {self.table}.n + excluded.n;"
+        )
+
+    def grouped(self, vendor: str) -> str:
+        """The cells counted from the records: the key columns and n."""
+        expressions = self.expressions("r", vendor)
+        positions = ", ".join(str(i) for i in range(1, len(expressions) + 1))
+        return (
+            f"SELECT {', '.join(expressions)}, COUNT(*) FROM {self.source} r "  # noqa: S608 - ROLLUPS' constants only
+            f"WHERE {self.condition('r', vendor)} GROUP BY {positions}"
+        )
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """Per institution and category with problems from two inspections or more, the day found of the second most
+    recent of those inspections (an inspection's day: its latest item of the category): the institution has had the
+    category's problem repeatedly within N days exactly when that day is within them. Not a sum, so a change
+    recomputes its (institution, category) pair from the pair's items (a few, by index); n is always 1."""
+
+    table: str = "reports_repeatrollup"
+    source: str = "ledger_ledgeritem"
+    keys: tuple[str, ...] = ("institution_id", "category", "street_id", "second_found")
+    watched: tuple[str, ...] = ("institution_id", "category", "inspection_id", "found_on", "street_id")
+
+    def _ranked(self, where: str) -> str:
+        per_inspection = (
+            "SELECT institution_id, category, MAX(street_id) AS street_id, MAX(found_on) AS day "  # noqa: S608
+            f"FROM {self.source} {where} GROUP BY institution_id, category, inspection_id"
+        )
+        return (
+            "SELECT institution_id, category, street_id, day, 1 AS n FROM (SELECT institution_id, category, street_id, "  # noqa: S608
+            "day, ROW_NUMBER() OVER (PARTITION BY institution_id, category ORDER BY day DESC) AS place "
+            f"FROM ({per_inspection}) per_inspection) ranked WHERE place = 2"
+        )
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        pair = f"institution_id = {row}.institution_id AND category = {row}.category"
+        return (
+            f"DELETE FROM {self.table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
+            f"INSERT INTO {self.table} ({', '.join(self.keys)}, n) {self._ranked(f'WHERE {pair}')};"
+        )
+
+    def grouped(self, vendor: str) -> str:
+        return self._ranked("")
+
 
 def _dialect(sql: str, vendor: str) -> str:
     """The one spelling that differs: a date literal (SQLite keeps dates as ISO text)."""
@@ -50,6 +103,16 @@ _OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 _ON_TIME = (
     f"COALESCE(R.status = '{ItemStatus.CLOSED}' AND (R.closed_on <= R.deadline OR R.submitted_on <= R.deadline), FALSE)"
 )
+
+
+def _per_day_keys(day: str) -> dict[str, str]:
+    return {
+        day: f"R.{day}",
+        "department_id": "R.department_id",
+        "street_id": "R.street_id",
+        "campaign_id": "COALESCE(R.campaign_id, 0)",
+    }
+
 
 ROLLUPS = (
     Rollup(
@@ -78,16 +141,52 @@ ROLLUPS = (
         ),
     ),  # fmt: skip
     Rollup(
-        table="reports_ledgerclosedrollup",
+        table="reports_ledgertotalrollup",
         source="ledger_ledgeritem",
         keys={
-            "closed_on": "R.closed_on",
             "category": "R.category",
             "department_id": "R.department_id",
             "street_id": "R.street_id",
             "campaign_id": "COALESCE(R.campaign_id, 0)",
+            "status": "R.status",
+            "on_time": _ON_TIME,
         },
-        watched=("closed_on", "category", "department_id", "street_id", "campaign_id"),
+        watched=(
+            "category",
+            "department_id",
+            "street_id",
+            "campaign_id",
+            "status",
+            "closed_on",
+            "submitted_on",
+            "deadline",
+        ),
+    ),
+    Rollup(
+        table="reports_ledgeropenrollup",
+        source="ledger_ledgeritem",
+        keys={
+            "deadline": "R.deadline",
+            "category": "R.category",
+            "department_id": "R.department_id",
+            "street_id": "R.street_id",
+            "campaign_id": "COALESCE(R.campaign_id, 0)",
+            "status": "R.status",
+        },
+        watched=("deadline", "category", "department_id", "street_id", "campaign_id", "status"),
+        where=f"R.status IN ({_OPEN})",
+    ),
+    Rollup(
+        table="reports_ledgerfoundrollup",
+        source="ledger_ledgeritem",
+        keys=_per_day_keys("found_on"),
+        watched=("found_on", "department_id", "street_id", "campaign_id"),
+    ),
+    Rollup(
+        table="reports_ledgerclosedrollup",
+        source="ledger_ledgeritem",
+        keys=_per_day_keys("closed_on"),
+        watched=("closed_on", "department_id", "street_id", "campaign_id"),
         where="R.closed_on IS NOT NULL",
     ),
     Rollup(
@@ -96,26 +195,17 @@ ROLLUPS = (
         keys={"street_id": "R.street_id", "kind": "R.kind", "status": "R.status"},
         watched=("street_id", "kind", "status"),
     ),
+    Repeats(),
 )
 
 
-def _upsert(rollup: Rollup, row: str, sign: int, vendor: str) -> str:
-    columns = ", ".join(rollup.keys)
-    values = ", ".join(rollup.expressions(row, vendor))
-    # SQLite needs the WHERE for an INSERT … SELECT to take an ON CONFLICT clause.
-    return (
-        f"INSERT INTO {rollup.table} ({columns}, n) SELECT {values}, {sign} WHERE {rollup.condition(row, vendor)} "
-        f"ON CONFLICT ({columns}) DO UPDATE SET n = {rollup.table}.n + excluded.n;"
-    )
-
-
-def _moved(rollup: Rollup, vendor: str) -> str:
+def _moved(rollup: Rollup | Repeats, vendor: str) -> str:
     different = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
     return " OR ".join(f"OLD.{c} {different} NEW.{c}" for c in rollup.watched)
 
 
-def _sources() -> dict[str, list[Rollup]]:
-    sources: dict[str, list[Rollup]] = {}
+def _sources() -> dict[str, list[Rollup | Repeats]]:
+    sources: dict[str, list[Rollup | Repeats]] = {}
     for rollup in ROLLUPS:
         sources.setdefault(rollup.source, []).append(rollup)
     return sources
@@ -129,9 +219,9 @@ def trigger_sql(vendor: str) -> list[str]:
         moved = " OR ".join(f"({_moved(r, vendor)})" for r in rollups)
         if vendor == "sqlite":
             body = {
-                "insert": " ".join(_upsert(r, "NEW", 1, vendor) for r in rollups),
-                "delete": " ".join(_upsert(r, "OLD", -1, vendor) for r in rollups),
-                "update": " ".join(_upsert(r, "OLD", -1, vendor) + " " + _upsert(r, "NEW", 1, vendor) for r in rollups),
+                "insert": " ".join(r.change("NEW", 1, vendor) for r in rollups),
+                "delete": " ".join(r.change("OLD", -1, vendor) for r in rollups),
+                "update": " ".join(r.change("OLD", -1, vendor) + " " + r.change("NEW", 1, vendor) for r in rollups),
             }
             for event, statements_ in body.items():
                 statements.append(f"DROP TRIGGER IF EXISTS {name}_{event}")
@@ -141,8 +231,8 @@ def trigger_sql(vendor: str) -> list[str]:
                     f"BEGIN {statements_} END"
                 )
             continue
-        old = " ".join(_upsert(r, "OLD", -1, vendor) for r in rollups)
-        new = " ".join(_upsert(r, "NEW", 1, vendor) for r in rollups)
+        old = " ".join(r.change("OLD", -1, vendor) for r in rollups)
+        new = " ".join(r.change("NEW", 1, vendor) for r in rollups)
         statements.append(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {old} END IF; "
@@ -170,15 +260,6 @@ def drop_trigger_sql(vendor: str) -> list[str]:
     return statements
 
 
-def _grouped(rollup: Rollup, vendor: str) -> str:
-    expressions = rollup.expressions("r", vendor)
-    positions = ", ".join(str(i) for i in range(1, len(expressions) + 1))
-    return (
-        f"SELECT {', '.join(expressions)}, COUNT(*) FROM {rollup.source} r "  # noqa: S608 - ROLLUPS' constants only
-        f"WHERE {rollup.condition('r', vendor)} GROUP BY {positions}"
-    )
-
-
 def install_triggers(conn: Any = None) -> None:
     conn = conn or connection
     with conn.cursor() as cursor:
@@ -196,7 +277,7 @@ def rebuild(conn: Any = None) -> dict[str, int]:
             if conn.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {rollup.source} IN SHARE MODE")
             cursor.execute(f"DELETE FROM {rollup.table}")  # noqa: S608 - ROLLUPS' constants only
-            cursor.execute(f"INSERT INTO {rollup.table} ({', '.join(rollup.keys)}, n) {_grouped(rollup, conn.vendor)}")
+            cursor.execute(f"INSERT INTO {rollup.table} ({', '.join(rollup.keys)}, n) {rollup.grouped(conn.vendor)}")
             written[rollup.table] = cursor.rowcount
     return written
 
@@ -204,7 +285,7 @@ def rebuild(conn: Any = None) -> dict[str, int]:
 def live_cells(rollup: Rollup) -> dict[tuple, int]:
     """What the rollup table should hold, counted from the records now."""
     with connection.cursor() as cursor:
-        cursor.execute(_grouped(rollup, connection.vendor))
+        cursor.execute(rollup.grouped(connection.vendor))
         return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
 
 

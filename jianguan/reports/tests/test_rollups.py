@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from jianguan.alerts.choices import AlertKind
-from jianguan.alerts.selectors import alert_totals
+from jianguan.alerts.selectors import SOURCES, alert_totals
 from jianguan.audit.models import AuditEvent
 from jianguan.inspections.models import Finding
 from jianguan.ledger.choices import ItemStatus
@@ -71,6 +71,8 @@ def assert_rollups_true(district) -> None:
         items = LedgerItem.objects.visible_to(user)
         assert warnings[AlertKind.ITEM_OVERDUE] == items.filter(overdue_q(today)).count(), persona
         assert warnings[AlertKind.ITEM_DUE_SOON] == items.filter(due_soon_q(today)).count(), persona
+        repeated = SOURCES[AlertKind.REPEATED_PROBLEM](user, today, None, None)  # the list: counted from the items
+        assert warnings[AlertKind.REPEATED_PROBLEM] == len(repeated), persona
 
 
 class LedgerAndRegistry(RuleBasedStateMachine):
@@ -88,6 +90,7 @@ class LedgerAndRegistry(RuleBasedStateMachine):
         self.streets = list(d.streets.values())
         self.campaigns = [None, *(x.pk for x in d.campaigns.values() if x is not None)]
         self.institutions = [x.pk for x in d.institutions.values() if x is not None]
+        self.inspections = [x.pk for x in d.inspections.values() if x is not None]
         self.made: list[int] = []  # items this run made (and may delete)
 
     def teardown(self) -> None:
@@ -109,14 +112,17 @@ class LedgerAndRegistry(RuleBasedStateMachine):
     @rule(
         status=STATUSES, category=CATEGORIES, department=st.integers(0, 9), institution=st.integers(0, 9),
         campaign=st.integers(0, 9), found=DAYS, deadline=DAYS, closed=MAYBE_DAY, submitted=MAYBE_DAY,
+        inspection=st.integers(0, 9),
     )  # fmt: skip
-    def add_item(self, status, category, department, institution, campaign, found, deadline, closed, submitted):
+    def add_item(self, status, category, department, institution, campaign, found, deadline, closed, submitted,
+                 inspection):  # fmt: skip
         institution_pk = self.institutions[institution % len(self.institutions)]
         item = self._item(
             status=status, category=category, department_id=self.departments[department % len(self.departments)],
             institution_id=institution_pk, street_id=Institution.objects.get(pk=institution_pk).street_id,
             campaign_id=self.campaigns[campaign % len(self.campaigns)], found_on=self._day(found),
             deadline=self._day(found + deadline % 30), closed_on=self._day(closed), submitted_on=self._day(submitted),
+            inspection_id=self.inspections[inspection % len(self.inspections)],
         )  # fmt: skip
         item.save()
         self.made.append(item.pk)
@@ -148,6 +154,11 @@ class LedgerAndRegistry(RuleBasedStateMachine):
     @rule(status=STATUSES, category=CATEGORIES, shift=st.integers(-5, 5))
     def queryset_update(self, status, category, shift):
         LedgerItem.objects.filter(category=category).update(status=status, deadline=F("deadline") + timedelta(shift))
+
+    @rule(category=CATEGORIES, shift=st.integers(-400, 5))
+    def queryset_update_found(self, category, shift):
+        """Days found move in and out of the repeated problems' window."""
+        LedgerItem.objects.filter(category=category).update(found_on=F("found_on") + timedelta(shift))
 
     @rule(data=st.data())
     def delete_item(self, data):
@@ -226,3 +237,23 @@ def test_the_triggers_come_back_after_every_migrate(district):
     item = LedgerItem.objects.first()
     LedgerItem.objects.filter(pk=item.pk).update(status=ItemStatus.ESCALATED, category=CheckCategory.values[-1])
     assert rollups.differences() == {}
+
+
+def test_a_problem_found_again_at_a_second_inspection_is_counted_from_the_rollup(district):
+    lead, today = district.users["lead"], timezone.localdate()
+    first = district.ledger["a"]
+    before = alert_totals(lead, today=today)[AlertKind.REPEATED_PROBLEM]
+    machine = LedgerAndRegistry.__new__(LedgerAndRegistry)
+    machine.template = first
+    again = machine._item(inspection_id=district.inspections["on_site"].pk, found_on=today - timedelta(days=3))
+    again.save()
+    assert alert_totals(lead, today=today)[AlertKind.REPEATED_PROBLEM] == before + 1
+    assert rollups.differences() == {}
+    # Found long ago, outside the window: no longer a repeat.
+    LedgerItem.objects.filter(pk=again.pk).update(found_on=F("found_on") - timedelta(days=2000))
+    LedgerItem.objects.filter(pk=first.pk).update(found_on=today - timedelta(days=2000))
+    assert alert_totals(lead, today=today)[AlertKind.REPEATED_PROBLEM] == before
+    assert rollups.differences() == {}
+    assert str(LedgerItem.objects.values_list("found_on", flat=True).get(pk=again.pk)) == str(
+        today - timedelta(days=2003)
+    )
