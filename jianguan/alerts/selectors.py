@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +95,8 @@ def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None, 
     """Licences whose valid-until date falls within JIANGUAN_LICENCE_EXPIRING_DAYS (the window of
     Licence.status_on), unless a licence of the same kind runs longer (renewed) or the institution has closed."""
     until = today + timedelta(days=settings.JIANGUAN_LICENCE_EXPIRING_DAYS)
+    if count and only is None and (total := _expiring_counted(user, today, until, street_id)) is not None:
+        return total
     # Not renewed: this licence runs as long as the longest of its kind at the institution (an open-ended one, with
     # no valid-until date, counts as the longest). A scalar subquery per licence in the window, read by index — the
     # equivalent NOT EXISTS is planned as an anti-join hashing every licence of the district.
@@ -140,6 +143,24 @@ def _licence_expiring(user: Any, today: date, only: Any, street_id: int | None, 
             )
         )
     return alerts
+
+
+def _expiring_counted(user: Any, today: date, until: date, street_id: int | None) -> int | None:
+    """The expiring licences' count from the rollup of each (institution, kind)'s longest licence, for a scope that
+    sees institutions whole or by street (Licence.scope_q); None otherwise (counted live)."""
+    from jianguan.reports.models import LicenceRollup
+
+    scope = Scope.for_user(user)
+    cells = LicenceRollup.objects.filter(latest_until__gte=today, latest_until__lte=until).exclude(
+        institution_status__in=CLOSED_INSTITUTION_STATUSES
+    )
+    if scope.role == Role.STREET_OFFICER and not scope.district_wide:
+        cells = cells.filter(street_id__in=scope.street_ids)
+    elif not scope.district_wide and scope.role != Role.DEPARTMENT_OFFICER:
+        return None
+    if street_id is not None:
+        cells = cells.filter(street_id=street_id)
+    return cells.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 
 
 def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None, count: bool = False) -> Any:

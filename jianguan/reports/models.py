@@ -149,6 +149,24 @@ class RepeatRollup(models.Model):
         return f"{self.institution_id} {self.category}: {self.second_found}"
 
 
+class LicenceRollup(models.Model):
+    """Per institution and licence kind whose longest licence has an end date: that date, how many licences end then,
+    and the institution's street and status (reports.rollups.LatestLicences): the expiring-licence warning's count."""
+
+    institution_id = models.IntegerField()
+    kind = models.CharField(max_length=20)
+    street_id = models.IntegerField()
+    institution_status = models.CharField(max_length=20)
+    latest_until = models.DateField(db_index=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["institution_id", "kind"], name="reports_licencerollup_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.kind}: {self.latest_until}"
+
+
 class InstitutionRollup(models.Model):
     """Institutions by street × kind × operating status."""
 

@@ -94,6 +94,61 @@ class Repeats:
         return self._ranked("")
 
 
+@dataclass(frozen=True)
+class LatestLicences:
+    """Per institution and licence kind whose longest licence has an end date: that date, how many of its licences end
+    then, and the institution's street and status (kept by InstitutionOfLicences). A licence is "expiring, not
+    renewed" exactly when it ends within the window and is one of these. Recomputed per (institution, kind) from its
+    few licences; n counts the licences."""
+
+    table: str = "reports_licencerollup"
+    source: str = "registry_licence"
+    keys: tuple[str, ...] = ("institution_id", "kind", "street_id", "institution_status", "latest_until")
+    watched: tuple[str, ...] = ("institution_id", "kind", "valid_until")
+
+    def _latest(self, where: str) -> str:
+        return (
+            "SELECT l.institution_id, l.kind, i.street_id, i.status, l.valid_until, COUNT(*) "  # noqa: S608 - constants
+            f"FROM {self.source} l JOIN registry_institution i ON i.id = l.institution_id "
+            f"WHERE l.valid_until IS NOT NULL {where} AND NOT EXISTS (SELECT 1 FROM {self.source} o "
+            "WHERE o.institution_id = l.institution_id AND o.kind = l.kind "
+            "AND (o.valid_until IS NULL OR o.valid_until > l.valid_until)) "
+            "GROUP BY l.institution_id, l.kind, i.street_id, i.status, l.valid_until"
+        )
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        pair = f"institution_id = {row}.institution_id AND kind = {row}.kind"
+        mine = f"AND l.institution_id = {row}.institution_id AND l.kind = {row}.kind"
+        return (
+            f"DELETE FROM {self.table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
+            f"INSERT INTO {self.table} ({', '.join(self.keys)}, n) {self._latest(mine)};"
+        )
+
+    def grouped(self, vendor: str) -> str:
+        return self._latest("")
+
+
+@dataclass(frozen=True)
+class InstitutionOfLicences:
+    """An institution's new street or status, copied to its rows of LatestLicences (no table of its own)."""
+
+    table: str = ""
+    source: str = "registry_institution"
+    keys: tuple[str, ...] = ()
+    watched: tuple[str, ...] = ("street_id", "status")
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        if sign < 0:
+            return ""  # a deleted institution has no licences left (they go first)
+        return (
+            f"UPDATE {LatestLicences.table} SET street_id = {row}.street_id, institution_status = {row}.status "  # noqa: S608 - constants and the row
+            f"WHERE institution_id = {row}.id;"
+        )
+
+    def grouped(self, vendor: str) -> str:
+        raise NotImplementedError
+
+
 def _dialect(sql: str, vendor: str) -> str:
     """The one spelling that differs: a date literal (SQLite keeps dates as ISO text)."""
     return sql.replace("DATE '", "'") if vendor == "sqlite" else sql
@@ -196,16 +251,20 @@ ROLLUPS = (
         watched=("street_id", "kind", "status"),
     ),
     Repeats(),
+    LatestLicences(),
+    InstitutionOfLicences(),
 )
+Declaration = Rollup | Repeats | LatestLicences | InstitutionOfLicences
+TABLES = tuple(r for r in ROLLUPS if r.table)  # the declarations that keep a table of their own
 
 
-def _moved(rollup: Rollup | Repeats, vendor: str) -> str:
+def _moved(rollup: Declaration, vendor: str) -> str:
     different = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
     return " OR ".join(f"OLD.{c} {different} NEW.{c}" for c in rollup.watched)
 
 
-def _sources() -> dict[str, list[Rollup | Repeats]]:
-    sources: dict[str, list[Rollup | Repeats]] = {}
+def _sources() -> dict[str, list[Declaration]]:
+    sources: dict[str, list[Declaration]] = {}
     for rollup in ROLLUPS:
         sources.setdefault(rollup.source, []).append(rollup)
     return sources
@@ -273,7 +332,7 @@ def rebuild(conn: Any = None) -> dict[str, int]:
     conn = conn or connection
     written: dict[str, int] = {}
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        for rollup in ROLLUPS:
+        for rollup in TABLES:
             if conn.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {rollup.source} IN SHARE MODE")
             cursor.execute(f"DELETE FROM {rollup.table}")  # noqa: S608 - ROLLUPS' constants only
@@ -308,7 +367,7 @@ def _plain(value: Any) -> Any:
 def differences() -> dict[str, dict[tuple, tuple[int, int]]]:
     """Per table, the cells whose stored count differs from the live one: (stored, live). Empty when all agree."""
     found: dict[str, dict[tuple, tuple[int, int]]] = {}
-    for rollup in ROLLUPS:
+    for rollup in TABLES:
         stored, live = stored_cells(rollup), live_cells(rollup)
         wrong = {
             k: (stored.get(k, 0), live.get(k, 0)) for k in stored.keys() | live.keys() if stored.get(k) != live.get(k)

@@ -24,8 +24,8 @@ from jianguan.ledger.models import LedgerItem
 from jianguan.ledger.selectors import due_soon_q, overdue_q
 from jianguan.org.choices import CheckCategory
 from jianguan.registry import services as registry
-from jianguan.registry.choices import InstitutionKind, OperatingStatus
-from jianguan.registry.models import Institution
+from jianguan.registry.choices import InstitutionKind, LicenceKind, OperatingStatus
+from jianguan.registry.models import Institution, Licence
 from jianguan.reports import rollups
 from jianguan.reports.dashboard import Filters, institution_counts, live_rectification_counts, per_day
 from jianguan.reports.dashboard import rectification_counts as rollup_rectification_counts
@@ -73,6 +73,8 @@ def assert_rollups_true(district) -> None:
         assert warnings[AlertKind.ITEM_DUE_SOON] == items.filter(due_soon_q(today)).count(), persona
         repeated = SOURCES[AlertKind.REPEATED_PROBLEM](user, today, None, None)  # the list: counted from the items
         assert warnings[AlertKind.REPEATED_PROBLEM] == len(repeated), persona
+        expiring = SOURCES[AlertKind.LICENCE_EXPIRING](user, today, None, None)  # the list: from the licences
+        assert warnings[AlertKind.LICENCE_EXPIRING] == len(expiring), persona
 
 
 class LedgerAndRegistry(RuleBasedStateMachine):
@@ -186,6 +188,29 @@ class LedgerAndRegistry(RuleBasedStateMachine):
         obj = Institution.objects.get(pk=self.institutions[institution % len(self.institutions)])
         obj.status = to_status
         obj.save()
+
+    @rule(
+        institution=st.integers(0, 9),
+        kind=st.sampled_from(LicenceKind.values[:2]),
+        until=st.none() | st.integers(-5, 45),
+    )
+    def add_licence(self, institution, kind, until):
+        Licence.objects.create(
+            institution_id=self.institutions[institution % len(self.institutions)], kind=kind, number="状态机",
+            valid_until=self._day(until),
+        )  # fmt: skip
+
+    @rule(which=st.integers(0, 50), until=st.none() | st.integers(-5, 45), delete=st.booleans())
+    def change_licence(self, which, until, delete):
+        licences = list(Licence.objects.order_by("pk"))
+        if not licences:
+            return
+        licence = licences[which % len(licences)]
+        if delete:
+            licence.delete()
+        else:
+            licence.valid_until = self._day(until)
+            licence.save()
 
     @rule(street=st.integers(0, 9), kind=st.sampled_from(InstitutionKind.values))
     def register_institution(self, street, kind):
