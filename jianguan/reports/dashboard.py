@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope
 from jianguan.inspections.choices import InspectionStatus
-from jianguan.inspections.models import Campaign, CampaignTarget, Inspection
+from jianguan.inspections.models import Campaign, Inspection
 from jianguan.ledger.choices import OPEN_STATUSES
 from jianguan.ledger.models import LedgerItem
 from jianguan.org.choices import CheckCategory
@@ -42,6 +42,8 @@ from jianguan.reports.models import (
     LedgerOpenRollup,
     LedgerRollup,
     LedgerTotalRollup,
+    RiskRollup,
+    TargetRollup,
 )
 from jianguan.reports.rollups import RollupScope, cell_sum, rollup_scope
 
@@ -253,13 +255,12 @@ def campaign_coverage(user: Any, f: Filters) -> Section:
     campaigns = campaigns.filter(pk=f.campaign.pk) if f.campaign else campaigns.order_by("-starts_on", "-pk")[:6]
     ids = [c.pk for c in campaigns]
     inspected = Inspection.objects.filter(status=InspectionStatus.COMPLETED, campaign__in=ids)
-    targets = CampaignTarget.objects.filter(campaign__in=ids)
+    targets = TargetRollup.objects.filter(campaign_id__in=ids)  # campaign × street cells
     if f.street:
         inspected = inspected.filter(institution__street=f.street)
-        targets = targets.filter(institution__street=f.street)
+        targets = targets.filter(street_id=f.street.pk)
     done = dict(inspected.values_list("campaign").annotate(n=Count("institution", distinct=True)).order_by())
-    # From the (campaign, institution) unique index alone.
-    totals = dict(targets.values_list("campaign").annotate(n=Count("*")).order_by())
+    totals = dict(targets.values_list("campaign_id").annotate(n=cell_sum()).order_by())
     section = Section(
         "campaigns", _("专项行动覆盖"), "bar", [_("专项行动"), _("检查对象"), _("已检查"), _("覆盖率 %")], series=[1, 2]
     )
@@ -473,10 +474,19 @@ def risk_levels(user: Any, f: Filters) -> Section:
     from jianguan.risk.choices import RiskLevel
     from jianguan.risk.models import RiskRating
 
-    ratings = RiskRating.objects.visible_to(user)
-    if f.street:
-        ratings = ratings.filter(institution__street=f.street)
-    counts = dict(ratings.order_by().values_list("level").annotate(n=Count("*")))
+    scope = Scope.for_user(user)
+    if scope.district_wide or scope.role in (Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER):  # Institution.scope_q
+        cells = RiskRollup.objects.all()
+        if scope.role == Role.STREET_OFFICER and not scope.district_wide:
+            cells = cells.filter(street_id__in=scope.street_ids)
+        if f.street:
+            cells = cells.filter(street_id=f.street.pk)
+        counts = dict(cells.order_by().values_list("level").annotate(n=cell_sum()))
+    else:
+        ratings = RiskRating.objects.visible_to(user)
+        if f.street:
+            ratings = ratings.filter(institution__street=f.street)
+        counts = dict(ratings.order_by().values_list("level").annotate(n=Count("*")))
     section = Section("risk", _("风险评级"), "bar", [_("等级"), _("机构数")], series=[1])
     section.rows = [
         [Cell(str(label)), Cell(counts.get(level, 0), _url("risk:rating_list", level=level))]

@@ -167,6 +167,34 @@ class LicenceRollup(models.Model):
         return f"{self.institution_id} {self.kind}: {self.latest_until}"
 
 
+class RiskRollup(models.Model):
+    """Risk ratings by the institution's street × level (moved with the institution)."""
+
+    street_id = models.IntegerField()
+    level = models.CharField(max_length=1)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["street_id", "level"], name="reports_riskrollup_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.street_id} {self.level}: {self.n}"
+
+
+class TargetRollup(models.Model):
+    """Campaign targets (检查对象) by campaign × the institution's street (moved with the institution)."""
+
+    campaign_id = models.IntegerField()
+    street_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign_id", "street_id"], name="reports_targetrollup_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.street_id}: {self.n}"
+
+
 class InstitutionRollup(models.Model):
     """Institutions by street × kind × operating status."""
 

@@ -94,6 +94,38 @@ class Repeats:
         return self._ranked("")
 
 
+_STREET_OF_INSTITUTION = "(SELECT street_id FROM registry_institution WHERE id = R.institution_id)"
+
+
+@dataclass(frozen=True)
+class FollowsInstitution:
+    """The cells of a rollup whose street is its rows' institution's (rollup.keys["street_id"] reads it), moved when an
+    institution moves: its rows are subtracted at the old street and added at the new (no table of its own)."""
+
+    rollup: Rollup
+    table: str = ""
+    source: str = "registry_institution"
+    keys: tuple[str, ...] = ()
+    watched: tuple[str, ...] = ("street_id",)
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        rollup = self.rollup
+        columns = ", ".join(rollup.keys)
+        values = [
+            f"{row}.street_id" if key == "street_id" else expression
+            for key, expression in zip(rollup.keys, rollup.expressions("s", vendor), strict=True)
+        ]
+        positions = ", ".join(str(i) for i in range(1, len(values) + 1))
+        return (
+            f"INSERT INTO {rollup.table} ({columns}, n) SELECT {', '.join(values)}, {sign} * COUNT(*) "  # noqa: S608
+            f"FROM {rollup.source} s WHERE s.institution_id = {row}.id AND {rollup.condition('s', vendor)} "
+            f"GROUP BY {positions} ON CONFLICT ({columns}) DO UPDATE SET n = {rollup.table}.n + excluded.n;"
+        )
+
+    def grouped(self, vendor: str) -> str:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class LatestLicences:
     """Per institution and licence kind whose longest licence has an end date: that date, how many of its licences end
@@ -253,8 +285,22 @@ ROLLUPS = (
     Repeats(),
     LatestLicences(),
     InstitutionOfLicences(),
+    RISK_LEVELS := Rollup(
+        table="reports_riskrollup",
+        source="risk_riskrating",
+        keys={"street_id": _STREET_OF_INSTITUTION, "level": "R.level"},
+        watched=("institution_id", "level"),
+    ),
+    FollowsInstitution(RISK_LEVELS),
+    CAMPAIGN_TARGETS := Rollup(
+        table="reports_targetrollup",
+        source="inspections_campaigntarget",
+        keys={"campaign_id": "R.campaign_id", "street_id": _STREET_OF_INSTITUTION},
+        watched=("institution_id", "campaign_id"),
+    ),
+    FollowsInstitution(CAMPAIGN_TARGETS),
 )
-Declaration = Rollup | Repeats | LatestLicences | InstitutionOfLicences
+Declaration = Rollup | Repeats | LatestLicences | InstitutionOfLicences | FollowsInstitution
 TABLES = tuple(r for r in ROLLUPS if r.table)  # the declarations that keep a table of their own
 
 

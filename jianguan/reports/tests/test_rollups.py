@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from jianguan.alerts.choices import AlertKind
 from jianguan.alerts.selectors import SOURCES, alert_totals
 from jianguan.audit.models import AuditEvent
-from jianguan.inspections.models import Finding
+from jianguan.inspections.models import Campaign, CampaignTarget, Finding
 from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.models import LedgerItem
 from jianguan.ledger.selectors import due_soon_q, overdue_q
@@ -27,9 +27,18 @@ from jianguan.registry import services as registry
 from jianguan.registry.choices import InstitutionKind, LicenceKind, OperatingStatus
 from jianguan.registry.models import Institution, Licence
 from jianguan.reports import rollups
-from jianguan.reports.dashboard import Filters, institution_counts, live_rectification_counts, per_day
+from jianguan.reports.dashboard import (
+    Filters,
+    campaign_coverage,
+    institution_counts,
+    live_rectification_counts,
+    per_day,
+    risk_levels,
+)
 from jianguan.reports.dashboard import rectification_counts as rollup_rectification_counts
 from jianguan.reports.models import LedgerRollup
+from jianguan.risk.choices import RiskLevel
+from jianguan.risk.models import RiskRating
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +84,16 @@ def assert_rollups_true(district) -> None:
         assert warnings[AlertKind.REPEATED_PROBLEM] == len(repeated), persona
         expiring = SOURCES[AlertKind.LICENCE_EXPIRING](user, today, None, None)  # the list: from the licences
         assert warnings[AlertKind.LICENCE_EXPIRING] == len(expiring), persona
+        levels = dict(RiskRating.objects.visible_to(user).values_list("level").annotate(n=Count("*")).order_by())
+        assert {r[0].value: r[1].value for r in risk_levels(user, Filters()).rows} == {
+            str(label): levels.get(level, 0) for level, label in RiskLevel.choices
+        }, persona
+    targets = dict(CampaignTarget.objects.values_list("campaign").annotate(n=Count("*")).order_by())
+    coverage = campaign_coverage(district.users["lead"], Filters())
+    campaign_names = dict(Campaign.objects.values_list("name", "pk"))
+    assert {campaign_names[r[0].value]: r[1].value for r in coverage.rows} == {
+        campaign_names[r[0].value]: targets.get(campaign_names[r[0].value], 0) for r in coverage.rows
+    }
 
 
 class LedgerAndRegistry(RuleBasedStateMachine):
@@ -211,6 +230,28 @@ class LedgerAndRegistry(RuleBasedStateMachine):
         else:
             licence.valid_until = self._day(until)
             licence.save()
+
+    @rule(institution=st.integers(0, 9), level=st.none() | st.sampled_from(RiskLevel.values))
+    def rate(self, institution, level):
+        pk = self.institutions[institution % len(self.institutions)]
+        if level is None:
+            RiskRating.objects.filter(institution_id=pk).delete()
+        else:
+            RiskRating.objects.update_or_create(
+                institution_id=pk, defaults={"level": level, "score": 1, "computed_at": timezone.now()}
+            )
+
+    @rule(institution=st.integers(0, 9), campaign=st.integers(0, 9), add=st.booleans())
+    def target(self, institution, campaign, add):
+        campaigns = [c for c in self.campaigns if c is not None]
+        if not campaigns:
+            return
+        pair = {"institution_id": self.institutions[institution % len(self.institutions)],
+                "campaign_id": campaigns[campaign % len(campaigns)]}  # fmt: skip
+        if add:
+            CampaignTarget.objects.get_or_create(**pair)
+        else:
+            CampaignTarget.objects.filter(**pair).delete()
 
     @rule(street=st.integers(0, 9), kind=st.sampled_from(InstitutionKind.values))
     def register_institution(self, street, kind):
