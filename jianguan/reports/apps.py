@@ -5,14 +5,15 @@ from django.db.models.signals import post_migrate
 
 
 def _reinstall_rollup_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """SQLite drops a table's triggers when a migration rebuilds the table (its way of altering a column): after every
-    migrate the rollup triggers are installed again (idempotent). The copy a rebuild makes keeps the rows, so the
-    counts stay true."""
+    """After every migrate (and every flush, which sends post_migrate too) the rollup triggers are installed again
+    and the rollups recomputed: SQLite drops a table's triggers when a migration rebuilds the table (its way of
+    altering a column), and its flush deletes the tables row by row, triggers firing, in no useful order."""
     from django.db import connections
 
-    from jianguan.reports.rollups import install_triggers
+    from jianguan.reports.rollups import install_triggers, rebuild
 
     install_triggers(connections[using])
+    rebuild(connections[using])
 
 
 class ReportsConfig(AppConfig):

@@ -27,8 +27,7 @@ from django.utils.translation import gettext as _
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope
-from jianguan.inspections.choices import InspectionStatus
-from jianguan.inspections.models import Campaign, Inspection
+from jianguan.inspections.models import Campaign
 from jianguan.ledger.choices import OPEN_STATUSES
 from jianguan.ledger.models import LedgerItem
 from jianguan.org.choices import CheckCategory
@@ -36,6 +35,7 @@ from jianguan.org.models import Department, Region
 from jianguan.registry.choices import InstitutionKind, OperatingStatus
 from jianguan.registry.models import Institution
 from jianguan.reports.models import (
+    InspectedRollup,
     InstitutionRollup,
     LedgerClosedRollup,
     LedgerFoundRollup,
@@ -254,12 +254,12 @@ def campaign_coverage(user: Any, f: Filters) -> Section:
     campaigns = Campaign.objects.visible_to(user)
     campaigns = campaigns.filter(pk=f.campaign.pk) if f.campaign else campaigns.order_by("-starts_on", "-pk")[:6]
     ids = [c.pk for c in campaigns]
-    inspected = Inspection.objects.filter(status=InspectionStatus.COMPLETED, campaign__in=ids)
+    inspected = InspectedRollup.objects.filter(campaign_id__in=ids)  # (campaign, institution) pairs
     targets = TargetRollup.objects.filter(campaign_id__in=ids)  # campaign × street cells
     if f.street:
-        inspected = inspected.filter(institution__street=f.street)
+        inspected = inspected.filter(street_id=f.street.pk)
         targets = targets.filter(street_id=f.street.pk)
-    done = dict(inspected.values_list("campaign").annotate(n=Count("institution", distinct=True)).order_by())
+    done = dict(inspected.values_list("campaign_id").annotate(n=cell_sum()).order_by())
     totals = dict(targets.values_list("campaign_id").annotate(n=cell_sum()).order_by())
     section = Section(
         "campaigns", _("专项行动覆盖"), "bar", [_("专项行动"), _("检查对象"), _("已检查"), _("覆盖率 %")], series=[1, 2]

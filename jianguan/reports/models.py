@@ -195,6 +195,25 @@ class TargetRollup(models.Model):
         return f"{self.campaign_id} {self.street_id}: {self.n}"
 
 
+class InspectedRollup(models.Model):
+    """Each (campaign, institution) with a completed inspection, with the institution's street
+    (reports.rollups.Inspected): a campaign's coverage per street. n is always 1."""
+
+    campaign_id = models.IntegerField()
+    institution_id = models.IntegerField()
+    street_id = models.IntegerField()
+    n = models.IntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign_id", "institution_id"], name="reports_inspectedrollup_pair")
+        ]
+        indexes = [models.Index(fields=["campaign_id", "street_id"], name="reports_inspected_street")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.institution_id}"
+
+
 class InstitutionRollup(models.Model):
     """Institutions by street × kind × operating status."""
 

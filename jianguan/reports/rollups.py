@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope
+from jianguan.inspections.choices import InspectionStatus
 from jianguan.ledger.choices import OPEN_STATUSES, ItemStatus
 
 ROLLUP_NO_DATE = date(1, 1, 1)
@@ -94,7 +95,9 @@ class Repeats:
         return self._ranked("")
 
 
-_STREET_OF_INSTITUTION = "(SELECT street_id FROM registry_institution WHERE id = R.institution_id)"
+# 0 when the institution is gone: only while SQLite's flush (tests) empties the tables one by one, after which
+# post_migrate rebuilds every rollup.
+_STREET_OF_INSTITUTION = "COALESCE((SELECT street_id FROM registry_institution WHERE id = R.institution_id), 0)"
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class FollowsInstitution:
 @dataclass(frozen=True)
 class LatestLicences:
     """Per institution and licence kind whose longest licence has an end date: that date, how many of its licences end
-    then, and the institution's street and status (kept by InstitutionOfLicences). A licence is "expiring, not
+    then, and the institution's street and status (kept by CopiesOfInstitution). A licence is "expiring, not
     renewed" exactly when it ends within the window and is one of these. Recomputed per (institution, kind) from its
     few licences; n counts the licences."""
 
@@ -161,24 +164,55 @@ class LatestLicences:
 
 
 @dataclass(frozen=True)
-class InstitutionOfLicences:
-    """An institution's new street or status, copied to its rows of LatestLicences (no table of its own)."""
+class CopiesOfInstitution:
+    """An institution's new street (and status), copied to the rows of a per-group table that hold them (no table of
+    its own). `copies`: (the table's column, the institution's column)."""
 
+    of: str  # the table holding the copies
+    copies: tuple[tuple[str, str], ...]
     table: str = ""
     source: str = "registry_institution"
     keys: tuple[str, ...] = ()
-    watched: tuple[str, ...] = ("street_id", "status")
+
+    @property
+    def watched(self) -> tuple[str, ...]:
+        return tuple(column for _copy, column in self.copies)
 
     def change(self, row: str, sign: int, vendor: str) -> str:
         if sign < 0:
-            return ""  # a deleted institution has no licences left (they go first)
+            return ""  # a deleted institution has no rows left (its licences and inspections go first, or block it)
+        assignments = ", ".join(f"{copy} = {row}.{column}" for copy, column in self.copies)
+        return f"UPDATE {self.of} SET {assignments} WHERE institution_id = {row}.id;"  # noqa: S608 - constants
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """Each (campaign, institution) with a completed inspection, with the institution's street: a campaign's
+    inspected institutions counted per street (a distinct count, so a per-group recount, n always 1)."""
+
+    table: str = "reports_inspectedrollup"
+    source: str = "inspections_inspection"
+    keys: tuple[str, ...] = ("campaign_id", "institution_id", "street_id")
+    watched: tuple[str, ...] = ("campaign_id", "institution_id", "status")
+
+    def _pairs(self, where: str) -> str:
         return (
-            f"UPDATE {LatestLicences.table} SET street_id = {row}.street_id, institution_status = {row}.status "  # noqa: S608 - constants and the row
-            f"WHERE institution_id = {row}.id;"
+            "SELECT i.campaign_id, i.institution_id, r.street_id, COUNT(DISTINCT i.institution_id) "  # noqa: S608
+            f"FROM {self.source} i JOIN registry_institution r ON r.id = i.institution_id "
+            f"WHERE i.campaign_id IS NOT NULL AND i.status = '{InspectionStatus.COMPLETED}' {where} "
+            "GROUP BY i.campaign_id, i.institution_id, r.street_id"
+        )
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        pair = f"campaign_id = {row}.campaign_id AND institution_id = {row}.institution_id"
+        mine = f"AND i.campaign_id = {row}.campaign_id AND i.institution_id = {row}.institution_id"
+        return (
+            f"DELETE FROM {self.table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
+            f"INSERT INTO {self.table} ({', '.join(self.keys)}, n) {self._pairs(mine)};"
         )
 
     def grouped(self, vendor: str) -> str:
-        raise NotImplementedError
+        return self._pairs("")
 
 
 def _dialect(sql: str, vendor: str) -> str:
@@ -284,7 +318,9 @@ ROLLUPS = (
     ),
     Repeats(),
     LatestLicences(),
-    InstitutionOfLicences(),
+    CopiesOfInstitution(LatestLicences.table, (("street_id", "street_id"), ("institution_status", "status"))),
+    Inspected(),
+    CopiesOfInstitution(Inspected.table, (("street_id", "street_id"),)),
     RISK_LEVELS := Rollup(
         table="reports_riskrollup",
         source="risk_riskrating",
@@ -300,7 +336,7 @@ ROLLUPS = (
     ),
     FollowsInstitution(CAMPAIGN_TARGETS),
 )
-Declaration = Rollup | Repeats | LatestLicences | InstitutionOfLicences | FollowsInstitution
+Declaration = Rollup | Repeats | LatestLicences | CopiesOfInstitution | FollowsInstitution | Inspected
 TABLES = tuple(r for r in ROLLUPS if r.table)  # the declarations that keep a table of their own
 
 

@@ -18,7 +18,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from jianguan.alerts.choices import AlertKind
 from jianguan.alerts.selectors import SOURCES, alert_totals
 from jianguan.audit.models import AuditEvent
-from jianguan.inspections.models import Campaign, CampaignTarget, Finding
+from jianguan.inspections.choices import InspectionStatus
+from jianguan.inspections.models import Campaign, CampaignTarget, Finding, Inspection
 from jianguan.ledger.choices import ItemStatus
 from jianguan.ledger.models import LedgerItem
 from jianguan.ledger.selectors import due_soon_q, overdue_q
@@ -89,10 +90,12 @@ def assert_rollups_true(district) -> None:
             str(label): levels.get(level, 0) for level, label in RiskLevel.choices
         }, persona
     targets = dict(CampaignTarget.objects.values_list("campaign").annotate(n=Count("*")).order_by())
+    completed = Inspection.objects.filter(status=InspectionStatus.COMPLETED)
+    done = dict(completed.values_list("campaign").annotate(n=Count("institution", distinct=True)).order_by())
     coverage = campaign_coverage(district.users["lead"], Filters())
     campaign_names = dict(Campaign.objects.values_list("name", "pk"))
-    assert {campaign_names[r[0].value]: r[1].value for r in coverage.rows} == {
-        campaign_names[r[0].value]: targets.get(campaign_names[r[0].value], 0) for r in coverage.rows
+    assert {campaign_names[r[0].value]: (r[1].value, r[2].value) for r in coverage.rows} == {
+        pk: (targets.get(pk, 0), done.get(pk, 0)) for pk in (campaign_names[r[0].value] for r in coverage.rows)
     }
 
 
@@ -252,6 +255,13 @@ class LedgerAndRegistry(RuleBasedStateMachine):
             CampaignTarget.objects.get_or_create(**pair)
         else:
             CampaignTarget.objects.filter(**pair).delete()
+
+    @rule(which=st.integers(0, 9), campaign=st.integers(0, 9), status=st.sampled_from(InspectionStatus.values))
+    def inspection(self, which, campaign, status):
+        """An inspection moves to another campaign or status (a completed one counts as the campaign's coverage)."""
+        Inspection.objects.filter(pk=self.inspections[which % len(self.inspections)]).update(
+            campaign_id=self.campaigns[campaign % len(self.campaigns)], status=status
+        )
 
     @rule(street=st.integers(0, 9), kind=st.sampled_from(InstitutionKind.values))
     def register_institution(self, street, kind):
