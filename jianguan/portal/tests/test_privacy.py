@@ -8,14 +8,13 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
-from django.utils import timezone
+from django.test import Client, override_settings
 
 from jianguan.accounts.models import User
 from jianguan.articles.models import Article
 from jianguan.complaints.models import Complaint, ComplaintEvent
 from jianguan.registry.models import Institution
-from tests.support.demo import load_demo_district
+from tests.support.demo import demo_district_shared
 
 
 def _secrets() -> set[str]:
@@ -31,14 +30,25 @@ def _secrets() -> set[str]:
     return {v for v in values if v and len(v) >= 2}
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo, loaded once for this module's tests (each runs in a transaction of its own inside the load's)."""
+    media = tmp_path_factory.mktemp("privacy-media")
+    with (
+        override_settings(MEDIA_ROOT=media),
+        # Up to the loader's own day, as `manage.py load_demo` loads it: today, or late in the year, while next year's
+        # holidays are not published, the last day whose deadlines the calendar can count.
+        demo_district_shared(django_db_blocker),
+    ):
+        yield
+
+
 @pytest.fixture
-def demo(db, settings, tmp_path):
+def demo(_demo_loaded, db, settings):
     settings.JIANGUAN_PUBLIC_RATE_LIMIT = 100_000
     settings.JIANGUAN_COMPLAINT_RATE_LIMIT = 100_000
     settings.JIANGUAN_FORM_MIN_SECONDS = 0
-    settings.MEDIA_ROOT = tmp_path
     cache.clear()
-    load_demo_district(today=timezone.localdate(), log=lambda *a, **k: None)
     yield
     cache.clear()
 
@@ -107,8 +117,7 @@ def test_no_personal_field_reaches_any_public_page_or_answer(demo):
     assert not leaks, leaks[:10]
 
 
-def test_unpublished_articles_never_show(db):
-    load_demo_district(today=timezone.localdate(), log=lambda *a, **k: None, inspections=False)
+def test_unpublished_articles_never_show(demo):
     client = Client()
     hidden = Article.objects.exclude(status="published")
     assert hidden.exists()

@@ -411,7 +411,7 @@ def test_the_demo_district_is_rated(db):
     from jianguan.demo.loader import load_demo
 
     load_demo(today=date(2026, 11, 26), log=lambda *a: None, inspections=False)
-    # Every institution rated (the sites the campaign's orders stop are checked with the whole demo: org/tests).
+    # Every institution rated (the sites the campaign's orders stop are checked with the whole demo: demo/tests/test_demo_district.py).
     assert not Institution.objects.filter(risk_rating__isnull=True).exists()
 
 
