@@ -122,7 +122,7 @@ def _pages(district) -> list[tuple[str, str]]:
     campaign = district.campaigns["a"].pk
     return [
         (reverse("reports:dashboard"), "registry_institution"),
-        (reverse("reports:dashboard_export", args=["streets"]), "ledger_ledgeritem"),
+        (reverse("reports:dashboard_export", args=["streets"]), "reports_ledgertotalrollup"),
         (reverse("reports:campaign_statistics", args=[campaign]), "inspections_inspection"),
         (reverse("reports:campaign_briefing", args=[campaign, "docx"]), "inspections_inspection"),
         (reverse("registry:institution_export_xlsx"), "registry_institution"),
