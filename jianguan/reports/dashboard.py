@@ -158,54 +158,33 @@ def _pct(part: int, whole: int) -> float:
     return round(part * 100 / whole, 1) if whole else 0.0
 
 
-def _items(user: Any, f: Filters) -> QuerySet[LedgerItem]:
-    items = LedgerItem.objects.visible_to(user)
-    if f.campaign:
-        items = items.filter(campaign=f.campaign)
-    if f.street:
-        items = items.filter(street=f.street)  # the item's copy of its institution's street: no join
-    if f.department:
-        items = items.filter(department=f.department)
-    if f.date_from:
-        items = items.filter(found_on__gte=f.date_from)
-    if f.date_to:
-        items = items.filter(found_on__lte=f.date_to)
-    return items
-
-
 def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
     institutions = Institution.objects.visible_to(user)
     return institutions.filter(street=f.street) if f.street else institutions
 
 
 def _cells(model: Any, scope: RollupScope, f: Filters, day: str = "found_on") -> QuerySet:
-    cells = model.objects.filter(scope.cells)
+    return _filtered(model.objects.filter(scope.cells), f, day).order_by()
+
+
+def _filtered(rows: QuerySet, f: Filters, day: str = "found_on") -> QuerySet:
+    """Ledger items or rollup cells (both hold campaign_id, street_id and department_id; the item's street is its
+    copy of its institution's: no join) within the filters; `day` is the date the span applies to."""
     if f.campaign:
-        cells = cells.filter(campaign_id=f.campaign.pk)
+        rows = rows.filter(campaign_id=f.campaign.pk)
     if f.street:
-        cells = cells.filter(street_id=f.street.pk)
+        rows = rows.filter(street_id=f.street.pk)
     if f.department:
-        cells = cells.filter(department_id=f.department.pk)
+        rows = rows.filter(department_id=f.department.pk)
     if f.date_from:
-        cells = cells.filter(**{f"{day}__gte": f.date_from})
+        rows = rows.filter(**{f"{day}__gte": f.date_from})
     if f.date_to:
-        cells = cells.filter(**{f"{day}__lte": f.date_to})
-    return cells.order_by()
+        rows = rows.filter(**{f"{day}__lte": f.date_to})
+    return rows
 
 
 def _items(user: Any, f: Filters) -> QuerySet[LedgerItem]:
-    items = LedgerItem.objects.visible_to(user)
-    if f.campaign:
-        items = items.filter(campaign=f.campaign)
-    if f.street:
-        items = items.filter(street=f.street)  # the item's copy of its institution's street: no join
-    if f.department:
-        items = items.filter(department=f.department)
-    if f.date_from:
-        items = items.filter(found_on__gte=f.date_from)
-    if f.date_to:
-        items = items.filter(found_on__lte=f.date_to)
-    return items
+    return _filtered(LedgerItem.objects.visible_to(user), f)
 
 
 def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:

@@ -61,6 +61,16 @@ class Rollup:
         )
 
 
+def _recount(table: str, keys: tuple[str, ...], group: tuple[str, ...], row: str, select: Any) -> str:
+    """A per-group table's trigger statement: its group's row(s) deleted and counted again from the group's records.
+    `select(alias_where)` gives the recount restricted by "AND <alias>.<column> = <row>.<column>" for the group."""
+    pair = " AND ".join(f"{column} = {row}.{column}" for column in group)
+    return (
+        f"DELETE FROM {table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
+        f"INSERT INTO {table} ({', '.join(keys)}, n) {select(group, row)};"
+    )
+
+
 @dataclass(frozen=True)
 class Repeats:
     """Per institution and category with problems from two inspections or more, the day found of the second most
@@ -85,11 +95,10 @@ class Repeats:
         )
 
     def change(self, row: str, sign: int, vendor: str) -> str:
-        pair = f"institution_id = {row}.institution_id AND category = {row}.category"
-        return (
-            f"DELETE FROM {self.table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
-            f"INSERT INTO {self.table} ({', '.join(self.keys)}, n) {self._ranked(f'WHERE {pair}')};"
-        )
+        return _recount(
+            self.table, self.keys, ("institution_id", "category"), row,
+            lambda group, r: self._ranked("WHERE " + " AND ".join(f"{c} = {r}.{c}" for c in group)),
+        )  # fmt: skip
 
     def grouped(self, vendor: str) -> str:
         return self._ranked("")
@@ -106,9 +115,7 @@ class FollowsInstitution:
     institution moves: its rows are subtracted at the old street and added at the new (no table of its own)."""
 
     rollup: Rollup
-    table: str = ""
     source: str = "registry_institution"
-    keys: tuple[str, ...] = ()
     watched: tuple[str, ...] = ("street_id",)
 
     def change(self, row: str, sign: int, vendor: str) -> str:
@@ -124,9 +131,6 @@ class FollowsInstitution:
             f"FROM {rollup.source} s WHERE s.institution_id = {row}.id AND {rollup.condition('s', vendor)} "
             f"GROUP BY {positions} ON CONFLICT ({columns}) DO UPDATE SET n = {rollup.table}.n + excluded.n;"
         )
-
-    def grouped(self, vendor: str) -> str:
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -152,12 +156,10 @@ class LatestLicences:
         )
 
     def change(self, row: str, sign: int, vendor: str) -> str:
-        pair = f"institution_id = {row}.institution_id AND kind = {row}.kind"
-        mine = f"AND l.institution_id = {row}.institution_id AND l.kind = {row}.kind"
-        return (
-            f"DELETE FROM {self.table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
-            f"INSERT INTO {self.table} ({', '.join(self.keys)}, n) {self._latest(mine)};"
-        )
+        return _recount(
+            self.table, self.keys, ("institution_id", "kind"), row,
+            lambda group, r: self._latest("".join(f" AND l.{c} = {r}.{c}" for c in group)),
+        )  # fmt: skip
 
     def grouped(self, vendor: str) -> str:
         return self._latest("")
@@ -170,9 +172,7 @@ class CopiesOfInstitution:
 
     of: str  # the table holding the copies
     copies: tuple[tuple[str, str], ...]
-    table: str = ""
     source: str = "registry_institution"
-    keys: tuple[str, ...] = ()
 
     @property
     def watched(self) -> tuple[str, ...]:
@@ -204,12 +204,10 @@ class Inspected:
         )
 
     def change(self, row: str, sign: int, vendor: str) -> str:
-        pair = f"campaign_id = {row}.campaign_id AND institution_id = {row}.institution_id"
-        mine = f"AND i.campaign_id = {row}.campaign_id AND i.institution_id = {row}.institution_id"
-        return (
-            f"DELETE FROM {self.table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
-            f"INSERT INTO {self.table} ({', '.join(self.keys)}, n) {self._pairs(mine)};"
-        )
+        return _recount(
+            self.table, self.keys, ("campaign_id", "institution_id"), row,
+            lambda group, r: self._pairs("".join(f" AND i.{c} = {r}.{c}" for c in group)),
+        )  # fmt: skip
 
     def grouped(self, vendor: str) -> str:
         return self._pairs("")
@@ -318,26 +316,31 @@ ROLLUPS = (
     ),
     Repeats(),
     LatestLicences(),
-    CopiesOfInstitution(LatestLicences.table, (("street_id", "street_id"), ("institution_status", "status"))),
     Inspected(),
-    CopiesOfInstitution(Inspected.table, (("street_id", "street_id"),)),
     RISK_LEVELS := Rollup(
         table="reports_riskrollup",
         source="risk_riskrating",
         keys={"street_id": _STREET_OF_INSTITUTION, "level": "R.level"},
         watched=("institution_id", "level"),
     ),
-    FollowsInstitution(RISK_LEVELS),
     CAMPAIGN_TARGETS := Rollup(
         table="reports_targetrollup",
         source="inspections_campaigntarget",
         keys={"campaign_id": "R.campaign_id", "street_id": _STREET_OF_INSTITUTION},
         watched=("institution_id", "campaign_id"),
     ),
+)
+# What an institution's move or change of status carries to the tables that copy its street or status (their own
+# triggers read it when their rows change; these run on the institution's).
+CARRIERS = (
+    CopiesOfInstitution(LatestLicences.table, (("street_id", "street_id"), ("institution_status", "status"))),
+    CopiesOfInstitution(Inspected.table, (("street_id", "street_id"),)),
+    FollowsInstitution(RISK_LEVELS),
     FollowsInstitution(CAMPAIGN_TARGETS),
 )
-Declaration = Rollup | Repeats | LatestLicences | CopiesOfInstitution | FollowsInstitution | Inspected
-TABLES = tuple(r for r in ROLLUPS if r.table)  # the declarations that keep a table of their own
+Table = Rollup | Repeats | LatestLicences | Inspected
+Declaration = Table | CopiesOfInstitution | FollowsInstitution
+TABLES: tuple[Table, ...] = ROLLUPS
 
 
 def _moved(rollup: Declaration, vendor: str) -> str:
@@ -347,7 +350,7 @@ def _moved(rollup: Declaration, vendor: str) -> str:
 
 def _sources() -> dict[str, list[Declaration]]:
     sources: dict[str, list[Declaration]] = {}
-    for rollup in ROLLUPS:
+    for rollup in (*ROLLUPS, *CARRIERS):
         sources.setdefault(rollup.source, []).append(rollup)
     return sources
 
