@@ -51,8 +51,10 @@ import random
 import re
 import statistics
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import time as clock
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -638,6 +640,7 @@ def _case(
     alternates: tuple[str, ...] = (),
     export: bool = False,
     figures: list[dict[str, int | None]] | None = None,
+    checks: tuple[Callable[[], tuple[int, list[str]]], ...] = (),
 ) -> dict:
     """`registry_cases._page_case` over `urls` as the lead coordinator (target TARGET_MS), plus the query count of
     every URL (and of `alternates`: the same filter selecting much less), each of the page's own queries timed alone,
@@ -661,8 +664,8 @@ def _case(
             f", the same for all {len(counts)} URLs" if constant else f", NOT CONSTANT: {sorted(set(counts.values()))}"
         )
     compared, wrong = 0, []
-    for scope in figures or ():
-        n, differences = _check_figures(**scope)
+    for check in (*(partial(_check_figures, **scope) for scope in figures or ()), *checks):
+        n, differences = check()
         compared += n
         wrong += differences
     result = registry_cases._page_case(name, urls, lambda: "", target_ms=TARGET_MS, client=client)
@@ -686,7 +689,7 @@ def _case(
         f"; p50 − floor p50 = {outside:.1f} ms outside the SQL; queries {by_count}; slowest alone (median of 3): "
         + ", ".join(f"{t['label']} {t['ms']:.1f} ms ({t['rows']:,} rows)" for t in slowest)
         + f"; all own queries alone {sum(t['ms'] for t in timed):.1f} ms"
-        + (f"; figures equal to the live counts: {compared}" if figures and not wrong else "")
+        + (f"; figures equal to the live counts: {compared}" if compared and not wrong else "")
         + f"; {_state['sizes']}"
         + (f"; {size / 1000:.1f} kB file" if export else "")
     )
@@ -739,4 +742,46 @@ def dashboard_export_categories() -> dict:
     )
 
 
-ALL = [dashboard_page_no_filter, dashboard_page_campaign, dashboard_page_street, dashboard_export_categories]
+def _check_statistics(campaign: int) -> tuple[int, list[str]]:
+    """Every figure of the campaign's statistics today (`campaign_statistics`, from the rollups) against the same
+    counted from its findings (tests.support.statistics, as the statistics were computed before the rollups)."""
+    from jianguan.inspections.models import Campaign
+    from tests.support.statistics import statistics_counted_live, statistics_shown
+
+    obj, today = Campaign.objects.get(pk=campaign), timezone.localdate()
+    shown, live = statistics_shown(obj, today), statistics_counted_live(obj, today)
+    compared, wrong = 0, []
+    for part, got, want in zip(("totals", "categories", "streets"), shown, live, strict=True):
+        if isinstance(want, dict):
+            compared += sum(len(v) for v in want.values())
+            wrong += [f"statistics {campaign} {part} {k}: shown {got.get(k)}, live {v}" for k, v in want.items()
+                      if got.get(k) != v]  # fmt: skip
+            wrong += [f"statistics {campaign} {part} {k}: shown {got[k]}, not live" for k in got.keys() - want.keys()]
+        else:
+            compared += len(want)
+            wrong += [f"statistics {campaign} {part}: shown {got}, live {want}"] if got != want else []
+    return compared, wrong
+
+
+def campaign_statistics_page() -> dict:
+    """The campaign statistics page (`/reports/campaigns/<pk>/`, as of today), each request another of the newest six
+    synthetic campaigns (~10,000 inspections each at 10M); the demo campaign for the query count; every figure of the
+    newest and the oldest of the six checked against the findings."""
+    _ensure_data()
+    campaigns = _state["campaigns"]
+    alternates = (f"/reports/campaigns/{_state['demo_campaign']}/",) if _state["demo_campaign"] else ()
+    return _case(
+        f"campaign statistics (6), lead p95 @{SIZE}",
+        [f"/reports/campaigns/{pk}/" for pk in campaigns],
+        alternates=alternates,
+        checks=(partial(_check_statistics, campaigns[0]), partial(_check_statistics, campaigns[-1])),
+    )
+
+
+ALL = [
+    dashboard_page_no_filter,
+    dashboard_page_campaign,
+    dashboard_page_street,
+    dashboard_export_categories,
+    campaign_statistics_page,
+]

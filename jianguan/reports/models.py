@@ -196,12 +196,14 @@ class TargetRollup(models.Model):
 
 
 class InspectedRollup(models.Model):
-    """Each (campaign, institution) with a completed inspection, with the institution's street
-    (reports.rollups.Inspected): a campaign's coverage per street. n is always 1."""
+    """Each (campaign, institution) with a completed inspection, with the institution's street and the (local) day of
+    its first completed inspection in the campaign (reports.rollups.Inspected): a campaign's coverage per street, today
+    or as of any day. n is always 1."""
 
     campaign_id = models.IntegerField()
     institution_id = models.IntegerField()
     street_id = models.IntegerField()
+    first_on = models.DateField(null=True)  # None: completed without a completion time (counted today, not as of)
     n = models.IntegerField(default=1)
 
     class Meta:
@@ -229,3 +231,35 @@ class InstitutionRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street_id} {self.kind} {self.status}: {self.n}"
+
+
+class CampaignProblemRollup(models.Model):
+    """A campaign's problems (findings of its completed inspections) by institution × category × the day found (the
+    inspection's completion day) × the day rectified × the day after which it is overdue (reports.rollups.
+    CampaignProblems): the campaign statistics as of any day D count the rows found by D, rectified by D, and neither
+    rectified by D nor within their deadline. Recounted per (campaign, institution) from its few findings whenever one
+    of them, its inspection or its ledger item changes; the street is the institution's (moved with it)."""
+
+    campaign_id = models.IntegerField()
+    institution_id = models.IntegerField()
+    street_id = models.IntegerField()
+    category = models.CharField(max_length=20)
+    found_on = models.DateField()
+    rectified_on = models.DateField()  # ROLLUP_NEVER: not rectified (yet)
+    overdue_after = models.DateField()  # the ledger item's deadline; ROLLUP_NEVER: no item yet, or 移交处罚
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "campaign_id", "institution_id", "category", "found_on", "rectified_on", "overdue_after",
+                    "street_id",
+                ],
+                name="reports_campaignproblemrollup_cell",
+            )
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["campaign_id", "found_on"], name="reports_problem_found")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.institution_id} {self.category}: {self.n}"

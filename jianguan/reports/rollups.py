@@ -10,9 +10,11 @@ Cells whose count falls to 0 stay (a later change may fill them again); readers 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
@@ -23,6 +25,7 @@ from jianguan.inspections.choices import InspectionStatus
 from jianguan.ledger.choices import OPEN_STATUSES, ItemStatus
 
 ROLLUP_NO_DATE = date(1, 1, 1)
+ROLLUP_NEVER = date(9999, 12, 31)  # a day that has not come (not rectified, never overdue)
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,23 @@ class Rollup:
         )
 
 
-def _recount(table: str, keys: tuple[str, ...], group: tuple[str, ...], row: str, select: Any) -> str:
+def _recount(table: str, keys: tuple[str, ...], group: dict[str, str], select: str) -> str:
     """A per-group table's trigger statement: its group's row(s) deleted and counted again from the group's records.
-    `select(alias_where)` gives the recount restricted by "AND <alias>.<column> = <row>.<column>" for the group."""
-    pair = " AND ".join(f"{column} = {row}.{column}" for column in group)
+    `group`: each group column's value for the trigger's row (SQL); `select`: the recount restricted to that group."""
+    pair = " AND ".join(f"{column} = {value}" for column, value in group.items())
     return (
         f"DELETE FROM {table} WHERE {pair}; "  # noqa: S608 - constants and the trigger's row
-        f"INSERT INTO {table} ({', '.join(keys)}, n) {select(group, row)};"
+        f"INSERT INTO {table} ({', '.join(keys)}, n) {select};"
     )
+
+
+def _same(alias: str, group: dict[str, str]) -> str:
+    """The recount's restriction to one group: " AND <alias>.<column> = <value>" for each group column."""
+    return "".join(f" AND {alias}{column} = {value}" for column, value in group.items())
+
+
+def _columns(row: str, *columns: str) -> dict[str, str]:
+    return {column: f"{row}.{column}" for column in columns}
 
 
 @dataclass(frozen=True)
@@ -95,10 +107,8 @@ class Repeats:
         )
 
     def change(self, row: str, sign: int, vendor: str) -> str:
-        return _recount(
-            self.table, self.keys, ("institution_id", "category"), row,
-            lambda group, r: self._ranked("WHERE " + " AND ".join(f"{c} = {r}.{c}" for c in group)),
-        )  # fmt: skip
+        group = _columns(row, "institution_id", "category")
+        return _recount(self.table, self.keys, group, self._ranked("WHERE TRUE" + _same("", group)))
 
     def grouped(self, vendor: str) -> str:
         return self._ranked("")
@@ -156,10 +166,8 @@ class LatestLicences:
         )
 
     def change(self, row: str, sign: int, vendor: str) -> str:
-        return _recount(
-            self.table, self.keys, ("institution_id", "kind"), row,
-            lambda group, r: self._latest("".join(f" AND l.{c} = {r}.{c}" for c in group)),
-        )  # fmt: skip
+        group = _columns(row, "institution_id", "kind")
+        return _recount(self.table, self.keys, group, self._latest(_same("l.", group)))
 
     def grouped(self, vendor: str) -> str:
         return self._latest("")
@@ -185,32 +193,103 @@ class CopiesOfInstitution:
         return f"UPDATE {self.of} SET {assignments} WHERE institution_id = {row}.id;"  # noqa: S608 - constants
 
 
+def _local_day(column: str, vendor: str) -> str:
+    """The local (settings.TIME_ZONE) date of a stored UTC time, as `timezone.localtime(value).date()` gives it. On
+    SQLite by the zone's offset now: right for zones without daylight saving (Asia/Shanghai since 1991)."""
+    if vendor == "sqlite":
+        offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset() or timedelta(0)
+        return f"date({column}, '{int(offset.total_seconds()):+d} seconds')"
+    return f"CAST(({column} AT TIME ZONE '{settings.TIME_ZONE}') AS date)"
+
+
 @dataclass(frozen=True)
 class Inspected:
-    """Each (campaign, institution) with a completed inspection, with the institution's street: a campaign's
-    inspected institutions counted per street (a distinct count, so a per-group recount, n always 1)."""
+    """Each (campaign, institution) with a completed inspection, with the institution's street and the day of its
+    first completed inspection there: a campaign's inspected institutions counted per street, today or as of a day (a
+    distinct count, so a per-group recount, n always 1)."""
 
     table: str = "reports_inspectedrollup"
     source: str = "inspections_inspection"
-    keys: tuple[str, ...] = ("campaign_id", "institution_id", "street_id")
-    watched: tuple[str, ...] = ("campaign_id", "institution_id", "status")
+    keys: tuple[str, ...] = ("campaign_id", "institution_id", "street_id", "first_on")
+    watched: tuple[str, ...] = ("campaign_id", "institution_id", "status", "completed_at")
 
-    def _pairs(self, where: str) -> str:
+    def _pairs(self, where: str, vendor: str) -> str:
         return (
-            "SELECT i.campaign_id, i.institution_id, r.street_id, COUNT(DISTINCT i.institution_id) "  # noqa: S608
+            "SELECT i.campaign_id, i.institution_id, r.street_id, "  # noqa: S608 - constants
+            f"MIN({_local_day('i.completed_at', vendor)}), COUNT(DISTINCT i.institution_id) "
             f"FROM {self.source} i JOIN registry_institution r ON r.id = i.institution_id "
             f"WHERE i.campaign_id IS NOT NULL AND i.status = '{InspectionStatus.COMPLETED}' {where} "
             "GROUP BY i.campaign_id, i.institution_id, r.street_id"
         )
 
     def change(self, row: str, sign: int, vendor: str) -> str:
-        return _recount(
-            self.table, self.keys, ("campaign_id", "institution_id"), row,
-            lambda group, r: self._pairs("".join(f" AND i.{c} = {r}.{c}" for c in group)),
-        )  # fmt: skip
+        group = _columns(row, "campaign_id", "institution_id")
+        return _recount(self.table, self.keys, group, self._pairs(_same("i.", group), vendor))
 
     def grouped(self, vendor: str) -> str:
-        return self._pairs("")
+        return self._pairs("", vendor)
+
+
+def _of_inspection(column: str, inspection_id: str) -> str:
+    return f"(SELECT {column} FROM inspections_inspection WHERE id = {inspection_id})"  # noqa: S608 - constants
+
+
+@dataclass(frozen=True)
+class CampaignProblems:
+    """Each campaign's problems (the findings of its completed inspections) by institution, its street, category, the
+    day found (the inspection's completion day), the day rectified (fixed on the spot: the day found; else the day its
+    ledger item was closed out; ROLLUP_NEVER while it is not) and the day after which it is overdue (its item's
+    deadline; ROLLUP_NEVER without an item or once handed over for penalty) — exactly what the campaign statistics
+    count as of a day. A per-group recount of the (campaign, institution) pair from its findings, run when one of
+    them, its inspection or its ledger item changes (RecountedOn); the street copied when the institution moves."""
+
+    table: str = "reports_campaignproblemrollup"
+    source: str = "inspections_finding"
+    keys: tuple[str, ...] = (
+        "campaign_id", "institution_id", "street_id", "category", "found_on", "rectified_on", "overdue_after",
+    )  # fmt: skip
+    watched: tuple[str, ...] = ("inspection_id", "category", "fixed_on_site")
+
+    def _problems(self, where: str, vendor: str) -> str:
+        found = _local_day("i.completed_at", vendor)
+        never = _dialect(f"DATE '{ROLLUP_NEVER}'", vendor)
+        return (
+            f"SELECT i.campaign_id, i.institution_id, r.street_id, f.category, {found}, "  # noqa: S608 - constants
+            f"CASE WHEN f.fixed_on_site THEN {found} WHEN l.status = '{ItemStatus.CLOSED}' AND l.closed_on IS NOT NULL "
+            f"THEN l.closed_on ELSE {never} END, "
+            f"CASE WHEN l.id IS NULL OR l.status = '{ItemStatus.ESCALATED}' THEN {never} ELSE l.deadline END, COUNT(*) "
+            f"FROM {self.source} f JOIN inspections_inspection i ON i.id = f.inspection_id "
+            "JOIN registry_institution r ON r.id = i.institution_id "
+            "LEFT JOIN ledger_ledgeritem l ON l.finding_id = f.id "
+            f"WHERE i.campaign_id IS NOT NULL AND i.status = '{InspectionStatus.COMPLETED}' "
+            f"AND i.completed_at IS NOT NULL {where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        )
+
+    def recount(self, group: dict[str, str], vendor: str) -> str:
+        return _recount(self.table, self.keys, group, self._problems(_same("i.", group), vendor))
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        inspection = f"{row}.inspection_id"
+        group = {column: _of_inspection(column, inspection) for column in ("campaign_id", "institution_id")}
+        return self.recount(group, vendor)
+
+    def grouped(self, vendor: str) -> str:
+        return self._problems("", vendor)
+
+
+@dataclass(frozen=True)
+class RecountedOn:
+    """Another table whose rows' changes recount a CampaignProblems group: `group` gives the (campaign, institution)
+    pair a row belongs to, as SQL over the row ("R.")."""
+
+    problems: CampaignProblems
+    source: str
+    group: dict[str, str]
+    watched: tuple[str, ...]
+
+    def change(self, row: str, sign: int, vendor: str) -> str:
+        group = {column: value.replace("R.", f"{row}.") for column, value in self.group.items()}
+        return self.problems.recount(group, vendor)
 
 
 def _dialect(sql: str, vendor: str) -> str:
@@ -317,6 +396,7 @@ ROLLUPS = (
     Repeats(),
     LatestLicences(),
     Inspected(),
+    PROBLEMS := CampaignProblems(),
     RISK_LEVELS := Rollup(
         table="reports_riskrollup",
         source="risk_riskrating",
@@ -335,11 +415,27 @@ ROLLUPS = (
 CARRIERS = (
     CopiesOfInstitution(LatestLicences.table, (("street_id", "street_id"), ("institution_status", "status"))),
     CopiesOfInstitution(Inspected.table, (("street_id", "street_id"),)),
+    CopiesOfInstitution(CampaignProblems.table, (("street_id", "street_id"),)),
+    RecountedOn(
+        PROBLEMS,
+        "inspections_inspection",
+        _columns("R", "campaign_id", "institution_id"),
+        watched=("campaign_id", "institution_id", "status", "completed_at"),
+    ),
+    RecountedOn(
+        PROBLEMS,
+        "ledger_ledgeritem",
+        {
+            column: _of_inspection(column, "(SELECT inspection_id FROM inspections_finding WHERE id = R.finding_id)")
+            for column in ("campaign_id", "institution_id")
+        },
+        watched=("finding_id", "status", "closed_on", "deadline"),
+    ),
     FollowsInstitution(RISK_LEVELS),
     FollowsInstitution(CAMPAIGN_TARGETS),
 )
-Table = Rollup | Repeats | LatestLicences | Inspected
-Declaration = Table | CopiesOfInstitution | FollowsInstitution
+Table = Rollup | Repeats | LatestLicences | Inspected | CampaignProblems
+Declaration = Table | CopiesOfInstitution | FollowsInstitution | RecountedOn
 TABLES: tuple[Table, ...] = ROLLUPS
 
 
@@ -402,6 +498,13 @@ def drop_trigger_sql(vendor: str) -> list[str]:
         if vendor != "sqlite":
             statements.append(f"DROP FUNCTION IF EXISTS {source}_rollups()")
     return statements
+
+
+def drop_triggers(conn: Any = None) -> None:
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        for statement in drop_trigger_sql(conn.vendor):
+            cursor.execute(statement)
 
 
 def install_triggers(conn: Any = None) -> None:

@@ -7,24 +7,28 @@ problem is overdue on D when it is not rectified by D, its current deadline is b
 for penalty (移交处罚 items are counted there, as the ledger does; an extension moves the deadline, and the day-by-day
 history of extensions is not replayed).
 
-Everything comes from one query over the campaign's findings (a campaign has at most thousands of them), so the
-number of queries does not grow with the campaign's size; the briefing and the command use the same figures."""
+The figures come from the rollup tables the database keeps (reports.rollups: each campaign's inspected institutions
+with the day of their first completed inspection, and its problems by institution × category × day found × day
+rectified × day overdue), the overdue list from the ledger items of the institutions the rollup names; a fixed number
+of queries whatever the campaign's size. The briefing and the command use the same figures."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from jianguan.inspections.choices import InspectionStatus
-from jianguan.inspections.models import Campaign, Finding, Inspection
-from jianguan.inspections.selectors import rectified_q
+from jianguan.inspections.models import Campaign
 from jianguan.ledger.choices import ItemStatus
+from jianguan.ledger.models import LedgerItem
 from jianguan.org.choices import CheckCategory
+from jianguan.org.models import Region
+from jianguan.reports.models import CampaignProblemRollup, InspectedRollup, TargetRollup
+from jianguan.reports.rollups import cell_sum
 
 
 @dataclass
@@ -83,64 +87,86 @@ class CampaignStats:
 
 
 def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> CampaignStats:
-    """Three queries: targets, inspected institutions (with their street), the findings with their ledger state."""
+    """Six queries, from the rollups: targets, inspected institutions per street, problems per category and per
+    street, the streets' names, and the overdue problems' rows."""
     as_of = as_of or timezone.localdate()
     labels = {value: str(label) for value, label in CheckCategory.choices}
     order = {value: n for n, value in enumerate(CheckCategory.values)}
-    completed = Inspection.objects.filter(
-        campaign=campaign, status=InspectionStatus.COMPLETED, completed_at__date__lte=as_of
+    problems = CampaignProblemRollup.objects.filter(campaign_id=campaign.pk, found_on__lte=as_of)
+    rectified = Q(rectified_on__lte=as_of)
+    overdue = ~rectified & Q(overdue_after__lt=as_of)
+    figures = {
+        "findings": cell_sum(),
+        "rectified": cell_sum(rectified),
+        "overdue": cell_sum(overdue),
+        "institutions": Count("institution_id", distinct=True),
+    }
+    inspected = dict(
+        InspectedRollup.objects.filter(campaign_id=campaign.pk, first_on__lte=as_of)
+        .values_list("street_id")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    inspected = dict(completed.values_list("institution_id", "institution__street__name").distinct())
-    rows = (
-        Finding.objects.filter(inspection__in=completed)
-        .annotate(is_rectified=ExpressionWrapper(rectified_q(as_of), output_field=BooleanField()))
+    per_street = {row["street_id"]: row for row in problems.values("street_id").annotate(**figures).order_by()}
+    names = dict(Region.objects.filter(pk__in=inspected).values_list("pk", "name"))
+    stats = CampaignStats(
+        campaign_id=campaign.pk, campaign=campaign.name, as_of=as_of, inspected=sum(inspected.values()),
+        targets=TargetRollup.objects.filter(campaign_id=campaign.pk).aggregate(n=cell_sum())["n"],
+        with_problems=0, findings=0, rectified_findings=0, overdue_findings=0,
+    )  # fmt: skip
+    for street_id in sorted(inspected, key=lambda pk: names.get(pk, "")):
+        row = per_street.get(street_id, {})
+        street = StreetStats(
+            names.get(street_id, ""), inspected=inspected[street_id], with_problems=row.get("institutions", 0),
+            findings=row.get("findings", 0), rectified_findings=row.get("rectified", 0),
+        )  # fmt: skip
+        stats.streets.append(street)
+    for row in per_street.values():  # an institution is in its one street's row
+        stats.with_problems += row["institutions"]
+        stats.findings += row["findings"]
+        stats.rectified_findings += row["rectified"]
+        stats.overdue_findings += row["overdue"]
+    open_institutions = Count("institution_id", distinct=True, filter=~rectified)
+    for row in problems.values("category").annotate(**figures, open_institutions=open_institutions).order_by():
+        category = row["category"]
+        stats.categories.append(
+            CategoryStats(
+                category,
+                labels.get(category, category),
+                institutions=row["institutions"],
+                findings=row["findings"],
+                rectified_institutions=row["institutions"] - row["open_institutions"],
+                rectified_findings=row["rectified"],
+                overdue_findings=row["overdue"],
+            )
+        )
+    stats.categories.sort(key=lambda c: order.get(c.category, 99))
+    stats.overdue = _overdue(campaign, as_of, problems.filter(overdue))
+    return stats
+
+
+def _overdue(campaign: Campaign, as_of: date, cells: Any) -> list[OverdueRow]:
+    """The overdue problems' rows: the ledger items (an overdue problem has one) of the institutions the rollup names,
+    selected as the rollup's cells are (found by `as_of`, neither rectified by then nor 移交处罚, deadline passed)."""
+    labels = {value: str(label) for value, label in CheckCategory.choices}
+    items = (
+        LedgerItem.objects.filter(
+            finding__inspection__institution_id__in=cells.values("institution_id"),
+            finding__inspection__campaign_id=campaign.pk,
+            finding__inspection__status=InspectionStatus.COMPLETED,
+            finding__inspection__completed_at__date__lte=as_of,
+            finding__fixed_on_site=False,
+            deadline__lt=as_of,
+        )
+        .exclude(status=ItemStatus.ESCALATED)
+        .exclude(status=ItemStatus.CLOSED, closed_on__lte=as_of)
         .values_list(
-            "category", "inspection__institution_id", "inspection__institution__name", "description", "is_rectified",
-            "ledger_item__deadline", "ledger_item__department__name", "department__name", "ledger_item__status",
+            "finding__inspection__institution__name", "finding__inspection__institution__street__name",
+            "finding__category", "finding__description", "deadline", "department__name",
         )
     )  # fmt: skip
-    per_category: dict[str, CategoryStats] = {}
-    open_by_category: dict[str, set[int]] = defaultdict(set)
-    found_by_category: dict[str, set[int]] = defaultdict(set)
-    streets: dict[str, StreetStats] = {}
-    with_problems: set[int] = set()
-    stats = CampaignStats(
-        campaign_id=campaign.pk, campaign=campaign.name, as_of=as_of, targets=campaign.targets.count(),
-        inspected=len(inspected), with_problems=0, findings=0, rectified_findings=0, overdue_findings=0,
-    )  # fmt: skip
-    for street in sorted(set(inspected.values())):
-        streets[street] = StreetStats(street)
-    for street in inspected.values():
-        streets[street].inspected += 1
-    for category, inst, name, description, rectified, deadline, item_department, department, status in rows:
-        cat = per_category.setdefault(category, CategoryStats(category, labels.get(category, category)))
-        street = streets[inspected[inst]]
-        cat.findings += 1
-        stats.findings += 1
-        street.findings += 1
-        found_by_category[category].add(inst)
-        with_problems.add(inst)
-        if rectified:
-            cat.rectified_findings += 1
-            stats.rectified_findings += 1
-            street.rectified_findings += 1
-        else:
-            open_by_category[category].add(inst)
-            if deadline is not None and deadline < as_of and status != ItemStatus.ESCALATED:
-                cat.overdue_findings += 1
-                stats.overdue_findings += 1
-                stats.overdue.append(
-                    OverdueRow(name, inspected[inst], labels.get(category, category), description, deadline,
-                               item_department or department or "")
-                )  # fmt: skip
-    for category, cat in per_category.items():
-        cat.institutions = len(found_by_category[category])
-        cat.rectified_institutions = cat.institutions - len(open_by_category[category])
-    stats.with_problems = len(with_problems)
-    for inst, street in inspected.items():
-        if inst in with_problems:
-            streets[street].with_problems += 1
-    stats.categories = sorted(per_category.values(), key=lambda c: order.get(c.category, 99))
-    stats.streets = list(streets.values())
-    stats.overdue.sort(key=lambda r: (r.deadline, r.street, r.institution))
-    return stats
+    rows = [
+        OverdueRow(name, street, labels.get(c, c), text, deadline, dept)
+        for name, street, c, text, deadline, dept in items
+    ]
+    return sorted(rows, key=lambda r: (r.deadline, r.street, r.institution))

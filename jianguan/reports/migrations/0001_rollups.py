@@ -4,18 +4,14 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    from jianguan.reports import rollups
-
-    rollups.install_triggers(schema_editor.connection)
-    rollups.rebuild(schema_editor.connection)
+    """Nothing here any more: the triggers of today's declarations read tables later migrations add, so they are
+    installed at the last of them (and after every migrate, with the rebuild, by reports.apps)."""
 
 
 def uninstall(apps, schema_editor):
     from jianguan.reports import rollups
 
-    with schema_editor.connection.cursor() as cursor:
-        for statement in rollups.drop_trigger_sql(schema_editor.connection.vendor):
-            cursor.execute(statement)
+    rollups.drop_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -38,8 +38,10 @@ from jianguan.reports.dashboard import (
 )
 from jianguan.reports.dashboard import rectification_counts as rollup_rectification_counts
 from jianguan.reports.models import LedgerRollup
+from jianguan.reports.statistics import campaign_statistics
 from jianguan.risk.choices import RiskLevel
 from jianguan.risk.models import RiskRating
+from tests.support.statistics import statistics_counted_live, statistics_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +70,10 @@ def _counted_from_rollups(user, today):
 
 def assert_rollups_true(district) -> None:
     assert rollups.differences() == {}
+    today = timezone.localdate()
+    for campaign in Campaign.objects.all():
+        for as_of in (today, today - timedelta(days=12), today - timedelta(days=30)):
+            assert statistics_shown(campaign, as_of) == statistics_counted_live(campaign, as_of), as_of
     today = timezone.localdate()
     for persona in PERSONAS_READING:
         user = district.users[persona]
@@ -116,6 +122,8 @@ class LedgerAndRegistry(RuleBasedStateMachine):
         self.institutions = [x.pk for x in d.institutions.values() if x is not None]
         self.inspections = [x.pk for x in d.inspections.values() if x is not None]
         self.made: list[int] = []  # items this run made (and may delete)
+        # The template's problems (those the rules copy) are found in the campaign, as the campaign statistics count.
+        Inspection.objects.filter(pk=self.template.finding.inspection_id).update(campaign_id=self.campaigns[1])
 
     def teardown(self) -> None:
         transaction.savepoint_rollback(self.savepoint)
@@ -263,6 +271,34 @@ class LedgerAndRegistry(RuleBasedStateMachine):
             campaign_id=self.campaigns[campaign % len(self.campaigns)], status=status
         )
 
+    @rule(which=st.integers(0, 9), campaign=st.integers(0, 9), shift=st.integers(-40, 0))
+    def complete_inspection(self, which, campaign, shift):
+        """An inspection completed (again) on another day: its problems are found on that day."""
+        Inspection.objects.filter(pk=self.inspections[which % len(self.inspections)]).update(
+            campaign_id=self.campaigns[campaign % len(self.campaigns)], status=InspectionStatus.COMPLETED,
+            completed_at=timezone.now() + timedelta(days=shift),
+        )  # fmt: skip
+
+    @rule(
+        which=st.integers(0, 50), on_site=st.booleans(), category=CATEGORIES, inspection=st.none() | st.integers(0, 9)
+    )
+    def change_finding(self, which, on_site, category, inspection):
+        """A finding fixed on the spot or not, of another category, moved to another inspection (its item stays)."""
+        findings = list(Finding.objects.order_by("pk").values_list("pk", flat=True))
+        finding = Finding.objects.get(pk=findings[which % len(findings)])
+        finding.fixed_on_site, finding.category = on_site, category
+        if inspection is not None:
+            finding.inspection_id = self.inspections[inspection % len(self.inspections)]
+        finding.save()
+
+    @rule(inspection=st.integers(0, 9), category=CATEGORIES)
+    def add_finding(self, inspection, category):
+        """A problem recorded but not yet ordered: no ledger item."""
+        finding = Finding.objects.get(pk=self.template.finding_id)
+        finding.pk, finding.category = None, category
+        finding.inspection_id = self.inspections[inspection % len(self.inspections)]
+        finding.save()
+
     @rule(street=st.integers(0, 9), kind=st.sampled_from(InstitutionKind.values))
     def register_institution(self, street, kind):
         made = registry.institution_create(
@@ -333,3 +369,22 @@ def test_a_problem_found_again_at_a_second_inspection_is_counted_from_the_rollup
     assert str(LedgerItem.objects.values_list("found_on", flat=True).get(pk=again.pk)) == str(
         today - timedelta(days=2003)
     )
+
+
+def test_a_problem_not_yet_ordered_moves_with_its_institution(district):
+    """A finding with no ledger item yet (the order not issued) is in the campaign's statistics, and in its
+    institution's new street once the institution moves (institution b has no ledger item to carry it there)."""
+    campaign, today, inspection = district.campaigns["a"], timezone.localdate(), district.inspections["on_site"]
+    Inspection.objects.filter(pk=inspection.pk).update(
+        campaign=campaign, status=InspectionStatus.COMPLETED, completed_at=timezone.now()
+    )
+    finding = Finding.objects.get(pk=district.ledger["a"].finding_id)
+    finding.pk, finding.inspection_id = None, inspection.pk
+    finding.save()
+    institution = Institution.objects.get(pk=inspection.institution_id)
+    assert not LedgerItem.objects.filter(institution=institution).exists()
+    other = next(s for s in district.streets.values() if s.pk != institution.street_id)
+    registry.institution_update(actor=district.users["lead"], institution=institution, street=other)
+    assert rollups.differences() == {}
+    assert {s.street: s.findings for s in campaign_statistics(campaign, today).streets}[other.name] == 1
+    assert statistics_shown(campaign, today) == statistics_counted_live(campaign, today)
