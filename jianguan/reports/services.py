@@ -14,9 +14,9 @@ def rebuild_rollups(*, actor: Any) -> dict[str, int]:
     """Recompute every rollup table from the records, in one transaction with its audit event, which says how many
     cells had drifted from the live counts before (0 when the triggers kept them, as they should)."""
     with transaction.atomic():
-        drifted = {table: len(cells) for table, cells in rollups.differences().items()}
+        drifted = rollups.drifted_cells()
         written = rollups.rebuild()
-        if rollups.differences():  # the rebuild is the live count: anything else is a bug, and nothing is kept
+        if rollups.drifted_cells():  # the rebuild is the live count: anything else is a bug, and nothing is kept
             raise RuntimeError("rollup rebuild does not match the live counts")
         audit_record(
             actor=actor,

@@ -37,7 +37,7 @@ from jianguan.reports.dashboard import (
     risk_levels,
 )
 from jianguan.reports.dashboard import rectification_counts as rollup_rectification_counts
-from jianguan.reports.models import LedgerRollup
+from jianguan.reports.models import InstitutionRollup, LedgerRollup
 from jianguan.reports.statistics import campaign_statistics
 from jianguan.risk.choices import RiskLevel
 from jianguan.risk.models import RiskRating
@@ -388,3 +388,17 @@ def test_a_problem_not_yet_ordered_moves_with_its_institution(district):
     assert rollups.differences() == {}
     assert {s.street: s.findings for s in campaign_statistics(campaign, today).streets}[other.name] == 1
     assert statistics_shown(campaign, today) == statistics_counted_live(campaign, today)
+
+
+def test_the_drift_counted_by_the_database_is_the_cells_that_differ(district):
+    """rebuild_rollups counts drift in SQL (set differences, memory bounded): the same cells as `differences()`."""
+    assert rollups.drifted_cells() == {}
+    LedgerRollup.objects.filter(pk=LedgerRollup.objects.filter(n__gt=0).values("pk")[:1]).update(n=F("n") + 2)
+    LedgerRollup.objects.create(
+        found_on=timezone.localdate(), category="x", department_id=0, street_id=0, campaign_id=0, status="pending",
+        on_time=False, open_deadline=rollups.ROLLUP_NO_DATE, n=1,
+    )  # fmt: skip
+    InstitutionRollup.objects.all().delete()
+    expected = {table: len(cells) for table, cells in rollups.differences().items()}
+    assert expected["reports_ledgerrollup"] == 2 and expected["reports_institutionrollup"] >= 1
+    assert rollups.drifted_cells() == expected
