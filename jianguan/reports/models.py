@@ -1,11 +1,12 @@
-"""Rollup tables: the counts the dashboard reads, kept current by the database itself.
+"""Rollup tables: the counts the dashboard and the campaign statistics read, kept current by the database itself.
 
 Each row is one cell — a combination of the dimensions a figure is grouped or filtered by — and ``n``, how many
 records fall in it. Triggers installed by this app's migrations (``reports.rollups``) add and subtract in the same
 transaction as the insert, update or delete that moves a record between cells, on SQLite and PostgreSQL alike, so no
 code path (a service, a ``QuerySet.update()``, a bulk load) can leave them behind; ``manage.py rebuild_rollups``
 recomputes them from the records. Ids are plain integers, 0 for "none", and a date that does not apply is
-``ROLLUP_NO_DATE``: the unique key every upsert targets must not hold NULLs (NULL is never equal to NULL)."""
+``ROLLUP_NO_DATE`` (or ``ROLLUP_NEVER``, a day that has not come, where a reader compares "on or before a day"): the
+unique key every upsert targets must not hold NULLs (NULL is never equal to NULL)."""
 
 from __future__ import annotations
 
