@@ -16,8 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,18 +148,16 @@ def _expiring_counted(user: Any, today: date, until: date, street_id: int | None
     """The expiring licences' count from the rollup of each (institution, kind)'s longest licence, for a scope that
     sees institutions whole or by street (Licence.scope_q); None otherwise (counted live)."""
     from jianguan.reports.models import LicenceRollup
+    from jianguan.reports.rollups import cell_sum, institution_cells
 
-    scope = Scope.for_user(user)
-    cells = LicenceRollup.objects.filter(latest_until__gte=today, latest_until__lte=until).exclude(
+    if (scope := institution_cells(user)) is None:
+        return None
+    cells = LicenceRollup.objects.filter(scope, latest_until__gte=today, latest_until__lte=until).exclude(
         institution_status__in=CLOSED_INSTITUTION_STATUSES
     )
-    if scope.role == Role.STREET_OFFICER and not scope.district_wide:
-        cells = cells.filter(street_id__in=scope.street_ids)
-    elif not scope.district_wide and scope.role != Role.DEPARTMENT_OFFICER:
-        return None
     if street_id is not None:
         cells = cells.filter(street_id=street_id)
-    return cells.aggregate(n=Coalesce(Sum("n"), 0))["n"]
+    return cells.aggregate(n=cell_sum())["n"]
 
 
 def _items(kind: str, q: Q, user: Any, only: Any, street_id: int | None, count: bool = False) -> Any:
@@ -336,13 +333,13 @@ def _repeats_counted(user: Any, today: date, street_id: int | None) -> int | Non
     (reports.rollups.Repeats: two inspections or more within the window ⇔ that day is within it), for a scope that
     sees whole institutions (district-wide, streets); None otherwise (a department sees only its items: counted live)."""
     from jianguan.reports.models import RepeatRollup
+    from jianguan.reports.rollups import rollup_scope
 
-    scope = Scope.for_user(user)
-    if not scope.district_wide and scope.role != Role.STREET_OFFICER:
+    scope = rollup_scope(user)
+    if scope is None or scope.by_department:  # the rollup has no department: a department's items are counted live
         return None
-    cells = RepeatRollup.objects.filter(second_found__gte=today - timedelta(days=settings.JIANGUAN_REPEAT_WINDOW_DAYS))
-    if scope.role == Role.STREET_OFFICER and not scope.district_wide:
-        cells = cells.filter(street_id__in=scope.street_ids)
+    window = timedelta(days=settings.JIANGUAN_REPEAT_WINDOW_DAYS)
+    cells = RepeatRollup.objects.filter(scope.cells, second_found__gte=today - window)
     if street_id is not None:
         cells = cells.filter(street_id=street_id)
     return cells.count()

@@ -10,10 +10,13 @@ def _reinstall_rollup_triggers(sender: Any, using: str = "default", **kwargs: An
     altering a column), and its flush deletes the tables row by row, triggers firing, in no useful order."""
     from django.db import connections
 
-    from jianguan.reports.rollups import install_triggers, rebuild
+    from jianguan.reports.rollups import TABLES, install_triggers, rebuild
 
-    install_triggers(connections[using])
-    rebuild(connections[using])
+    connection = connections[using]
+    if not {rollup.table for rollup in TABLES} <= set(connection.introspection.table_names()):
+        return  # migrated back before the rollups (`migrate reports zero`): nothing to keep
+    install_triggers(connection)
+    rebuild(connection)
 
 
 class ReportsConfig(AppConfig):

@@ -25,8 +25,6 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from jianguan.accounts.choices import Role
-from jianguan.accounts.scoping import Scope
 from jianguan.inspections.models import Campaign
 from jianguan.ledger.choices import OPEN_STATUSES
 from jianguan.ledger.models import LedgerItem
@@ -45,7 +43,7 @@ from jianguan.reports.models import (
     RiskRollup,
     TargetRollup,
 )
-from jianguan.reports.rollups import RollupScope, cell_sum, rollup_scope
+from jianguan.reports.rollups import RollupScope, cell_sum, institution_cells, rollup_scope
 
 
 @dataclass
@@ -158,11 +156,6 @@ def _pct(part: int, whole: int) -> float:
     return round(part * 100 / whole, 1) if whole else 0.0
 
 
-def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
-    institutions = Institution.objects.visible_to(user)
-    return institutions.filter(street=f.street) if f.street else institutions
-
-
 def _cells(model: Any, scope: RollupScope, f: Filters, day: str = "found_on") -> QuerySet:
     return _filtered(model.objects.filter(scope.cells), f, day).order_by()
 
@@ -195,13 +188,10 @@ def _institutions(user: Any, f: Filters) -> QuerySet[Institution]:
 def institution_counts(user: Any, f: Filters) -> list[tuple[str, str, int]]:
     """(kind, status, n) within scope and the street filter: from the rollup, or live for a scope it cannot express
     (Institution.scope_q: district-wide and department officers see every institution, a street officer theirs)."""
-    scope = Scope.for_user(user)
-    if scope.district_wide or scope.role == Role.DEPARTMENT_OFFICER:
-        cells = InstitutionRollup.objects.all()
-    elif scope.role == Role.STREET_OFFICER:
-        cells = InstitutionRollup.objects.filter(street_id__in=scope.street_ids)
-    else:
+    scope = institution_cells(user)
+    if scope is None:
         return list(_institutions(user, f).values_list("kind", "status").annotate(n=Count("*")).order_by())
+    cells = InstitutionRollup.objects.filter(scope)
     if f.street:
         cells = cells.filter(street_id=f.street.pk)
     return list(cells.values_list("kind", "status").annotate(n=cell_sum()).order_by())
@@ -453,11 +443,8 @@ def risk_levels(user: Any, f: Filters) -> Section:
     from jianguan.risk.choices import RiskLevel
     from jianguan.risk.models import RiskRating
 
-    scope = Scope.for_user(user)
-    if scope.district_wide or scope.role in (Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER):  # Institution.scope_q
-        cells = RiskRollup.objects.all()
-        if scope.role == Role.STREET_OFFICER and not scope.district_wide:
-            cells = cells.filter(street_id__in=scope.street_ids)
+    if (scope := institution_cells(user)) is not None:
+        cells = RiskRollup.objects.filter(scope)
         if f.street:
             cells = cells.filter(street_id=f.street.pk)
         counts = dict(cells.order_by().values_list("level").annotate(n=cell_sum()))

@@ -23,6 +23,7 @@ from jianguan.accounts.choices import Role
 from jianguan.accounts.scoping import Scope
 from jianguan.inspections.choices import InspectionStatus
 from jianguan.ledger.choices import OPEN_STATUSES, ItemStatus
+from jianguan.registry.models import Institution
 
 ROLLUP_NO_DATE = date(1, 1, 1)
 ROLLUP_NEVER = date(9999, 12, 31)  # a day that has not come (not rectified, never overdue)
@@ -529,42 +530,6 @@ def rebuild(conn: Any = None) -> dict[str, int]:
     return written
 
 
-def live_cells(rollup: Rollup) -> dict[tuple, int]:
-    """What the rollup table should hold, counted from the records now."""
-    with connection.cursor() as cursor:
-        cursor.execute(rollup.grouped(connection.vendor))
-        return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
-
-
-def stored_cells(rollup: Rollup) -> dict[tuple, int]:
-    """What the rollup table holds (cells at 0 left out)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(rollup.keys)}, n FROM {rollup.table} WHERE n <> 0")  # noqa: S608 - constants
-        return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
-
-
-def _plain(value: Any) -> Any:
-    """One spelling per value across the two databases (SQLite hands back text dates and 0/1)."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def differences() -> dict[str, dict[tuple, tuple[int, int]]]:
-    """Per table, the cells whose stored count differs from the live one: (stored, live). Empty when all agree."""
-    found: dict[str, dict[tuple, tuple[int, int]]] = {}
-    for rollup in TABLES:
-        stored, live = stored_cells(rollup), live_cells(rollup)
-        wrong = {
-            k: (stored.get(k, 0), live.get(k, 0)) for k in stored.keys() | live.keys() if stored.get(k) != live.get(k)
-        }
-        if wrong:
-            found[rollup.table] = wrong
-    return found
-
-
 def drifted_cells(conn: Any = None) -> dict[str, int]:
     """Per table, how many cells hold a count other than the live one (a missing or extra cell included), counted by
     the database as two set differences: memory does not grow with the tables. Tables that agree are left out."""
@@ -599,6 +564,7 @@ class RollupScope:
 
     cells: Q
     live_items: Q | None = None
+    by_department: bool = False  # `cells` names a department: a rollup without one cannot answer for this scope
 
 
 def rollup_scope(user: Any) -> RollupScope | None:
@@ -611,6 +577,20 @@ def rollup_scope(user: Any) -> RollupScope | None:
     if scope.role == Role.DEPARTMENT_OFFICER and scope.department_id:
         # The same scope as LedgerItem.scope_q: the department's items, and those assigned to the officer elsewhere.
         return RollupScope(
-            Q(department_id=scope.department_id), Q(officer_id=scope.user_id) & ~Q(department_id=scope.department_id)
+            Q(department_id=scope.department_id),
+            Q(officer_id=scope.user_id) & ~Q(department_id=scope.department_id),
+            by_department=True,
         )
     return None
+
+
+def institution_cells(user: Any) -> Q | None:
+    """Institution.scope_q over the cells that carry an institution's street (institutions, risk levels, licences):
+    every cell when the user sees every institution, their streets' when the scope is by street; None for a scope
+    these cells cannot express (then the records are counted live)."""
+    scope = Scope.for_user(user)
+    institutions = Institution.objects.scope_q(scope)
+    if institutions is None:
+        return Q()
+    by_street = Q(street_id__in=scope.street_ids)
+    return by_street if institutions == by_street else None

@@ -22,9 +22,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from jianguan.inspections.choices import InspectionStatus
-from jianguan.inspections.models import Campaign
+from jianguan.inspections.models import Campaign, Finding
+from jianguan.inspections.selectors import rectified_q
 from jianguan.ledger.choices import ItemStatus
-from jianguan.ledger.models import LedgerItem
 from jianguan.org.choices import CheckCategory
 from jianguan.org.models import Region
 from jianguan.reports.models import CampaignProblemRollup, InspectedRollup, TargetRollup
@@ -141,32 +141,31 @@ def campaign_statistics(campaign: Campaign, as_of: date | None = None) -> Campai
             )
         )
     stats.categories.sort(key=lambda c: order.get(c.category, 99))
-    stats.overdue = _overdue(campaign, as_of, problems.filter(overdue))
+    stats.overdue = _overdue(campaign, as_of, problems.filter(overdue), labels)
     return stats
 
 
-def _overdue(campaign: Campaign, as_of: date, cells: Any) -> list[OverdueRow]:
-    """The overdue problems' rows: the ledger items (an overdue problem has one) of the institutions the rollup names,
-    selected as the rollup's cells are (found by `as_of`, neither rectified by then nor 移交处罚, deadline passed)."""
-    labels = {value: str(label) for value, label in CheckCategory.choices}
-    items = (
-        LedgerItem.objects.filter(
-            finding__inspection__institution_id__in=cells.values("institution_id"),
-            finding__inspection__campaign_id=campaign.pk,
-            finding__inspection__status=InspectionStatus.COMPLETED,
-            finding__inspection__completed_at__date__lte=as_of,
-            finding__fixed_on_site=False,
-            deadline__lt=as_of,
+def _overdue(campaign: Campaign, as_of: date, cells: Any, labels: dict[str, str]) -> list[OverdueRow]:
+    """The overdue problems' rows, read for the institutions the rollup names: found by `as_of`, not rectified by then
+    (rectified_q), past their ledger item's deadline and not handed over for penalty — the rollup's definition."""
+    findings = (
+        Finding.objects.filter(
+            inspection__campaign_id=campaign.pk,
+            inspection__institution_id__in=cells.values("institution_id"),
+            inspection__status=InspectionStatus.COMPLETED,
+            inspection__completed_at__date__lte=as_of,
+            ledger_item__deadline__lt=as_of,
         )
-        .exclude(status=ItemStatus.ESCALATED)
-        .exclude(status=ItemStatus.CLOSED, closed_on__lte=as_of)
+        .exclude(ledger_item__status=ItemStatus.ESCALATED)
+        .exclude(rectified_q(as_of))
+        .order_by()  # sorted below
         .values_list(
-            "finding__inspection__institution__name", "finding__inspection__institution__street__name",
-            "finding__category", "finding__description", "deadline", "department__name",
+            "inspection__institution__name", "inspection__institution__street__name", "category", "description",
+            "ledger_item__deadline", "ledger_item__department__name",
         )
     )  # fmt: skip
     rows = [
         OverdueRow(name, street, labels.get(c, c), text, deadline, dept)
-        for name, street, c, text, deadline, dept in items
+        for name, street, c, text, deadline, dept in findings
     ]
     return sorted(rows, key=lambda r: (r.deadline, r.street, r.institution))

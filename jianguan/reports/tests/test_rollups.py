@@ -41,6 +41,7 @@ from jianguan.reports.models import InstitutionRollup, LedgerRollup
 from jianguan.reports.statistics import campaign_statistics
 from jianguan.risk.choices import RiskLevel
 from jianguan.risk.models import RiskRating
+from tests.support.rollups import differences
 from tests.support.statistics import statistics_counted_live, statistics_shown
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def _counted_from_rollups(user, today):
 
 
 def assert_rollups_true(district) -> None:
-    assert rollups.differences() == {}
+    assert differences() == {}
     today = timezone.localdate()
     for campaign in Campaign.objects.all():
         for as_of in (today, today - timedelta(days=12), today - timedelta(days=30)):
@@ -329,9 +330,9 @@ def test_the_district_and_the_demo_start_with_true_rollups(district):
 def test_rebuild_rollups_repairs_drift_and_says_how_much(district, capsys):
     cells = LedgerRollup.objects.count()  # some may hold 0 (a cell emptied by a change)
     LedgerRollup.objects.update(n=F("n") + 1)  # drift, as a bug or a hand edit would leave it
-    assert rollups.differences()
+    assert differences()
     call_command("rebuild_rollups")
-    assert rollups.differences() == {}
+    assert differences() == {}
     event = AuditEvent.objects.filter(action="rollups.rebuild").latest("seq")
     assert event.after["drifted_cells"]["reports_ledgerrollup"] == cells
     assert "every cell equals the live count" in capsys.readouterr().out
@@ -348,7 +349,7 @@ def test_the_triggers_come_back_after_every_migrate(district):
     post_migrate.send(sender=apps.get_app_config("reports"), app_config=apps.get_app_config("reports"), using="default")
     item = LedgerItem.objects.first()
     LedgerItem.objects.filter(pk=item.pk).update(status=ItemStatus.ESCALATED, category=CheckCategory.values[-1])
-    assert rollups.differences() == {}
+    assert differences() == {}
 
 
 def test_a_problem_found_again_at_a_second_inspection_is_counted_from_the_rollup(district):
@@ -360,12 +361,12 @@ def test_a_problem_found_again_at_a_second_inspection_is_counted_from_the_rollup
     again = machine._item(inspection_id=district.inspections["on_site"].pk, found_on=today - timedelta(days=3))
     again.save()
     assert alert_totals(lead, today=today)[AlertKind.REPEATED_PROBLEM] == before + 1
-    assert rollups.differences() == {}
+    assert differences() == {}
     # Found long ago, outside the window: no longer a repeat.
     LedgerItem.objects.filter(pk=again.pk).update(found_on=F("found_on") - timedelta(days=2000))
     LedgerItem.objects.filter(pk=first.pk).update(found_on=today - timedelta(days=2000))
     assert alert_totals(lead, today=today)[AlertKind.REPEATED_PROBLEM] == before
-    assert rollups.differences() == {}
+    assert differences() == {}
     assert str(LedgerItem.objects.values_list("found_on", flat=True).get(pk=again.pk)) == str(
         today - timedelta(days=2003)
     )
@@ -385,7 +386,7 @@ def test_a_problem_not_yet_ordered_moves_with_its_institution(district):
     assert not LedgerItem.objects.filter(institution=institution).exists()
     other = next(s for s in district.streets.values() if s.pk != institution.street_id)
     registry.institution_update(actor=district.users["lead"], institution=institution, street=other)
-    assert rollups.differences() == {}
+    assert differences() == {}
     assert {s.street: s.findings for s in campaign_statistics(campaign, today).streets}[other.name] == 1
     assert statistics_shown(campaign, today) == statistics_counted_live(campaign, today)
 
@@ -399,6 +400,6 @@ def test_the_drift_counted_by_the_database_is_the_cells_that_differ(district):
         on_time=False, open_deadline=rollups.ROLLUP_NO_DATE, n=1,
     )  # fmt: skip
     InstitutionRollup.objects.all().delete()
-    expected = {table: len(cells) for table, cells in rollups.differences().items()}
+    expected = {table: len(cells) for table, cells in differences().items()}
     assert expected["reports_ledgerrollup"] == 2 and expected["reports_institutionrollup"] >= 1
     assert rollups.drifted_cells() == expected
