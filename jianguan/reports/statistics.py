@@ -9,7 +9,7 @@ history of extensions is not replayed).
 
 The figures come from the rollup tables the database keeps (reports.rollups: each campaign's inspected institutions
 with the day of their first completed inspection, and its problems by institution × category × day found × day
-rectified × day overdue), the overdue list from the ledger items of the institutions the rollup names; a fixed number
+rectified × day overdue), the overdue list from the findings (and their ledger items) of the institutions the rollup names; a fixed number
 of queries whatever the campaign's size. The briefing and the command use the same figures."""
 
 from __future__ import annotations
